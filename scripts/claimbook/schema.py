@@ -1,0 +1,288 @@
+"""The practice workbook's shape, defined once.
+
+Every sheet and column of CONTRACT.md (and claimbook's documented extensions) lives
+here. The reader, the validator, ``init``'s template and the README's table are all
+built from these definitions, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Column types. Each names one conversion at the edge (see xlsx/reader.py).
+ID = "id"  # text key, stripped; 1001.0 typed as a number reads as "1001"
+TEXT = "text"  # free text as typed
+CODE = "code"  # a code that is text even when it looks like a number (97110, 02134)
+ZIP = "zip"  # a ZIP code: a number typed into Excel is zero-padded back to 5 digits
+DATE = "date"
+MONEY = "money"  # integer cents
+INT = "int"  # a whole number (minutes, units, days)
+YESNO = "yesno"
+CHOICE = "choice"
+NPI = "npi"  # ten digits with the Luhn check digit of the 80840 prefix
+
+YES_NO = ("Yes", "No")
+SOURCES = ("Insurance", "Client")
+PAYER_TYPES = ("Commercial", "Auto/PIP", "Workers Comp", "Medicare", "Medicaid", "Other")
+PRIORITIES = ("Primary", "Secondary")
+AGING_BASES = ("Date of Service", "Billed Date")
+CHECKOUT_FLOWS = ("Discount First", "Reverse")
+PAYMENT_METHODS = ("Cash", "Card", "Check", "HSA/FSA", "Gift Card", "Other")
+
+# Spellings owners use for the same choice; matched case-insensitively.
+CHOICE_ALIASES = {
+    "auto": "Auto/PIP",
+    "pip": "Auto/PIP",
+    "auto pip": "Auto/PIP",
+    "workers' comp": "Workers Comp",
+    "workers compensation": "Workers Comp",
+    "wc": "Workers Comp",
+    "y": "Yes",
+    "n": "No",
+    "ins": "Insurance",
+    "patient": "Client",
+    "self": "Client",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a contract sheet."""
+
+    header: str
+    type: str = TEXT
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    default: object = None
+    width: float = 14
+    refers_to: str | None = None  # "Clients" when the value must be a Client ID
+    note: str = ""
+
+    @property
+    def field(self) -> str:
+        """The Python name of the column: ``Date of Service`` -> ``date_of_service``."""
+        return normalize(self.header).replace(" ", "_")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One contract sheet: its name, its columns and the column that keys it."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: str | None = None  # the field that identifies a row, unique unless repeatable
+    key_repeats: bool = False  # Appointments: one ID over several service lines
+    purpose: str = ""
+
+    def column(self, field_name: str) -> Column:
+        """The column whose field is ``field_name``."""
+        for col in self.columns:
+            if col.field == field_name:
+                return col
+        raise KeyError(field_name)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(c.field for c in self.columns)
+
+
+def normalize(header: object) -> str:
+    """Header matching: case-insensitive, outer spaces ignored, ``_`` equals space."""
+    text = str(header).replace("_", " ").strip().lower()
+    return re.sub(r"\s+", " ", text)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One row of the Practice sheet."""
+
+    name: str
+    type: str = TEXT
+    default: object = None
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def field(self) -> str:
+        return normalize(self.name).replace(" ", "_").replace("/", "_")
+
+
+PRACTICE_SETTINGS: tuple[Setting, ...] = (
+    Setting("Practice Name", required=True),
+    Setting("Address"),
+    Setting("City"),
+    Setting("State"),
+    Setting("ZIP", ZIP),
+    Setting("Phone"),
+    Setting("Email"),
+    Setting("Tax ID", CODE),
+    Setting("Billing NPI", NPI),
+    Setting("Place of Service", CODE, "11", note="CMS place-of-service code; 11 = office"),
+    Setting("Timely Filing Days", INT, 90, note="used where a payer has none"),
+    Setting(
+        "Aging Basis",
+        CHOICE,
+        "Date of Service",
+        choices=AGING_BASES,
+        note="age open items from the date of service or the billed date",
+    ),
+    # Extensions (documented in the README).
+    Setting(
+        "Checkout Flow",
+        CHOICE,
+        "Discount First",
+        choices=CHECKOUT_FLOWS,
+        note="Discount First: checked out at the visit; Reverse: when insurance clears it",
+    ),
+    Setting("Backups to Keep", INT, 10, note="timestamped backups kept beside the workbook"),
+    Setting("SMTP Host", note="mail server for emailed receipts"),
+    Setting("SMTP Port", INT, 587),
+    Setting("SMTP User", note="the password comes only from $CLAIMBOOK_SMTP_PASSWORD"),
+    Setting("SMTP From", note="the From address of emailed receipts"),
+)
+
+SHEETS: tuple[Sheet, ...] = (
+    Sheet(
+        "Staff",
+        (
+            Column("Staff ID", ID, True, width=10),
+            Column("Name", TEXT, True, width=22),
+            Column("Credentials", TEXT, width=12, note="LMT, LMP, CMT ..."),
+            Column("NPI", NPI, width=13),
+            Column("License Number", CODE, width=16),
+            Column("License State", CODE, width=13),
+            Column("Taxonomy Code", CODE, width=15, note="225700000X = massage therapist"),
+            Column("Email", TEXT, width=26),
+        ),
+        key="staff_id",
+        purpose="therapists, with the NPI and license that go on every receipt",
+    ),
+    Sheet(
+        "Clients",
+        (
+            Column("Client ID", ID, True, width=11),
+            Column("First Name", TEXT, True, width=14),
+            Column("Last Name", TEXT, True, width=16),
+            Column("Date of Birth", DATE, width=13),
+            Column("Phone", CODE, width=15),
+            Column("Email", TEXT, width=26),
+            Column("Address", TEXT, width=24),
+            Column("City", TEXT, width=14),
+            Column("State", CODE, width=7),
+            Column("ZIP", ZIP, width=8),
+            Column("Reminder", TEXT, width=48, note="written by claimbook"),
+            Column("Notes", TEXT, width=30, note="yours; claimbook never writes it"),
+        ),
+        key="client_id",
+        purpose="clients; Reminder is kept by claimbook, Notes is yours",
+    ),
+    Sheet(
+        "Payers",
+        (
+            Column("Payer ID", ID, True, width=11),
+            Column("Name", TEXT, True, width=26),
+            Column("Type", CHOICE, choices=PAYER_TYPES, default="Commercial", width=14),
+            Column("Phone", CODE, width=15),
+            Column("Address", TEXT, width=30),
+            Column("Timely Filing Days", INT, width=12),
+            Column("Electronic Payer ID", CODE, width=12),
+        ),
+        key="payer_id",
+        purpose="health insurers, auto (PIP) carriers and workers' comp carriers",
+    ),
+    Sheet(
+        "Policies",
+        (
+            Column("Policy ID", ID, True, width=11),
+            Column("Client ID", ID, True, refers_to="Clients", width=11),
+            Column("Payer ID", ID, True, refers_to="Payers", width=11),
+            Column("Member ID", CODE, width=14),
+            Column("Group Number", CODE, width=12),
+            Column("Subscriber Name", TEXT, width=20),
+            Column("Relationship", TEXT, width=12),
+            Column("Claim Number", CODE, width=14),
+            Column("Date of Injury", DATE, width=12),
+            Column("Referring Provider", TEXT, width=20),
+            Column("Referring NPI", NPI, width=13),
+            Column("Authorized Visits", INT, width=11),
+            Column("Authorization Start", DATE, width=12),
+            Column("Authorization End", DATE, width=12),
+            Column("Priority", CHOICE, choices=PRIORITIES, default="Primary", width=10),
+        ),
+        key="policy_id",
+        purpose="a client's coverage with one payer (claim number, injury date, authorization)",
+    ),
+    Sheet(
+        "Services",
+        (
+            Column("Service Code", CODE, True, width=12),
+            Column("Description", TEXT, True, width=34),
+            Column("Minutes per Unit", INT, default=15, width=10),
+            Column("Fee per Unit", MONEY, True, width=11),
+            Column("Timed", YESNO, default=True, width=8),
+        ),
+        key="service_code",
+        purpose="CPT codes and self-pay services with their fee per unit",
+    ),
+    Sheet(
+        "Appointments",
+        (
+            Column("Appointment ID", ID, True, width=12),
+            Column("Date of Service", DATE, True, width=12),
+            Column("Client ID", ID, True, refers_to="Clients", width=10),
+            Column("Staff ID", ID, True, refers_to="Staff", width=9),
+            Column("Policy ID", ID, refers_to="Policies", width=10, note="blank = self-pay"),
+            Column("Service Code", CODE, True, refers_to="Services", width=10),
+            Column("Minutes", INT, width=9),
+            Column("Units", INT, width=7),
+            Column("Charge", MONEY, width=10),
+            Column("Diagnosis Codes", CODE, width=16, note="ICD-10, comma separated"),
+            Column("Client Paid", MONEY, width=10),
+            Column("Discount", MONEY, width=10),
+            Column("Payment Method", CHOICE, choices=PAYMENT_METHODS, width=11),
+            Column("Checked Out", YESNO, default=False, width=9),
+            Column("Billed Date", DATE, width=12),
+            Column("Claim Number", CODE, width=14),
+            Column("Claim Status", TEXT, width=12, note="yours: Denied, Appealed ..."),
+            Column("Notes", TEXT, width=24),
+        ),
+        key="appointment_id",
+        key_repeats=True,
+        purpose="one row per service line; a visit billed with two codes is two rows",
+    ),
+    Sheet(
+        "Payments",
+        (
+            Column("Payment ID", ID, True, width=11),
+            Column("Date Received", DATE, True, width=12),
+            Column("Source", CHOICE, True, choices=SOURCES, width=10),
+            Column("Payer ID", ID, refers_to="Payers", width=10),
+            Column("Reference", CODE, width=14, note="check or EFT number"),
+            Column("Appointment ID", ID, True, refers_to="Appointments", width=12),
+            Column("Amount", MONEY, True, width=10),
+            Column("Adjustment", MONEY, width=10),
+            Column("Adjustment Reason", TEXT, width=16, note="CO-45 ..."),
+            Column("Patient Responsibility", MONEY, width=12),
+            Column("Product Title", TEXT, width=44),
+            Column("Notes", TEXT, width=24),
+        ),
+        key="payment_id",
+        purpose="one row per amount applied to one appointment",
+    ),
+)
+
+SHEETS_BY_NAME = {s.name: s for s in SHEETS}
+PRACTICE = "Practice"
+
+
+def sheet(name: str) -> Sheet:
+    """The contract sheet called ``name``."""
+    return SHEETS_BY_NAME[name]
+
+
+def product_title(first: str, last: str, date_of_service) -> str:
+    """The practice's convention for an insurance sale's product title."""
+    name = " ".join(p for p in (first.strip(), last.strip()) if p)
+    return f"Insurance Billing - {name} - {date_of_service.isoformat()}"
