@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from .balances import BILLED, BUCKETS, UNBILLED, VisitBalance, balances, visits_of
+from .balances import BUCKETS, UNBILLED, VisitBalance, balances, visits_of
 from .ledger import Activity, Month, RollForward, activity_by_month, roll_forward
 from .money import fmt, percent_half_up
 from .records import Book
@@ -138,14 +138,20 @@ def _by_client(items: list[VisitBalance]) -> list[AgingRow]:
     return sorted(rows.values(), key=lambda r: (-r.total, -r.other_due, r.key))
 
 
+def _billed_unpaid(item: VisitBalance, as_of: date) -> bool:
+    """Billed 30+ days ago and nothing received from the insurer (a $0 denial included)."""
+    return (item.billed_date is not None and item.insurance_paid == 0
+            and item.insurance_due > 0
+            and (as_of - item.billed_date).days >= FOLLOW_UP_BILLED_DAYS)
+
+
 def follow_up(items: list[VisitBalance], as_of: date) -> list[FollowUp]:
     """Claims billed 30+ days ago and unpaid, unbilled visits, and timely-filing
     deadlines passed or within 30 days, most urgent first."""
     out = []
     soon = as_of + timedelta(days=TIMELY_FILING_WARNING_DAYS)
     for item in items:
-        if item.status == BILLED and item.billed_date and \
-                (as_of - item.billed_date).days >= FOLLOW_UP_BILLED_DAYS:
+        if _billed_unpaid(item, as_of):
             days = (as_of - item.billed_date).days
             out.append(FollowUp("Billed, unpaid", f"Call the payer: billed {days} days ago",
                                 item.billed_date + timedelta(days=FOLLOW_UP_BILLED_DAYS), item))

@@ -248,7 +248,8 @@ class _SheetReader:
                 value = convert(col.type, raw, col.choices)
             except CellError as exc:
                 self.problems.append(src.problem(col.field, str(exc)))
-                value = None
+                values[col.field] = col.default
+                continue
             if value is None:
                 if col.required:
                     self.problems.append(src.problem(col.field, f"{col.header} is required"))

@@ -133,6 +133,9 @@ def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list],
     for r, row in enumerate(values, start=first_row + 1):
         for c, (col, value) in enumerate(zip(cols, row), start=first_col):
             write_cell(ws, r, c, value, fmts.for_kind(col.kind))
+    if not values:  # an empty table keeps one formatted row to type into
+        for c, col in enumerate(cols, start=first_col):
+            ws.write_blank(first_row + 1, c, None, fmts.for_kind(col.kind))
     last_row = first_row + max(len(values), 1) + (1 if total_row else 0)
     last_col = first_col + len(cols) - 1
     ws.add_table(first_row, first_col, last_row, last_col, {

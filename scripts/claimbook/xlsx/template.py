@@ -107,7 +107,8 @@ def _practice_sheet(wb, fmts: Formats, settings: dict) -> None:
         value = settings.get(s.field, s.default)
         if isinstance(value, bool):
             value = "Yes" if value else "No"
-        table.append([s.name, value, s.note + (" (required)" if s.required else "")])
+        about = "; ".join(filter(None, ["required" if s.required else "", s.note]))
+        table.append([s.name, value, about])
     cols = [Col("Setting", TEXT, 22), Col("Value", TEXT, 36), Col("About", TEXT, 60)]
     write_table(ws, fmts, "PracticeSettings", cols, table)
     for i, s in enumerate(schema.PRACTICE_SETTINGS, start=1):

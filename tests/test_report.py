@@ -1,0 +1,137 @@
+"""The monthly outstanding-balance workbook, written and read back cell by cell."""
+
+import json
+import zipfile
+from datetime import date, datetime
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from claimbook.cli import cli
+from conftest import BASE_ROWS, line, payment
+
+CLIENTS = [{"client_id": "C1", "first_name": "Ann", "last_name": "Lee"},
+           {"client_id": "C2", "first_name": "=1+2", "last_name": "@Home"}]
+
+
+@pytest.fixture
+def report_path(book_path, tmp_path):
+    path = book_path(
+        Clients=CLIENTS,
+        Policies=[BASE_ROWS["Policies"][0]],
+        Appointments=[
+            line("A1", date(2026, 6, 10), units=4, client_paid=2500,
+                 billed_date=date(2026, 6, 12)),  # 143 days old on Oct 31
+            line("A2", date(2026, 9, 20), units=2, billed_date=date(2026, 9, 21)),
+            line("A2", date(2026, 9, 20), code="97140", units=1),
+            line("A3", date(2026, 10, 28), units=2),  # unbilled
+            line("A4", date(2026, 10, 3), client="C2", policy=None, code="MASSAGE60",
+                 client_paid=4000)],
+        Payments=[payment("P1", date(2026, 10, 9), "A2", 4000, adjustment=1500,
+                          patient_responsibility=0),
+                  payment("P2", date(2026, 9, 30), "A1", 0, adjustment=0,
+                          adjustment_reason="CO-50")])
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["report", "-w", str(path), "--month", "2026-10",
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{out}/2026-10-outstanding-balances.xlsx\n"
+    return out / "2026-10-outstanding-balances.xlsx", path
+
+
+def test_sheets_and_summary(report_path):
+    wb = openpyxl.load_workbook(report_path[0], data_only=True)
+    assert wb.sheetnames == ["Summary", "Aging by Payer", "Aging by Client", "Open Items",
+                             "Follow-up", "Charts"]
+    ws = wb["Summary"]
+    # opening: A1 120.00 - 25.00 + A2 95.00 = 190.00 on Sep 30
+    expected = [("A/R at the start of the month", 190.0), ("+ Charges", 150.0),
+                ("- Discounts", 0.0), ("- Client payments", 40.0),
+                ("- Insurance payments", 40.0), ("- Adjustments", 15.0),
+                ("A/R at the end of the month", 245.0),
+                ("Sum of open balances (Open Items)", 245.0),
+                ("Difference (ties when 0.00)", 0)]
+    assert [(ws.cell(r, 1).value, ws.cell(r, 2).value) for r in range(5, 14)] == expected
+    assert ws["B5"].number_format == '#,##0.00;[Red]-#,##0.00;"-"'
+    formulas = openpyxl.load_workbook(report_path[0])["Summary"]
+    assert formulas["B11"].value == "=B5+B6-B7-B8-B9-B10"
+    assert ws["B16"].value == 245.0 - 50.0  # insurance due
+    assert ws["B17"].value == 50.0  # client due
+    assert ws["B18"].value == pytest.approx(95 / 245, abs=0.0005)  # over 90 days
+    assert [ws.cell(r, 5).value for r in range(5, 11)] == [110.0, 40.0, 0, 0, 95.0, 245.0]
+
+
+def test_open_items_cell_by_cell(report_path):
+    wb = openpyxl.load_workbook(report_path[0], data_only=True)
+    ws = wb["Open Items"]
+    header = [c.value for c in ws[1]]
+    assert header[:8] == ["Appointment ID", "Date of Service", "Client ID", "Client",
+                          "Therapist", "Payer", "Codes", "Charge"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2, max_row=5)]
+    assert rows[0] == ["A1", datetime(2026, 6, 10), "C1", "Ann Lee", "S1", "AET", "97124",
+                       120.0, 0, 25.0, 0, 0, 95.0, 95.0, 0, 143, "120+", "Partially Paid",
+                       None, datetime(2026, 6, 12)]
+    assert rows[1][:3] == ["A2", datetime(2026, 9, 20), "C1"]
+    assert rows[1][6:15] == ["97124, 97140", 95.0, 0, 0, 40.0, 15.0, 40.0, 40.0, 0]
+    assert rows[2][:4] == ["A4", datetime(2026, 10, 3), "C2", "=1+2 @Home"]
+    assert rows[2][17] == "Client Due"
+    assert rows[3][0] == "A3" and rows[3][17] == "Unbilled"
+    totals = [c.value for c in ws[6]]
+    assert totals[0] == "Total" and totals[12] == 245.0
+    assert ws["B2"].number_format == "yyyy-mm-dd"
+    assert ws["H2"].number_format == '#,##0.00;[Red]-#,##0.00;"-"'
+    table = ws.tables["OpenItems"]
+    assert table.ref == "A1:T6" and table.totalsRowCount == 1
+    assert table.tableStyleInfo.showRowStripes
+    assert ws.freeze_panes == "A2"
+
+
+def test_aging_follow_up_and_print_setup(report_path):
+    wb = openpyxl.load_workbook(report_path[0], data_only=True)
+    payer = wb["Aging by Payer"]
+    assert [c.value for c in payer[2]] == ["AET", "Aetna", "Commercial", 3, 60.0, 40.0, 0, 0,
+                                          95.0, 195.0]
+    client = wb["Aging by Client"]
+    assert [c.value for c in client[2]][:3] == ["C2", "=1+2 @Home", 1]
+    follow = wb["Follow-up"]
+    reasons = [(r[0].value, r[3].value) for r in follow.iter_rows(min_row=2, max_row=3)]
+    assert reasons == [("Billed, unpaid", "A1"), ("Unbilled", "A3")]
+    for name in ("Aging by Payer", "Open Items", "Follow-up"):
+        ws = wb[name]
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        # fitToWidth is left out of the XML when it is 1, the OOXML default
+        assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0)
+        assert ws.print_title_rows == "$1:$1"
+        assert "&P" in ws.oddFooter.right.text
+
+
+def test_text_that_looks_like_a_formula_stays_text(report_path):
+    with zipfile.ZipFile(report_path[0]) as z:
+        names = z.namelist()
+        sheets = "".join(z.read(n).decode() for n in names if n.startswith("xl/worksheets/"))
+        strings = z.read("xl/sharedStrings.xml").decode()
+    assert "<f>1+2" not in sheets and "<f>=1+2" not in sheets
+    assert "=1+2 @Home" in strings
+    assert sum(n.startswith("xl/charts/chart") for n in names) == 2
+
+
+def test_json_summary(report_path):
+    result = CliRunner().invoke(cli, ["report", "-w", str(report_path[1]), "--month",
+                                      "2026-10", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert {k: summary[k] for k in ("month", "as_of", "opening_ar", "charges", "discounts",
+                                    "client_payments", "insurance_payments", "adjustments",
+                                    "closing_ar")} == {
+        "month": "2026-10", "as_of": "2026-10-31", "opening_ar": "190.00",
+        "charges": "150.00", "discounts": "0.00", "client_payments": "40.00",
+        "insurance_payments": "40.00", "adjustments": "15.00", "closing_ar": "245.00"}
+    assert summary["aging"] == {"0-30": "110.00", "31-60": "40.00", "61-90": "0.00",
+                                "91-120": "0.00", "120+": "95.00"}
+    assert summary["by_payer"] == [{"payer_id": "AET", "name": "Aetna",
+                                    "insurance_due": "195.00",
+                                    "aging": {"0-30": "60.00", "31-60": "40.00",
+                                              "61-90": "0.00", "91-120": "0.00",
+                                              "120+": "95.00"}}]
