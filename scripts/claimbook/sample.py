@@ -177,7 +177,8 @@ class _Generator:
         payer = self.payers[payer_id]
         n = len(self.policies) + 1
         policy = {"policy_id": f"POL{n:04d}", "client_id": client["client_id"],
-                  "payer_id": payer_id, "member_id": f"{payer_id[:3]}{rng.randint(10**8, 10**9 - 1)}",
+                  "payer_id": payer_id,
+                  "member_id": f"{payer_id[:3]}{rng.randint(10**8, 10**9 - 1)}",
                   "subscriber_name": f"{client['first_name']} {client['last_name']}",
                   "relationship": "Self", "priority": "Primary"}
         if payer["type"] == "Commercial":
@@ -272,11 +273,10 @@ class _Ledger:
         self.copays: dict[str, int] = {}
 
     def visit(self, v: _Visit) -> None:
-        rng = self.rng
         charges = [FEES[c] * _units(c, m, u) for c, m, u in v.lines]
         total = sum(charges)
         paid, discount, method = self._at_the_desk(v, total)
-        for i, ((code, minutes, units), charge) in enumerate(zip(v.lines, charges)):
+        for i, (code, minutes, units) in enumerate(v.lines):
             row = {"appointment_id": v.appointment_id, "date_of_service": v.day,
                    "client_id": v.client["client_id"], "staff_id": v.staff_id,
                    "policy_id": v.policy["policy_id"] if v.policy else None,
@@ -340,7 +340,7 @@ class _Remittance:
 
     def pay_all(self) -> None:
         by_day: dict[tuple, list] = {}
-        for paid_on, billed, v, total, copay in self.ledger.claims:
+        for paid_on, _billed, v, total, copay in self.ledger.claims:
             if paid_on is None:
                 continue
             pay_day = _next_weekday(paid_on, 3)  # insurers here pay on Thursdays

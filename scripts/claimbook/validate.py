@@ -72,7 +72,8 @@ def _lines(book: Book) -> list[Problem]:
         out += _unknown(line, "service_code", book.services, "service with Service Code")
         out += _line_policy(book, line)
         if line.billed_date and line.date_of_service and line.billed_date < line.date_of_service:
-            out.append(line.src.problem("billed_date", "the Billed Date is before the Date of Service"))
+            out.append(line.src.problem("billed_date",
+                                        "the Billed Date is before the Date of Service"))
         first = first_line.setdefault(line.appointment_id, line)
         if first is not line:
             out += _same_visit(first, line)
@@ -98,7 +99,7 @@ def _same_visit(first, line) -> list[Problem]:
     for field_name, header in (("date_of_service", "Date of Service"),
                                ("client_id", "Client ID"), ("policy_id", "Policy ID")):
         a, b = getattr(first, field_name), getattr(line, field_name)
-        if a is not None and b is not None and a != b or (a is None) != (b is None):
+        if a != b:
             shown = a.isoformat() if hasattr(a, "isoformat") else (a or "blank")
             out.append(line.src.problem(
                 field_name,

@@ -308,7 +308,8 @@ def open_workbook(path: str | os.PathLike):
     try:
         return CalamineWorkbook.from_path(path)
     except Exception as exc:  # calamine raises several types for a broken file
-        raise WorkbookUnreadable(f"{path}: not an Excel workbook claimbook can read ({exc})")
+        raise WorkbookUnreadable(
+            f"{path}: not an Excel workbook claimbook can read ({exc})") from None
 
 
 def read_book(path: str | os.PathLike) -> tuple[Book, list[Problem]]:

@@ -7,8 +7,17 @@ import os
 from ..balances import BUCKETS
 from ..outstanding import MonthlyReport
 from .safe import replace_atomically
-from .styles import (DATE, DECIMAL, INT, MONEY, PERCENT, TEXT, Col, Formats, new_workbook,
-                     print_setup, write_table)
+from .styles import (
+    DATE,
+    INT,
+    MONEY,
+    TEXT,
+    Col,
+    Formats,
+    new_workbook,
+    print_setup,
+    write_table,
+)
 
 AGING_COLS = [Col(b, MONEY, 12, "sum") for b in BUCKETS]
 
@@ -85,9 +94,10 @@ def _summary(wb, fmts: Formats, report: MonthlyReport, title: str):
     ws.write_formula(9, 4, "=SUM(E5:E9)", fmts.money_bold, roll.closing_ar / 100)
     ws.conditional_format(4, 4, 8, 4, {"type": "data_bar", "bar_color": "#8EA9DB",
                                        "bar_solid": True})
-    ws.write_string(20, 0, "Money is computed in exact cents and rounded half-up; "
-                           "credits (prepayments, overpayments) count in their bucket.",
-                    fmts.note)
+    ws.write_string(20, 0, "Money is computed in exact cents and rounded half-up.",
+                    fmts.subtitle)
+    ws.write_string(21, 0, "Credits (prepayments, overpayments) count in their aging bucket.",
+                    fmts.subtitle)
     print_setup(ws, title, repeat_row=None)
     return ws
 
@@ -177,7 +187,7 @@ def _charts(wb, fmts: Formats, report: MonthlyReport, title: str, payer_range) -
     aging = wb.add_chart({"type": "bar", "subtype": "stacked"})
     payers = max(last - first - 1, 1)
     colors = ("#A9D18E", "#FFD966", "#F4B183", "#E06666", "#990000")
-    for i, (bucket, color) in enumerate(zip(BUCKETS, colors)):
+    for i, color in enumerate(colors):
         aging.add_series({"name": ["Aging by Payer", 0, 4 + i],
                           "categories": ["Aging by Payer", 1, 1, payers, 1],
                           "values": ["Aging by Payer", 1, 4 + i, payers, 4 + i],

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import xlsxwriter
+from xlsxwriter.utility import xl_range
 
 MONEY_FORMAT = '#,##0.00;[Red]-#,##0.00;"-"'
 DATE_FORMAT = "yyyy-mm-dd"
@@ -142,8 +143,12 @@ def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list],
         "name": name,
         "style": style,
         "total_row": total_row,
-        "columns": [_table_column(c, i, values, fmts) for i, c in enumerate(cols)],
+        "columns": [{"header": c.header, "format": fmts.for_kind(c.kind),
+                     **({"total_string": c.total} if c.total not in (None, "sum", "count")
+                        else {})} for c in cols],
     })
+    if total_row:
+        _write_totals(ws, fmts, cols, values, first_row + 1, last_row, first_col)
     for i, col in enumerate(cols):
         ws.set_column(first_col + i, first_col + i, _fit_width(col, values, i))
     if freeze:
@@ -151,20 +156,26 @@ def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list],
     return first_row, first_col, last_row, last_col
 
 
-def _table_column(col: Col, index: int, values: list[list], fmts: Formats) -> dict:
-    spec = {"header": col.header, "format": fmts.for_kind(col.kind)}
-    if col.total in ("sum", "count"):
-        spec["total_function"] = col.total
-        numbers = [row[index] for row in values if isinstance(row[index], (int, float))]
-        if col.total == "sum":
-            # the cached value comes from exact cents, not from adding floats
-            cents = [round(v * 100) for v in numbers] if col.kind == MONEY else None
-            spec["total_value"] = sum(cents) / 100 if cents is not None else sum(numbers)
+def _write_totals(ws, fmts: Formats, cols: list[Col], values: list[list], first_data: int,
+                  total_row: int, first_col: int) -> None:
+    """Totals as SUBTOTAL over plain ranges, so they follow the filter and read the same in
+    Excel and LibreOffice (which misreads structured references to headers like "0-30");
+    the cached value comes from exact cents, not from adding floats."""
+    for i, col in enumerate(cols):
+        if col.total not in ("sum", "count"):
+            continue
+        c = first_col + i
+        cells = xl_range(first_data, c, max(total_row - 1, first_data), c)
+        column = [row[i] for row in values]
+        if col.total == "count":
+            formula, cached = f"=SUBTOTAL(103,{cells})", sum(v not in (None, "") for v in column)
+        elif col.kind == MONEY:
+            formula = f"=SUBTOTAL(109,{cells})"
+            cached = sum(round(v * 100) for v in column if isinstance(v, (int, float))) / 100
         else:
-            spec["total_value"] = sum(1 for row in values if row[index] not in (None, ""))
-    elif col.total:
-        spec["total_string"] = col.total
-    return spec
+            formula = f"=SUBTOTAL(109,{cells})"
+            cached = sum(v for v in column if isinstance(v, (int, float)))
+        ws.write_formula(total_row, c, formula, fmts.for_kind(col.kind), cached)
 
 
 def print_setup(ws, title: str, landscape: bool = True, repeat_row: int | None = 0,

@@ -10,8 +10,18 @@ from datetime import datetime
 from .. import schema
 from ..problems import ClaimbookError
 from .safe import replace_atomically
-from .styles import (DATE, INT, MONEY, TEXT, Col, Formats, cell_value, new_workbook,
-                     write_cell, write_table)
+from .styles import (
+    DATE,
+    INT,
+    MONEY,
+    TEXT,
+    Col,
+    Formats,
+    cell_value,
+    new_workbook,
+    write_cell,
+    write_table,
+)
 
 CREATED = datetime(2026, 1, 1)
 
