@@ -69,3 +69,8 @@ def test_a_new_workbook_checks_clean_once_named(tmp_path):
     result = CliRunner().invoke(cli, ["check", "-w", str(path)])
     assert result.exit_code == 1
     assert result.stdout == 'Practice!B2: the setting "Practice Name" is required\n'
+    named = tmp_path / "named.xlsx"
+    CliRunner().invoke(cli, ["init", "-w", str(named), "--name", "=Cedar & Stone"])
+    result = CliRunner().invoke(cli, ["check", "-w", str(named)])
+    assert result.exit_code == 0, result.output
+    assert openpyxl.load_workbook(named)["Practice"]["B2"].value == "=Cedar & Stone"

@@ -104,7 +104,8 @@ def _load(path: str):
 # -- init / sample ------------------------------------------------------------------
 @cli.command()
 @workbook_option
-def init(workbook: str) -> None:
+@click.option("--name", "practice_name", default=None, help="The practice's name.")
+def init(workbook: str, practice_name: str | None) -> None:
     """Write a new, empty practice workbook to type into.
 
     Every sheet is an Excel Table with dropdowns, date and money formats, the Practice
@@ -112,11 +113,11 @@ def init(workbook: str) -> None:
 
     \b
     Example:
-      claimbook init -w workbooks/practice.xlsx
+      claimbook init -w workbooks/practice.xlsx --name "Cedar & Stone Massage"
     """
     from .xlsx.template import write_practice_workbook
 
-    write_practice_workbook(workbook)
+    write_practice_workbook(workbook, {"practice_name": practice_name} if practice_name else None)
     click.echo(workbook)
 
 

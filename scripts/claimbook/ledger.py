@@ -29,7 +29,7 @@ class Month:
     month: int
 
     @classmethod
-    def parse(cls, text: str) -> "Month":
+    def parse(cls, text: str) -> Month:
         """``"2026-10"`` -> Month(2026, 10); raises :class:`BadMonth` otherwise."""
         found = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
         if not found or not 1 <= int(found.group(2)) <= 12:
@@ -37,7 +37,7 @@ class Month:
         return cls(int(found.group(1)), int(found.group(2)))
 
     @classmethod
-    def of(cls, day: date) -> "Month":
+    def of(cls, day: date) -> Month:
         return cls(day.year, day.month)
 
     @property
@@ -48,10 +48,10 @@ class Month:
     def last_day(self) -> date:
         return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
 
-    def previous(self) -> "Month":
+    def previous(self) -> Month:
         return Month(self.year - 1, 12) if self.month == 1 else Month(self.year, self.month - 1)
 
-    def next(self) -> "Month":
+    def next(self) -> Month:
         return Month(self.year + 1, 1) if self.month == 12 else Month(self.year, self.month + 1)
 
     def __str__(self) -> str:

@@ -7,9 +7,9 @@ later problem, found however deep in the computation, names the cell to fix.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, make_dataclass
 from datetime import date
-from typing import Mapping
 
 from . import schema
 from .problems import Problem
