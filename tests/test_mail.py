@@ -1,0 +1,260 @@
+"""Emailing receipts to a real SMTP server (aiosmtpd) started on this computer.
+
+Plain SMTP is allowed only because the server is ``127.0.0.1``; one test gives the
+server a self-signed certificate made here, requires STARTTLS and a login, and trusts
+that certificate through ``SSL_CERT_FILE``, as a practice's own CA file would be.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import socket
+from email import policy
+from pathlib import Path
+
+import openpyxl
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+from click.testing import CliRunner
+
+from claimbook import schema
+from claimbook.cli import cli
+from claimbook.mail import Mailer, MailError, MailSettings
+from test_receipts import CLIENTS, practice  # noqa: F401 - the fixture
+
+PASSWORD = "s3cret-from-env"
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A plain SMTP server on 127.0.0.1, started for the test and stopped after it."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    inbox.port = controller.port
+    yield inbox
+    controller.stop()
+
+
+def mail_settings(port: int, host: str = "127.0.0.1", **more) -> dict:
+    return {"smtp_host": host, "smtp_port": port, "smtp_from": "billing@test.example", **more}
+
+
+def month_batch(path: Path, out: Path, *extra: str):
+    return CliRunner().invoke(cli, ["receipt", "-w", str(path), "--month", "2026-10",
+                                    "--out", str(out), "--as-of", "2026-11-29", "--email",
+                                    *extra])
+
+
+def log_rows(out: Path) -> list[tuple]:
+    ws = openpyxl.load_workbook(out / "Email Log.xlsx").active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:8] == ("When", "Receipt", "Client ID", "Client", "To", "PDF", "Status",
+                           "Detail")
+    return [r[1:7] for r in rows[1:]]
+
+
+def test_each_receipt_is_emailed_once_with_its_pdf(practice, smtp_server, tmp_path):  # noqa: F811
+    out = tmp_path / "out"
+    result = month_batch(practice(mail_settings(smtp_server.port)), out)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[4:] == ["sent R-A1 to bo@example.com",
+                                              "sent R-A2 to ann@example.com"]
+    assert [e.rcpt_tos for e in smtp_server.envelopes] == [["bo@example.com"],
+                                                           ["ann@example.com"]]
+    first = smtp_server.messages[0]
+    assert first["Subject"] == "Your insurance receipt R-A1 from Test Massage"
+    assert first["From"] == "Test Massage <billing@test.example>"
+    (attachment,) = list(first.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_filename() == "receipt-A1.pdf"
+    assert attachment.get_content() == (out / "receipt-A1.pdf").read_bytes()
+    assert "Balance due: $10.00" in first.get_body(("plain",)).get_content()
+    assert log_rows(out) == [
+        ("R-A1", "C2", "Bo Diaz", "bo@example.com", "receipt-A1.pdf", "Sent"),
+        ("R-A2", "C1", "Ann Lee", "ann@example.com", "receipt-A2.pdf", "Sent")]
+    when = openpyxl.load_workbook(out / "Email Log.xlsx").active["A2"].value
+    assert isinstance(when, dt.datetime)
+
+
+def test_running_the_batch_again_sends_nothing_twice(practice, smtp_server, tmp_path):  # noqa: F811
+    out, path = tmp_path / "out", practice(mail_settings(smtp_server.port))
+    assert month_batch(path, out).exit_code == 0
+    again = month_batch(path, out)
+    assert again.exit_code == 0, again.output
+    assert len(smtp_server.messages) == 2
+    assert [ln.split(":")[0] for ln in again.stdout.splitlines()[4:]] == [
+        "skipped R-A1", "skipped R-A2"]
+    assert len(log_rows(out)) == 2
+    resent = month_batch(path, out, "--resend")
+    assert resent.exit_code == 0
+    assert len(smtp_server.messages) == 4
+    assert [r[5] for r in log_rows(out)] == ["Sent"] * 4
+
+
+def test_a_server_that_is_down_is_reported_and_recorded(practice, tmp_path):  # noqa: F811
+    out, port = tmp_path / "out", free_port()  # nothing listens there
+    result = month_batch(practice(mail_settings(port)), out)
+    assert result.exit_code == 1
+    assert "not sent R-A1: mail server 127.0.0.1" in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("Error: 2 of 2 receipts not sent")
+    assert "connection refused" in result.stderr
+    assert [r[5] for r in log_rows(out)] == ["Not sent", "Not sent"]
+    assert (out / "receipt-A1.pdf").exists()  # the receipts are written; only mail failed
+
+
+def test_receipts_not_sent_are_sent_when_the_server_is_back(practice, tmp_path):  # noqa: F811
+    out, port = tmp_path / "out", free_port()
+    path = practice(mail_settings(port))
+    assert month_batch(path, out).exit_code == 1
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        result = month_batch(path, out)
+    finally:
+        controller.stop()
+    assert result.exit_code == 0, result.output
+    assert len(inbox.messages) == 2
+    assert [r[5] for r in log_rows(out)] == ["Not sent", "Not sent", "Sent", "Sent"]
+
+
+def test_a_client_without_email_stops_the_batch(practice, smtp_server, tmp_path):  # noqa: F811
+    out = tmp_path / "out"
+    clients = [CLIENTS[0], {**CLIENTS[1], "email": None}]
+    result = month_batch(practice(mail_settings(smtp_server.port), Clients=clients), out)
+    assert result.exit_code == 1
+    assert result.output == ("Error: Clients!F3: Bo Diaz has no email; type it, or print this "
+                             "receipt instead; no receipt was written\n")
+    assert not out.exists() and smtp_server.messages == []
+
+
+def test_no_mail_server_in_the_practice_sheet(practice, tmp_path):  # noqa: F811
+    out = tmp_path / "out"
+    result = month_batch(practice(), out)
+    row = 2 + [s.name for s in schema.PRACTICE_SETTINGS].index("SMTP Host")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: Practice!B{row}: SMTP Host is blank")
+    assert not out.exists()
+
+
+def test_the_password_comes_only_from_the_environment(practice, smtp_server, tmp_path,  # noqa: F811
+                                                      monkeypatch):
+    monkeypatch.delenv("CLAIMBOOK_SMTP_PASSWORD", raising=False)
+    out = tmp_path / "out"
+    result = month_batch(practice(mail_settings(smtp_server.port, smtp_user="front")), out)
+    assert result.exit_code == 1
+    assert "$CLAIMBOOK_SMTP_PASSWORD is not set" in result.output
+    assert not out.exists()
+
+
+def test_eml_drafts_instead_of_sending(practice, tmp_path):  # noqa: F811
+    out, drafts = tmp_path / "out", tmp_path / "drafts"
+    result = CliRunner().invoke(cli, ["receipt", "-w", str(practice()), "--appointment", "A1",
+                                      "--out", str(out), "--as-of", "2026-11-29",
+                                      "--eml", str(drafts)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == str(drafts / "receipt-A1.eml")
+    message = email.message_from_bytes((drafts / "receipt-A1.eml").read_bytes(),
+                                       policy=policy.default)
+    assert message["To"] == "bo@example.com" and message["X-Unsent"] == "1"
+    assert message["From"] == "Test Massage <front@test.example>"
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_content() == (out / "receipt-A1.pdf").read_bytes()
+    assert log_rows(out) == [("R-A1", "C2", "Bo Diaz", "bo@example.com", "receipt-A1.pdf",
+                              "Draft")]
+
+
+# -- TLS ---------------------------------------------------------------------------------------
+def self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    """A certificate for ``localhost`` and its key, made for this test."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def test_starttls_and_login_with_the_password_from_the_environment(
+        practice, tmp_path, monkeypatch):  # noqa: F811
+    import ssl
+
+    cert, key = self_signed(tmp_path)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password, session.ssl is not None))
+        return AuthResult(success=auth_data.password == PASSWORD.encode())
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(),
+                            tls_context=server_tls, require_starttls=True,
+                            authenticator=authenticator, auth_require_tls=True)
+    controller.start()
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust the test's own certificate
+    monkeypatch.setenv("CLAIMBOOK_SMTP_PASSWORD", PASSWORD)
+    try:
+        result = month_batch(practice(mail_settings(controller.port, smtp_user="front")),
+                             tmp_path / "out")
+    finally:
+        controller.stop()
+    assert result.exit_code == 0, result.output
+    assert logins == [(b"front", PASSWORD.encode(), True)]
+    assert len(inbox.messages) == 2
+
+
+def test_a_remote_server_without_starttls_is_refused(tmp_path):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.2", port=free_port("127.0.0.2"))
+    controller.start()
+    try:
+        settings = MailSettings("127.0.0.2", controller.port, None, "billing@test.example")
+        with pytest.raises(MailError, match="does not offer STARTTLS"):
+            with Mailer(settings):
+                pass
+    finally:
+        controller.stop()
+    assert inbox.messages == []

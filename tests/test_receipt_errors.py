@@ -1,0 +1,101 @@
+"""What stops a receipt: each problem names the cell to fix, and nothing is written.
+
+Cells as the test workbook lays them out: Staff D = NPI, E = License Number;
+Appointments J = Diagnosis Codes; Clients F = Email; rows start at 2.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from click.testing import CliRunner
+
+from claimbook.cli import cli
+from conftest import line
+from test_receipts import LINES, STAFF, practice  # noqa: F401 - the fixture
+
+
+def receipt(path, out, *args: str):
+    return CliRunner().invoke(cli, ["receipt", "-w", str(path), "--out", str(out),
+                                    "--as-of", "2026-11-29", *args])
+
+
+def assert_refused(result, out, *lines: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    for text in lines:
+        assert text in result.output, result.output
+    assert not out.exists()
+
+
+def test_therapist_without_npi(practice, tmp_path):  # noqa: F811
+    out = tmp_path / "out"
+    result = receipt(practice(Staff=[{**STAFF[0], "npi": None}]), out, "--appointment", "A1")
+    assert_refused(result, out)
+    assert result.output == (
+        "Error: Staff!D2: Tess Therapist has no NPI; a receipt needs the rendering "
+        "therapist's 10-digit NPI; no receipt was written\n")
+
+
+def test_therapist_without_license(practice, tmp_path):  # noqa: F811
+    out = tmp_path / "out"
+    result = receipt(practice(Staff=[{**STAFF[0], "license_number": None}]), out,
+                     "--appointment", "A1")
+    assert_refused(result, out, "Error: Staff!E2: Tess Therapist has no license number")
+
+
+def test_npi_failing_its_check_digit(practice, tmp_path):  # noqa: F811
+    out = tmp_path / "out"
+    result = receipt(practice(Staff=[{**STAFF[0], "npi": "1234567890"}]), out,
+                     "--appointment", "A1")
+    assert_refused(result, out,
+                   'Error: Staff!D2: NPI "1234567890" fails its check digit')
+    assert "has no NPI" not in result.output  # the same cell is not reported twice
+
+
+def test_malformed_icd10_code(practice, tmp_path):  # noqa: F811
+    out = tmp_path / "out"
+    lines = [LINES[0], {**LINES[1], "diagnosis_codes": "M54.2, 5M4.2"}, LINES[2]]
+    result = receipt(practice(Appointments=lines), out, "--appointment", "A1")
+    assert_refused(result, out, 'Error: Appointments!J3: "5M4.2" is not an ICD-10 code')
+
+
+def test_insured_visit_without_diagnosis_codes(practice, tmp_path):  # noqa: F811
+    out = tmp_path / "out"
+    lines = LINES[:2] + [{**LINES[2], "diagnosis_codes": None}]
+    result = receipt(practice(Appointments=lines), out, "--appointment", "A2")
+    assert_refused(result, out, 'Error: Appointments!J4: appointment "A2" is billed to '
+                                "Aetna but has no diagnosis codes")
+
+
+def test_self_pay_visit_needs_no_diagnosis(practice, tmp_path):  # noqa: F811
+    lines = LINES + [line("A9", date(2026, 10, 20), "C1", None, "MASSAGE60")]
+    result = receipt(practice(Appointments=lines), tmp_path / "out", "--appointment", "A9")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_batch_lists_every_problem_together(practice, tmp_path):  # noqa: F811
+    out = tmp_path / "out"
+    lines = [{**LINES[0], "diagnosis_codes": "S13.4XXA, 12345"}, LINES[1],
+             {**LINES[2], "diagnosis_codes": ""}]
+    staff = [{**STAFF[0], "license_number": None}]
+    result = receipt(practice(Appointments=lines, Staff=staff), out, "--month", "2026-10")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "Staff!E2: Tess Therapist has no license number; a receipt needs the therapist's "
+        "massage license",
+        'Appointments!J2: "12345" is not an ICD-10 code (a letter, two characters, then an '
+        "optional dot and up to 4 more, e.g. M54.50 or S16.1XXA)",
+        'Appointments!J4: appointment "A2" is billed to Aetna but has no diagnosis codes; '
+        "type its ICD-10 codes, e.g. M54.50",
+        "Error: 3 problems; no receipt was written",
+    ]
+    assert result.stdout == ""
+    assert not out.exists()
+
+
+def test_problems_elsewhere_in_the_workbook_stop_it_too(practice, tmp_path):  # noqa: F811
+    out = tmp_path / "out"
+    lines = LINES + [line("A7", date(2026, 10, 20), "C404", None, "MASSAGE60")]
+    result = receipt(practice(Appointments=lines), out, "--appointment", "A1")
+    assert_refused(result, out, 'Appointments!C5: no client with Client ID "C404"')

@@ -1,0 +1,377 @@
+"""Receipts and superbills: their content, their PDF text, their workbook cell by cell.
+
+The practice below: one therapist; Bo Diaz, hurt in a car accident (State Farm PIP,
+claim CL9), had a two-code visit on 2026-10-05 (30 min 97124 + 23 min 97140 = 2 + 2
+units = $60 + $70 = $130), paid $20 by card at the visit and $10 later; State Farm paid
+$70 and adjusted $20, so $10 is still due. Ann Lee (Aetna) had 4 units of 97124 ($120).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from claimbook import icd10
+from claimbook.balances import visits_of
+from claimbook.cli import cli
+from claimbook.npi import make_npi
+from claimbook.receipt_pdf import receipt_pdf_bytes
+from claimbook.receipts import (
+    SUPERBILL,
+    build_receipt,
+    client_visits,
+    receipt_problems,
+    summary_rows,
+)
+from claimbook.xlsx.reader import load_book
+from conftest import line, payment
+
+THERAPIST_NPI = make_npi("123456789")
+BILLING_NPI = make_npi("100000000")
+REFERRING_NPI = make_npi("198765432")
+AS_OF = date(2026, 11, 29)
+
+SETTINGS = {"address": "12 Pine St", "city": "Seattle", "state": "WA", "zip": "98103",
+            "phone": "(206) 555-0100", "email": "front@test.example", "tax_id": "91-0000001"}
+STAFF = [{"staff_id": "S1", "name": "Tess Therapist", "credentials": "LMT",
+          "npi": THERAPIST_NPI, "license_number": "MA123", "license_state": "WA",
+          "taxonomy_code": "225700000X"}]
+CLIENTS = [{"client_id": "C1", "first_name": "Ann", "last_name": "Lee",
+            "date_of_birth": date(1980, 5, 6), "email": "ann@example.com"},
+           {"client_id": "C2", "first_name": "Bo", "last_name": "Diaz",
+            "date_of_birth": date(1975, 1, 2), "email": "bo@example.com",
+            "address": "5 Elm Ave", "city": "Tacoma", "state": "WA", "zip": "98402"}]
+POLICIES = [{"policy_id": "P1", "client_id": "C1", "payer_id": "AET", "member_id": "M1",
+             "group_number": "G77"},
+            {"policy_id": "P2", "client_id": "C2", "payer_id": "SF", "member_id": "SF-555",
+             "claim_number": "CL9", "date_of_injury": date(2026, 9, 1),
+             "referring_provider": "Dr. Ray Park, DO", "referring_npi": REFERRING_NPI}]
+LINES = [line("A1", date(2026, 10, 5), "C2", "P2", "97124", minutes=30,
+              diagnosis_codes="S13.4XXA, M54.2", client_paid=2000, payment_method="Card"),
+         line("A1", date(2026, 10, 5), "C2", "P2", "97140", minutes=23,
+              diagnosis_codes="M54.2"),
+         line("A2", date(2026, 10, 12), "C1", "P1", "97124", units=4,
+              diagnosis_codes="m5450")]
+PAYMENTS = [payment("PM1", date(2026, 10, 30), "A1", 7000, payer="SF", reference="EFT1",
+                    adjustment=2000, adjustment_reason="CO-45"),
+            payment("PM2", date(2026, 11, 3), "A1", 1000, source="Client", reference="card")]
+
+
+def practice_rows(**changes) -> dict:
+    """The sheets of the practice above, with any replaced."""
+    rows = {"Staff": STAFF, "Clients": CLIENTS, "Policies": POLICIES,
+            "Appointments": LINES, "Payments": PAYMENTS}
+    rows.update(changes)
+    return rows
+
+
+@pytest.fixture
+def practice(book_path):
+    """A function that writes the practice above (with changes) and returns its path."""
+    def make(settings: dict | None = None, **changes) -> Path:
+        return book_path({**SETTINGS, **(settings or {})}, **practice_rows(**changes))
+    return make
+
+
+def receipt_of(path: Path, appointment_id: str = "A1"):
+    book = load_book(path)
+    visit = visits_of(book)[appointment_id]
+    assert receipt_problems(book, [visit]) == []
+    return build_receipt(book, [visit], AS_OF)
+
+
+# -- ICD-10 --------------------------------------------------------------------------------
+@pytest.mark.parametrize("typed, printed", [("M54.50", "M54.50"), ("m5450", "M54.50"),
+                                            ("S16.1XXA", "S16.1XXA"), ("G44209", "G44.209"),
+                                            ("M54", "M54"), ("C4A.0", "C4A.0")])
+def test_icd10_codes_are_printed_with_their_dot(typed, printed):
+    assert icd10.normalize_code(typed) == printed
+
+
+@pytest.mark.parametrize("typed", ["M5", "54.2", "MM4.2", "M54.12345", "M54..2", "M54-2",
+                                   "M54.2.1"])
+def test_malformed_icd10_codes_are_found(typed):
+    assert icd10.normalize_code(typed) is None
+    assert f'"{typed}" is not an ICD-10 code' in icd10.code_problem(typed)
+
+
+def test_codes_split_on_commas_semicolons_and_spaces():
+    assert icd10.split_codes(" M54.2, S16.1XXA;G44.209  M62.830 ") == [
+        "M54.2", "S16.1XXA", "G44.209", "M62.830"]
+    assert [icd10.pointer(i) for i in (0, 11, 12)] == ["A", "L", "M"]
+
+
+# -- the receipt's content -------------------------------------------------------------------
+def test_receipt_content_for_a_pip_visit(practice):
+    r = receipt_of(practice())
+    assert r.number == "R-A1" and r.file_stem == "receipt-A1" and r.issued == AS_OF
+    assert r.diagnoses == ("S13.4XXA", "M54.2")
+    assert [(s.code, s.units, s.charge, s.pointers, s.place_of_service) for s in r.services] \
+        == [("97124", 2, 6000, "AB", "11"), ("97140", 2, 7000, "B", "11")]
+    t = r.totals
+    assert (t.charge, t.paid_at_visit, t.paid_later, t.insurance_paid, t.adjustments,
+            t.balance) == (13000, 2000, 1000, 7000, 2000, 1000)
+    assert t.charge - t.discount - t.paid_at_visit - t.paid_later - t.insurance_paid \
+        - t.adjustments == t.balance
+    (cov,) = r.coverages
+    assert (cov.claim_number, cov.date_of_injury, cov.referring_npi, cov.is_injury_claim) \
+        == ("CL9", date(2026, 9, 1), REFERRING_NPI, True)
+    assert [p.paid_by for p in r.payments] == ["Client, at the visit (Card)", "State Farm",
+                                                "Client"]
+
+
+def test_a_line_without_codes_points_to_the_visits_codes(practice):
+    lines = [LINES[0], {**LINES[1], "diagnosis_codes": None}]
+    r = receipt_of(practice(Appointments=lines))
+    assert [s.pointers for s in r.services] == ["AB", "AB"]
+
+
+def test_the_receipt_number_is_the_same_every_time(practice):
+    path = practice()
+    assert receipt_of(path).number == receipt_of(path).number == "R-A1"
+    assert receipt_of(path).fingerprint() == receipt_of(path).fingerprint()
+
+
+def test_summary_rows_add_up(practice):
+    rows = summary_rows(receipt_of(practice()).totals)
+    labels = [r.label for r in rows]
+    assert labels[:7] == ["Total charges", "Discount", "Paid by client at the visit",
+                          "Paid by client later", "Paid by insurance",
+                          "Insurance adjustments", "Balance due"]
+    assert sum(r.cents for r in rows[:6]) == rows[6].cents == 1000
+    assert [(r.label, r.cents) for r in rows[7:]] == [("Expected from insurance", 1000),
+                                                       ("Due from client", 0)]
+
+
+def test_a_superbill_lists_every_visit_of_the_client(practice):
+    lines = LINES + [line("A3", date(2026, 11, 2), "C2", "P2", "97124", minutes=45,
+                          diagnosis_codes="M54.6")]
+    book = load_book(practice(Appointments=lines))
+    visits = client_visits(book, visits_of(book), "C2", date(2026, 10, 1), AS_OF)
+    r = build_receipt(book, visits, AS_OF, SUPERBILL)
+    assert r.number == "S-C2-20261005-20261102"
+    assert r.file_stem == "superbill-C2-2026-10-05-to-2026-11-02"
+    assert r.diagnoses == ("S13.4XXA", "M54.2", "M54.6")
+    assert [s.pointers for s in r.services] == ["AB", "B", "C"]
+    assert r.totals.charge == 13000 + 9000
+
+
+# -- the PDF ---------------------------------------------------------------------------------
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_pdf_text_carries_npi_license_codes_and_amounts(practice):
+    r = receipt_of(practice())
+    text = pdf_text(receipt_pdf_bytes(r))
+    for expected in ("INSURANCE RECEIPT", "R-A1", "Test Massage", "91-0000001", BILLING_NPI,
+                     "Tess Therapist, LMT", THERAPIST_NPI, "WA MA123", "225700000X",
+                     "Bo Diaz", "01/02/1975", "State Farm", "SF-555", "CL9", "09/01/2026",
+                     "Dr. Ray Park, DO", REFERRING_NPI, "97124", "97140", "S13.4XXA", "M54.2",
+                     "10/05/2026", "$60.00", "$70.00", "$130.00", "-$20.00", "-$10.00",
+                     "-$70.00", "$10.00", "CO-45", "EFT1", "Balance due",
+                     "Signature of rendering provider"):
+        assert expected in text, expected
+    assert len(PdfReader(io.BytesIO(receipt_pdf_bytes(r))).pages) == 1
+
+
+def test_pdf_is_letter_size(practice):
+    page = PdfReader(io.BytesIO(receipt_pdf_bytes(receipt_of(practice())))).pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) \
+        == (612, 792)
+
+
+def test_names_outside_latin1_are_printed_without_accents(practice):
+    clients = [CLIENTS[0], {**CLIENTS[1], "last_name": "Nguyễn"}]
+    text = pdf_text(receipt_pdf_bytes(receipt_of(practice(Clients=clients))))
+    assert "Bo Nguyen" in text
+
+
+# -- the workbook ------------------------------------------------------------------------------
+def run(*args: str):
+    result = CliRunner().invoke(cli, list(args))
+    return result
+
+
+def write_receipt(path: Path, out: Path, *extra: str):
+    result = run("receipt", "-w", str(path), "--appointment", "A1", "--out", str(out),
+                 "--as-of", AS_OF.isoformat(), *extra)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+EXPECTED_CELLS = {
+    "A1": "Test Massage", "H1": "INSURANCE RECEIPT",
+    "A2": "12 Pine St", "F2": "Receipt no.", "H2": "R-A1",
+    "A3": "Seattle, WA 98103", "F3": "Date issued", "H3": datetime(2026, 11, 29),
+    "A4": "(206) 555-0100  ·  front@test.example", "F4": "Date of service",
+    "H4": datetime(2026, 10, 5),
+    "A5": f"Tax ID 91-0000001    Billing NPI {BILLING_NPI}",
+    "A7": "CLIENT", "E7": "RENDERING PROVIDER",
+    "A8": "Client", "B8": "Bo Diaz", "E8": "Provider", "F8": "Tess Therapist, LMT",
+    "A9": "Date of birth", "B9": datetime(1975, 1, 2), "E9": "NPI", "F9": THERAPIST_NPI,
+    "A10": "Address", "B10": "5 Elm Ave", "E10": "License", "F10": "WA MA123",
+    "B11": "Tacoma, WA 98402", "E11": "Taxonomy", "F11": "225700000X",
+    "A12": "Client ID", "B12": "C2",
+    "A14": "INSURANCE", "E14": "DIAGNOSES (ICD-10-CM)",
+    "A15": "Payer", "B15": "State Farm", "E15": "A", "F15": "S13.4XXA",
+    "A16": "Plan type", "B16": "Auto/PIP", "E16": "B", "F16": "M54.2",
+    "A17": "Member ID", "B17": "SF-555",
+    "A18": "Claim number", "B18": "CL9",
+    "A19": "Date of injury", "B19": datetime(2026, 9, 1),
+    "A20": "Referred by", "B20": "Dr. Ray Park, DO",
+    "A21": "Referring NPI", "B21": REFERRING_NPI,
+    "A23": "Date", "B23": "POS", "C23": "Code", "D23": "Description", "E23": "Dx pointer",
+    "F23": "Minutes", "G23": "Units", "H23": "Charge",
+    "A24": datetime(2026, 10, 5), "B24": "11", "C24": "97124", "D24": "Massage",
+    "E24": "AB", "F24": 30, "G24": 2, "H24": 60,
+    "A25": datetime(2026, 10, 5), "B25": "11", "C25": "97140", "D25": "Manual",
+    "E25": "B", "F25": 23, "G25": 2, "H25": 70,
+    "G26": "Total charges", "H26": 130,
+    "E28": "ACCOUNT SUMMARY",
+    "E29": "Total charges", "H29": 130,
+    "E30": "Discount", "H30": 0,
+    "E31": "Paid by client at the visit", "H31": -20,
+    "E32": "Paid by client later", "H32": -10,
+    "E33": "Paid by insurance", "H33": -70,
+    "E34": "Insurance adjustments", "H34": -20,
+    "E35": "Balance due", "H35": 10,
+    "E36": "Expected from insurance", "H36": 10,
+    "E37": "Due from client", "H37": 0,
+    "A39": "PAYMENTS AND ADJUSTMENTS",
+    "A40": "Date", "B40": "Paid by", "D40": "Reference", "E40": "Appointment",
+    "F40": "Reason", "G40": "Paid", "H40": "Adjusted",
+    "A41": datetime(2026, 10, 5), "B41": "Client, at the visit (Card)", "E41": "A1",
+    "G41": 20,
+    "A42": datetime(2026, 10, 30), "B42": "State Farm", "D42": "EFT1", "E42": "A1",
+    "F42": "CO-45", "G42": 70, "H42": 20,
+    "A43": datetime(2026, 11, 3), "B43": "Client", "D43": "card", "E43": "A1", "G43": 10,
+    "A45": ("I certify that the services listed above were medically necessary and were "
+            "personally rendered by me or under my direct supervision."),
+    "A48": "Signature of rendering provider", "G48": "Date",
+    "A49": f"Tess Therapist, LMT  ·  NPI {THERAPIST_NPI}",
+}
+
+
+def test_receipt_sheet_read_back_cell_by_cell(practice, tmp_path):
+    write_receipt(practice(), tmp_path / "out")
+    ws = openpyxl.load_workbook(tmp_path / "out" / "receipt-A1.xlsx").active
+    assert ws.title == "Receipt"
+    found = {c.coordinate: c.value for row in ws.iter_rows() for c in row
+             if c.value is not None}
+    assert set(found) == set(EXPECTED_CELLS)
+    for coordinate, expected in EXPECTED_CELLS.items():
+        value = found[coordinate]
+        if coordinate in ("D24", "D25"):  # the service's description, as the base book has it
+            assert value.startswith(expected), coordinate
+        else:
+            assert value == expected, coordinate
+    assert ws["H24"].number_format == ws["H35"].number_format == '"$"#,##0.00;-"$"#,##0.00'
+    assert ws["A24"].number_format == ws["B9"].number_format == "mm/dd/yyyy"
+    assert ws["C24"].data_type == "s" and ws["B24"].data_type == "s"
+
+
+def test_receipt_sheet_print_settings(practice, tmp_path):
+    write_receipt(practice(), tmp_path / "out")
+    ws = openpyxl.load_workbook(tmp_path / "out" / "receipt-A1.xlsx").active
+    setup = ws.page_setup
+    assert setup.orientation == "portrait"
+    assert setup.paperSize == 1  # Letter
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert setup.fitToWidth in (None, 1) and setup.fitToHeight == 0  # one page wide
+    margins = ws.page_margins
+    assert (margins.left, margins.right, margins.top, margins.bottom) == (0.5, 0.5, 0.75, 0.75)
+    assert "Test Massage" in ws.oddHeader.left.text
+    assert ws.oddHeader.right.text == "Insurance Receipt R-A1"
+    assert ws.oddFooter.left.text == "Test Massage"
+    assert ws.oddFooter.right.text == "Page &P of &N"
+    assert ws.print_area == "'Receipt'!$A$1:$H$49"
+
+
+def test_a_client_named_like_a_formula_stays_text(practice, tmp_path):
+    clients = [CLIENTS[0], {**CLIENTS[1], "first_name": "=1+2", "last_name": "+SUM(A1)"}]
+    write_receipt(practice(Clients=clients), tmp_path / "out")
+    ws = openpyxl.load_workbook(tmp_path / "out" / "receipt-A1.xlsx").active
+    assert ws["B8"].value == "=1+2 +SUM(A1)"
+    assert ws["B8"].data_type == "s"
+    assert "=1+2 +SUM(A1)" in pdf_text((tmp_path / "out" / "receipt-A1.pdf").read_bytes())
+
+
+# -- the command -------------------------------------------------------------------------------
+def test_receipt_command_prints_both_paths(practice, tmp_path):
+    out = tmp_path / "out"
+    result = write_receipt(practice(), out)
+    assert result.stdout.splitlines() == [str(out / "receipt-A1.xlsx"),
+                                          str(out / "receipt-A1.pdf")]
+    assert (out / "receipt-A1.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_receipt_files_are_the_same_every_time(practice, tmp_path):
+    path = practice()
+    write_receipt(path, tmp_path / "one")
+    write_receipt(path, tmp_path / "two")
+    for name in ("receipt-A1.pdf", "receipt-A1.xlsx"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+
+
+def test_superbill_command(practice, tmp_path):
+    out = tmp_path / "out"
+    result = run("receipt", "-w", str(practice()), "--client", "C2", "--from", "2026-10-01",
+                 "--to", "2026-10-31", "--out", str(out), "--as-of", "2026-11-29")
+    assert result.exit_code == 0, result.output
+    stem = out / "superbill-C2-2026-10-05-to-2026-10-05"
+    assert result.stdout.splitlines() == [f"{stem}.xlsx", f"{stem}.pdf"]
+    assert "SUPERBILL" in pdf_text(Path(f"{stem}.pdf").read_bytes())
+
+
+def test_month_batch_writes_one_receipt_per_insured_visit(practice, tmp_path):
+    lines = LINES + [line("A9", date(2026, 10, 20), "C1", None, "MASSAGE60")]  # self-pay
+    out = tmp_path / "out"
+    result = run("receipt", "-w", str(practice(Appointments=lines)), "--month", "2026-10",
+                 "--out", str(out), "--as-of", "2026-11-29")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [str(out / n) for n in (
+        "receipt-A1.xlsx", "receipt-A1.pdf", "receipt-A2.xlsx", "receipt-A2.pdf")]
+
+
+def test_month_without_insured_visits_writes_nothing(practice, tmp_path):
+    result = run("receipt", "-w", str(practice()), "--month", "2026-01", "--out",
+                 str(tmp_path / "out"), "--as-of", "2026-11-29")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "No insured visits in Jan 2026" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    ([], "give one of --appointment ID, --client ID or --month YYYY-MM"),
+    (["--appointment", "A1", "--month", "2026-10"], "not --appointment and --month"),
+    (["--appointment", "A1", "--from", "2026-10-01"], "--from and --to go with --client"),
+    (["--appointment", "A1", "--email", "--eml", "d"], "give one of them"),
+    (["--appointment", "A1", "--resend"], "--resend goes with --email"),
+])
+def test_usage_errors_exit_2(practice, args, message):
+    result = run("receipt", "-w", str(practice()), *args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_unknown_appointment_is_one_line_error(practice, tmp_path):
+    result = run("receipt", "-w", str(practice()), "--appointment", "A404", "--out",
+                 str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert result.output == 'Error: no appointment "A404" on the Appointments sheet\n'
+
+
+def test_a_visit_after_the_receipt_date_is_refused(practice, tmp_path):
+    result = run("receipt", "-w", str(practice()), "--appointment", "A1", "--as-of",
+                 "2026-10-01", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "after the receipt date 2026-10-01" in result.output
+    assert not (tmp_path / "out").exists()
