@@ -285,6 +285,3 @@ def main() -> None:
     """Entry point of the ``claimbook`` command."""
     cli(prog_name="claimbook")
 
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -8,7 +8,7 @@ built from these definitions, so they cannot drift apart.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Column types. Each names one conversion at the edge (see xlsx/reader.py).
 ID = "id"  # text key, stripped; 1001.0 typed as a number reads as "1001"
@@ -141,6 +141,21 @@ PRACTICE_SETTINGS: tuple[Setting, ...] = (
     Setting("SMTP Port", INT, 587),
     Setting("SMTP User", note="the password comes only from $CLAIMBOOK_SMTP_PASSWORD"),
     Setting("SMTP From", note="the From address of emailed receipts"),
+    # The bookkeeper's chart of accounts, as named in their books (claimbook handoff).
+    Setting("Revenue Account", default="Service Revenue",
+            note="bookkeeper's account for charges (claimbook handoff)"),
+    Setting("Insurance A/R Account", default="Accounts Receivable - Insurance",
+            note="what insurers owe (claimbook handoff)"),
+    Setting("Client A/R Account", default="Accounts Receivable - Clients",
+            note="what clients owe, credits included (claimbook handoff)"),
+    Setting("Contractual Adjustment Account", default="Contractual Adjustments",
+            note="adjustments on payments, e.g. CO-45 (claimbook handoff)"),
+    Setting("Discount Account", default="Discounts",
+            note="discounts given at the visit (claimbook handoff)"),
+    Setting("Undeposited Funds Account", default="Undeposited Funds",
+            note="money received until it is deposited (claimbook handoff)"),
+    Setting("Gift Card Account", default="Gift Card Liability",
+            note="visits paid with a gift card (claimbook handoff)"),
 )
 
 SHEETS: tuple[Sheet, ...] = (

@@ -1,0 +1,72 @@
+"""The journal of every month of the sample practice balances and ties to the report."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimbook.bookkeeping import bookkeepers_month
+from claimbook.journal import UNDEPOSITED, lines_of, net_of
+from claimbook.ledger import Month, months_between
+from claimbook.outstanding import monthly_report
+from claimbook.xlsx.reader import load_book
+from conftest import SAMPLE
+
+MONTHS = months_between(Month(2025, 4), Month(2026, 11))
+
+
+@pytest.fixture(scope="module")
+def sample_book():
+    return load_book(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def handoffs(sample_book):
+    return {m: bookkeepers_month(sample_book, m) for m in MONTHS}
+
+
+@pytest.mark.parametrize("month", MONTHS, ids=str)
+def test_debits_equal_credits(handoffs, month):
+    handoff = handoffs[month]
+    assert handoff.entries, "every sample month has money events"
+    assert handoff.debits == handoff.credits
+    assert all(entry.balanced for entry in handoff.entries)
+    assert all(ln.debit >= 0 and ln.credit >= 0 and (ln.debit == 0) != (ln.credit == 0)
+               for ln in lines_of(handoff.entries))
+    assert all(month.first_day <= entry.day <= month.last_day for entry in handoff.entries)
+
+
+@pytest.mark.parametrize("month", MONTHS, ids=str)
+def test_roll_forward_is_the_monthly_reports(sample_book, handoffs, month):
+    handoff = handoffs[month]
+    report = monthly_report(sample_book, month)
+    assert handoff.roll == report.roll
+    assert handoff.roll.ties
+    assert handoff.ar_net_change == report.roll.activity.net_change
+    assert sum(a.opening for a in handoff.ar_accounts) == report.roll.opening_ar
+    assert sum(a.closing for a in handoff.ar_accounts) == report.roll.closing_ar
+
+
+@pytest.mark.parametrize("month", MONTHS, ids=str)
+def test_money_received_and_deposits_tie(handoffs, month):
+    handoff = handoffs[month]
+    assert handoff.received.total == handoff.roll.activity.collections
+    assert handoff.deposits_total == net_of(handoff.entries, (UNDEPOSITED,))
+    assert sum(r.charges for r in handoff.by_code) == handoff.roll.activity.charges
+    assert sum(r.charges for r in handoff.by_therapist) == handoff.roll.activity.charges
+    assert sum(r.discounts for r in handoff.by_code) == handoff.roll.activity.discounts
+    assert sum(r.paid for r in handoff.by_payer) == handoff.roll.activity.insurance_payments
+
+
+def test_the_sample_has_every_kind_of_event(handoffs):
+    events = {ln.event for h in handoffs.values() for ln in lines_of(h.entries)}
+    assert events == {"Charge", "Discount", "Paid at visit", "Insurance payment",
+                      "Client payment", "Refund", "Adjustment", "Patient responsibility"}
+
+
+def test_one_deposit_per_insurance_reference(sample_book, handoffs):
+    month = Month(2026, 10)
+    references = {p.reference for p in sample_book.payments
+                  if p.source == "Insurance" and p.amount and p.date_received
+                  and Month.of(p.date_received) == month}
+    rows = [d for d in handoffs[month].deposits if d.source == "Insurance"]
+    assert sorted(d.reference for d in rows) == sorted(references)
