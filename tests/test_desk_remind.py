@@ -1,0 +1,173 @@
+"""claimbook remind and today: reminders in the article's words, cleared when they no
+longer apply, Notes never touched; the Outstanding sheet by payer, oldest first."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+
+import pytest
+import xlsxwriter
+
+from claimbook.balances import balances
+from claimbook.reminders import reminder_text, visit_sentence
+from claimbook.xlsx.reader import load_book
+from conftest import line, payment
+from test_desk_books import cells, owner_book, parts_of, run, sheet_part
+
+
+@pytest.fixture
+def book(tmp_path):
+    return owner_book(tmp_path / "owner.xlsx")
+
+
+def test_the_articles_sentence(book_path):
+    path = book_path(Appointments=[line("A1", date(2026, 10, 5), units=4, client_paid=2000)],
+                     Payments=[payment("X1", date(2026, 10, 20), "A1", 0,
+                                       patient_responsibility=4000)])
+    saved = load_book(path)
+    item = balances(saved, date(2026, 10, 31))[0]
+    assert visit_sentence(item, "Aetna") == (
+        "Partial payment taken 2026-10-05; balance of $100.00 remains: $80.00 expected from "
+        "Aetna, $20.00 from the client")
+
+
+def test_many_open_visits_are_summed_up_after_five(book_path):
+    days = [date(2026, 9, d) for d in range(1, 8)]
+    path = book_path(Appointments=[line(f"A{i}", d, units=1) for i, d in enumerate(days)])
+    saved = load_book(path)
+    text = reminder_text(saved, balances(saved, date(2026, 10, 1)))
+    assert text.count("Nothing paid") == 5
+    assert text.endswith(". Also 2 more visits with $60.00 open")
+
+
+def test_remind_sets_and_clears_reminders_and_never_touches_notes(book):
+    before = cells(book)["Clients"]
+    result = run("remind", "--date", "2026-11-29", "-w", str(book))
+    assert result.exit_code == 0, result.output
+    assert result.output == ("Reminders changed: 2 set, 0 cleared, 1 unchanged. "
+                             "Outstanding: 2 visits, $60.00 expected from insurers\n")
+    saved = load_book(book)
+    assert saved.clients["C1"].reminder == ("Partial payment taken 2026-10-05; balance of "
+                                            "$20.00 remains: $20.00 expected from Aetna")
+    assert saved.clients["C2"].reminder == ("Nothing paid 2026-10-12; balance of $40.00 "
+                                            "remains: $40.00 expected from State Farm")
+    assert saved.clients["C3"].reminder is None
+    after = cells(book)["Clients"]
+    assert [r[5] for r in after] == [r[5] for r in before]  # Notes
+    result = run("pay", "--date", "2026-11-29", "--payer", "AET", "--reference", "E1",
+                 "--apply", "A0001", "-w", str(book))
+    assert result.exit_code == 0, result.output
+    assert load_book(book).clients["C1"].reminder is None  # cleared by pay already
+    result = run("remind", "--date", "2026-11-29", "-w", str(book))
+    assert "0 set, 0 cleared, 3 unchanged" in result.output
+
+
+def test_remind_clears_a_stale_reminder(tmp_path):
+    path = owner_book(tmp_path / "stale.xlsx", payments=[
+        ["PMT0001", date(2026, 10, 20), "Insurance", "AET", "EFT100", "A0001", 80, 20,
+         "CO-45", None, None, None, None, None]])
+    result = run("remind", "--date", "2026-11-29", "-w", str(path))
+    assert "1 set, 1 cleared, 1 unchanged" in result.output
+    assert load_book(path).clients["C1"].reminder is None  # "Old reminder" no longer applies
+
+
+def test_the_outstanding_sheet_lists_insurance_due_by_payer_oldest_first(book):
+    run("checkout", "--date", "2026-11-02", "--client", "C2", "--staff", "S1", "--policy",
+        "P2", "--service", "97124", "--units", "1", "-w", str(book))
+    run("checkout", "--date", "2026-09-01", "--client", "C1", "--staff", "S1", "--policy",
+        "P1", "--service", "97124", "--units", "1", "-w", str(book))
+    result = run("remind", "--date", "2026-11-29", "-w", str(book))
+    assert result.exit_code == 0, result.output
+    rows = cells(book)["Outstanding"]
+    assert rows[0][0] == "Outstanding insurance payments"
+    assert rows[1][0].startswith("As of 2026-11-29: 4 visits, $120.00 expected from insurers.")
+    assert rows[3][:4] == ["Payer", "Payer ID", "Date of Service", "Appointment ID"]
+    listed = [(r[1], r[3], r[11]) for r in rows[4:]]
+    assert listed == [("AET", "A0005", 30.0), ("AET", "A0001", 20.0), ("SF", "A0002", 40.0),
+                      ("SF", "A0004", 30.0)]
+    assert rows[4][2] == date(2026, 9, 1)  # a real date, in a date format
+    assert rows[4][18] == "Insurance Billing - Ann Lee - 2026-09-01"
+
+
+def test_an_owners_own_outstanding_sheet_is_never_overwritten(tmp_path):
+    path = tmp_path / "own.xlsx"
+    owner_book(path)
+    import zipfile
+
+    # rename the owner's Summary sheet to Outstanding in workbook.xml
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b'name="Summary"',
+                                                                b'name="Outstanding"')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    result = run("remind", "--date", "2026-11-29", "-w", str(path))
+    assert result.exit_code == 1
+    assert result.output == (f'Error: {path}: a sheet of yours is called "Outstanding"; '
+                             "rename it so claimbook can keep its Outstanding list there\n")
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_remind_needs_a_reminder_column(tmp_path):
+    path = tmp_path / "bare.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    sheets = {"Practice": [["Setting", "Value"], ["Practice Name", "P"]],
+              "Staff": [["Staff ID", "Name"]], "Clients": [["Client ID", "First Name",
+                                                            "Last Name"]],
+              "Payers": [["Payer ID", "Name"]], "Policies": [["Policy ID", "Client ID",
+                                                              "Payer ID"]],
+              "Services": [["Service Code", "Description", "Fee per Unit"]],
+              "Appointments": [["Appointment ID", "Date of Service", "Client ID", "Staff ID",
+                                "Service Code"]],
+              "Payments": [["Payment ID", "Date Received", "Source", "Appointment ID",
+                            "Amount"]]}
+    for name, rows in sheets.items():
+        ws = wb.add_worksheet(name)
+        for r, row in enumerate(rows):
+            ws.write_row(r, 0, row)
+    wb.close()
+    result = run("remind", "-w", str(path))
+    assert result.exit_code == 1
+    assert result.output == ('Error: Clients: no "Reminder" column; add one to its header '
+                             "row and run the command again\n")
+
+
+def test_remind_dry_run_writes_nothing(book):
+    before = parts_of(book)
+    result = run("remind", "--date", "2026-11-29", "--dry-run", "-w", str(book))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == ("C1: Partial payment taken 2026-10-05; balance of "
+                                             "$20.00 remains: $20.00 expected from Aetna")
+    assert "would change: 2 set" in result.output
+    assert parts_of(book) == before
+
+
+def test_today_lists_the_days_visits_with_each_reminder(book):
+    run("checkout", "--date", "2026-11-02", "--client", "C1", "--staff", "S1", "--policy",
+        "P1", "--service", "97124", "--units", "2", "--paid", "10", "-w", str(book))
+    result = run("today", "--date", "2026-11-02", "-w", str(book))
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "A0004  Ann Lee (C1)  Tess Therapist  97124  checked out\n"
+        "    Reminder: Partial payment taken 2026-10-05; balance of $20.00 remains: $20.00 "
+        "expected from Aetna. Partial payment taken 2026-11-02; balance of $50.00 remains: "
+        "$50.00 expected from Aetna\n")
+    out = json.loads(run("today", "--date", "2026-10-13", "--format", "json", "-w",
+                         str(book)).output)
+    assert out == [{"appointment_id": "A0003", "date_of_service": "2026-10-13",
+                    "client_id": "C3", "client_name": "Bo Diaz", "staff_id": "S1",
+                    "staff": "Tess Therapist", "services": ["MASSAGE60"], "checked_out": True,
+                    "reminder": None}]
+    assert run("today", "--date", "2026-12-25", "-w", str(book)).output == \
+        "No visits on 2026-12-25\n"
+
+
+def test_the_outstanding_part_is_a_sheet_of_the_workbook(book):
+    run("remind", "--date", "2026-11-29", "-w", str(book))
+    part = sheet_part(book, "Outstanding")
+    types = parts_of(book)["[Content_Types].xml"]
+    assert f'PartName="/{part}"'.encode() in types
