@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, fields
 from datetime import date
 
-from .balances import Visit, VisitBalance, balances, total_ar
+from .balances import Visit, VisitBalance, ar_as_of, balances, total_ar
 from .records import Book
 
 
@@ -144,7 +144,7 @@ def roll_forward(book: Book, month: Month, visits: dict[str, Visit],
     """The roll-forward of ``month``: opening and closing A/R from balances, activity
     from the month's dated events."""
     by_month = activity_by_month(visits) if by_month is None else by_month
-    opening = total_ar(balances(book, month.previous().last_day, visits))
+    opening = ar_as_of(visits, month.previous().last_day)
     if closing_rows is None:
         closing_rows = balances(book, month.last_day, visits)
     activity = by_month.get(month, Activity())

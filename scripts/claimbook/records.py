@@ -35,7 +35,7 @@ class Source:
 def _record_class(class_name: str, sheet_name: str) -> type:
     fields = [(c.field, object, None) for c in schema.sheet(sheet_name).columns]
     fields.append(("src", Source, None))
-    return make_dataclass(class_name, fields, slots=True, kw_only=True)
+    return make_dataclass(class_name, fields, slots=True)
 
 
 StaffMember = _record_class("StaffMember", "Staff")

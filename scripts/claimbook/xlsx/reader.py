@@ -194,11 +194,58 @@ def convert(column_type: str, raw: object, choices: tuple[str, ...] = ()) -> obj
 
 
 def _blank(row: list) -> bool:
+    if row.count("") == len(row):
+        return True
     return all(v == "" or v is None or (isinstance(v, str) and not v.strip()) for v in row)
 
 
+_SLOW = object()  # a fast path's answer when the general converter must decide
+
+
+def _fast_text(raw: str):
+    text = raw.strip()
+    if text[:1] == "#":
+        return _SLOW  # maybe a formula error such as #N/A
+    return text or None
+
+
+def _fast_money(raw: float):
+    scaled = raw * 100
+    cents = round(scaled)
+    return int(cents) if abs(scaled - cents) < 1e-6 else _SLOW
+
+
+def _fast_int(raw: float):
+    return int(raw) if raw.is_integer() else _SLOW
+
+
+# The raw type python-calamine gives for most cells of a column type, and its converter.
+_FAST_PATHS = {
+    schema.ID: (str, _fast_text),
+    schema.TEXT: (str, _fast_text),
+    schema.CODE: (str, _fast_text),
+    schema.DATE: (date, lambda raw: raw),
+    schema.MONEY: (float, _fast_money),
+    schema.INT: (float, _fast_int),
+}
+
+
+def _column_converter(col: schema.Column):
+    """The one function that converts a raw cell of ``col``; choices are looked up once."""
+    if col.type != schema.CHOICE:
+        return CONVERTERS[col.type]
+    seen: dict[object, str | None] = {}
+
+    def choice(raw: object) -> str | None:
+        if raw not in seen:
+            seen[raw] = _choice(raw, col.choices)
+        return seen[raw]
+
+    return choice
+
+
 class _SheetReader:
-    """Reads one contract sheet into records, collecting problems."""
+    """Reads one contract sheet into records, column by column, collecting problems."""
 
     def __init__(self, spec: schema.Sheet, calamine_sheet, problems: list[Problem]):
         self.spec = spec
@@ -215,49 +262,53 @@ class _SheetReader:
         return None
 
     def records(self, cls: type) -> list:
+        """Every non-blank row below the header as a record of ``cls``."""
         found = self._header()
         if found is None:
             self.problems.append(Problem(self.spec.name, 0, "", "the sheet has no header row"))
             return []
         header_index, positions = found
-        header_row = self.row0 + header_index + 1
-        plan, letters = [], {}
+        data = [(self.row0 + i + 1, row) for i, row in enumerate(self.rows)
+                if i > header_index and not _blank(row)]
+        letters: dict[str, str] = {}
+        columns = []
         for col in self.spec.columns:
             j = positions.get(schema.normalize(col.header))
             if j is None:
                 if col.required:
-                    self.problems.append(Problem(self.spec.name, header_row, "",
-                                                 f'no "{col.header}" column in the header row'))
+                    self.problems.append(Problem(self.spec.name, self.row0 + header_index + 1,
+                                                 "", f'no "{col.header}" column in the header row'))
+                columns.append([col.default] * len(data))
                 continue
             letters[col.field] = column_letter(self.col0 + j)
-            plan.append((col, j))
-        out = []
-        for i in range(header_index + 1, len(self.rows)):
-            row = self.rows[i]
-            if _blank(row):
-                continue
-            src = Source(self.spec.name, self.row0 + i + 1, letters)
-            out.append(cls(src=src, **self._values(row, plan, src)))
-        return out
+            columns.append(self._column(col, col.field, j, data, letters[col.field]))
+        name = self.spec.name
+        return [cls(*values, Source(name, excel_row, letters))
+                for values, (excel_row, _) in zip(zip(*columns), data)]
 
-    def _values(self, row: list, plan: list, src: Source) -> dict:
-        values = {}
-        for col, j in plan:
+    def _column(self, col: schema.Column, field_name: str, j: int, data: list,
+                letter: str) -> list:
+        """Convert column ``j`` of every data row; problems name ``letter`` and the row."""
+        convert_one = _column_converter(col)
+        fast_type, fast = _FAST_PATHS.get(col.type, (None, None))
+        out = []
+        for excel_row, row in data:
             raw = row[j] if j < len(row) else ""
-            try:
-                value = convert(col.type, raw, col.choices)
-            except CellError as exc:
-                self.problems.append(src.problem(col.field, str(exc)))
-                values[col.field] = col.default
-                continue
+            value = fast(raw) if type(raw) is fast_type else _SLOW  # the common case inline
+            if value is _SLOW:
+                try:
+                    value = None if raw == "" else convert_one(raw)
+                except CellError as exc:
+                    self.problems.append(Problem(self.spec.name, excel_row, letter, str(exc)))
+                    out.append(col.default)
+                    continue
             if value is None:
                 if col.required:
-                    self.problems.append(src.problem(col.field, f"{col.header} is required"))
+                    self.problems.append(Problem(self.spec.name, excel_row, letter,
+                                                 f"{col.header} is required"))
                 value = col.default
-            values[col.field] = value
-        for col in self.spec.columns:
-            values.setdefault(col.field, col.default)
-        return values
+            out.append(value)
+        return out
 
 
 def _settings(calamine_sheet, problems: list[Problem]) -> object:
