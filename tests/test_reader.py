@@ -100,3 +100,17 @@ def test_money_text_and_dates_as_typed(book_path):
     assert book.lines[0].charge == 123450
     assert book.payments[0].amount == -1000
     assert book.payments[0].date_received == date(2026, 11, 20)
+
+
+def test_a_number_typed_into_a_date_cell_is_not_a_date(tmp_path):
+    path = tmp_path / "hand.xlsx"
+    _handmade(str(path), ["Payment ID", "Date Received", "Source", "Appointment ID", "Amount"],
+              [["P1", "2026-11-03", "Client", "A1", 10]])
+    import openpyxl  # a test-only edit: put 12.5 in a date-formatted cell
+
+    wb = openpyxl.load_workbook(path)
+    wb["Appointments"]["B2"].value = 12.5
+    wb["Appointments"]["B2"].number_format = "yyyy-mm-dd"
+    wb.save(path)
+    book, problems = read_book(path)
+    assert [str(p) for p in problems] == ['Appointments!B2: "12.5" is not a date']

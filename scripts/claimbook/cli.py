@@ -7,8 +7,10 @@ Errors the user can fix are :class:`ClaimbookError`; they print as one line
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
+import gc
 import json
 import os
 import sys
@@ -95,10 +97,24 @@ def month_option(required: bool = False):
     return decorate
 
 
+@contextlib.contextmanager
+def _bulk_reading():
+    """Reading makes millions of objects and no cycles; the cyclic garbage collector
+    would walk them again and again. Pause it while reading, then freeze what was read
+    so that later collections skip it."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
 def _load(path: str):
     from .xlsx.reader import load_book
 
-    return load_book(path)
+    with _bulk_reading():
+        return load_book(path)
 
 
 # -- init / sample ------------------------------------------------------------------
@@ -162,7 +178,8 @@ def check(workbook: str) -> None:
     from .validate import validate
     from .xlsx.reader import read_book
 
-    book, problems = read_book(workbook)
+    with _bulk_reading():
+        book, problems = read_book(workbook)
     problems = in_order(problems + validate(book))
     for problem in problems:
         click.echo(str(problem))
@@ -282,6 +299,19 @@ from . import cli_desk, cli_handoff, cli_receipts  # noqa: E402,F401
 
 
 def main() -> None:
-    """Entry point of the ``claimbook`` command."""
-    cli(prog_name="claimbook")
+    """Entry point of the ``claimbook`` command.
+
+    Every file a command writes is complete, flushed and renamed into place before the
+    command returns, so the process ends at once instead of freeing a big workbook's
+    millions of objects one by one (about a second for 100,000 lines).
+    """
+    try:
+        cli.main(prog_name="claimbook")
+    except SystemExit as done:
+        code = done.code
+        if code is not None and not isinstance(code, int):
+            raise
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code or 0)
 

@@ -7,6 +7,7 @@ built from these definitions, so they cannot drift apart.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -59,7 +60,7 @@ class Column:
     refers_to: str | None = None  # "Clients" when the value must be a Client ID
     note: str = ""
 
-    @property
+    @functools.cached_property
     def field(self) -> str:
         """The Python name of the column: ``Date of Service`` -> ``date_of_service``."""
         return normalize(self.header).replace(" ", "_")

@@ -9,8 +9,13 @@ dates as ``datetime.date``. Every problem names its cell: ``Payments!F14``.
 
 from __future__ import annotations
 
+import functools
+import io
 import os
 import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from python_calamine import CalamineWorkbook
@@ -76,10 +81,14 @@ def _zip(raw: object) -> str | None:
 def _date(raw: object) -> date | None:
     if raw is None or raw == "":
         return None
-    if isinstance(raw, datetime):
-        return raw.date()
     if isinstance(raw, date):
-        return raw
+        day = raw.date() if isinstance(raw, datetime) else raw
+        if day.year <= 1900:  # a small number typed into a date-formatted cell
+            # serials below 60 count from 1899-12-31 (Excel's 1900 leap-year bug)
+            serial = (raw - datetime(1899, 12, 31)) if isinstance(raw, datetime) else None
+            shown = f"{serial.total_seconds() / 86400:g}" if serial else day.isoformat()
+            raise CellError(f'"{shown}" is not a date')
+        return day
     if isinstance(raw, float) and not isinstance(raw, bool):
         if raw.is_integer() and SERIAL_MIN <= raw <= SERIAL_MAX:
             return EXCEL_EPOCH + timedelta(days=int(raw))
@@ -202,6 +211,14 @@ def _blank(row: list) -> bool:
 _SLOW = object()  # a fast path's answer when the general converter must decide
 
 
+class _Unreadable:
+    """A cell that could not be read (its problem is already recorded): None to the
+    records, but not "blank", so no "is required" follows the real problem."""
+
+
+_UNREADABLE = _Unreadable()
+
+
 def _fast_text(raw: str):
     text = raw.strip()
     if text[:1] == "#":
@@ -224,91 +241,160 @@ _FAST_PATHS = {
     schema.ID: (str, _fast_text),
     schema.TEXT: (str, _fast_text),
     schema.CODE: (str, _fast_text),
-    schema.DATE: (date, lambda raw: raw),
+    schema.DATE: (date, lambda raw: raw if raw.year > 1900 else _SLOW),
     schema.MONEY: (float, _fast_money),
     schema.INT: (float, _fast_int),
 }
 
 
 def _column_converter(col: schema.Column):
-    """The one function that converts a raw cell of ``col``; choices are looked up once."""
-    if col.type != schema.CHOICE:
+    """The one function that converts a raw cell of ``col``; a choice or Yes/No column
+    holds few distinct values, so each is converted once and remembered."""
+    if col.type == schema.CHOICE:
+        convert_one = functools.partial(_choice, choices=col.choices)
+    elif col.type == schema.YESNO:
+        convert_one = _yesno
+    else:
         return CONVERTERS[col.type]
-    seen: dict[object, str | None] = {}
+    seen: dict[object, object] = {}
 
-    def choice(raw: object) -> str | None:
+    def remembered(raw: object):
         if raw not in seen:
-            seen[raw] = _choice(raw, col.choices)
+            seen[raw] = convert_one(raw)  # a CellError is raised again each time
         return seen[raw]
 
-    return choice
+    return remembered
 
 
-class _SheetReader:
-    """Reads one contract sheet into records, column by column, collecting problems."""
+@dataclass
+class SheetLayout:
+    """Where a contract sheet's columns are: what a writer needs to add or change a row."""
+
+    name: str  # the sheet's name in the workbook ("payments" if the owner typed that)
+    header_row: int  # the header's Excel row number; 0 when the sheet has no header
+    letters: dict[str, str]  # field -> column letter, for the columns the sheet has
+    raw_keys: list = field(default_factory=list, repr=False)  # the key column, as read
+
+    def keys(self) -> list[str]:
+        """Every key (ID) on the sheet, in sheet order."""
+        return [t for t in (raw_text(v) for v in self.raw_keys) if t]
+
+
+def raw_text(raw: object) -> str | None:
+    """A raw cell as an ID, or None when it is blank or unreadable (for matching only)."""
+    if type(raw) is str:  # the common case, kept fast for 100,000-row sheets
+        return raw.strip() or None
+    try:
+        return _text(raw)
+    except CellError:
+        return None
+
+
+class SheetReader:
+    """Reads one contract sheet column by column, collecting problems.
+
+    The header is found once, on creation (a missing required column is a problem then);
+    :meth:`records` converts the data rows, all of them or those a filter keeps.
+    """
 
     def __init__(self, spec: schema.Sheet, calamine_sheet, problems: list[Problem]):
         self.spec = spec
-        self.name = calamine_sheet.name
         self.problems = problems
         self.rows = calamine_sheet.to_python()
-        start = calamine_sheet.start or (0, 0)
-        self.row0, self.col0 = start
+        self.row0, self.col0 = calamine_sheet.start or (0, 0)
+        self.positions: dict[str, int] = {}
+        self.data_start = len(self.rows)
+        self.layout = self._layout(calamine_sheet.name)
 
-    def _header(self) -> tuple[int, dict[str, int]] | None:
-        for i, row in enumerate(self.rows):
-            if not _blank(row):
-                return i, {schema.normalize(v): j for j, v in enumerate(row) if _text(v)}
-        return None
-
-    def records(self, cls: type) -> list:
-        """Every non-blank row below the header as a record of ``cls``."""
-        found = self._header()
-        if found is None:
+    def _layout(self, name: str) -> SheetLayout:
+        header = next((i for i, row in enumerate(self.rows) if not _blank(row)), None)
+        if header is None:
             self.problems.append(Problem(self.spec.name, 0, "", "the sheet has no header row"))
-            return []
-        header_index, positions = found
-        data = [(self.row0 + i + 1, row) for i, row in enumerate(self.rows)
-                if i > header_index and not _blank(row)]
-        letters: dict[str, str] = {}
+            return SheetLayout(name, 0, {})
+        found = {schema.normalize(v): j for j, v in enumerate(self.rows[header]) if _text(v)}
+        header_row = self.row0 + header + 1
+        letters = {}
+        for col in self.spec.columns:
+            j = found.get(schema.normalize(col.header))
+            if j is not None:
+                self.positions[col.field] = j
+                letters[col.field] = column_letter(self.col0 + j)
+            elif col.required:
+                self.problems.append(Problem(self.spec.name, header_row, "",
+                                             f'no "{col.header}" column in the header row'))
+        self.data_start = header + 1
+        return SheetLayout(name, header_row, letters)
+
+    def raw_column(self, field_name: str) -> list:
+        """The raw values of one column over the data rows (blank rows included)."""
+        j = self.positions.get(field_name)
+        rows = self.rows[self.data_start:]
+        if j is None:
+            return [None] * len(rows)
+        return [r[j] if j < len(r) else "" for r in rows]
+
+    def records(self, cls: type, keep=None) -> list:
+        """Every non-blank data row (that ``keep(row)`` accepts) as a record of ``cls``."""
+        data = [(self.row0 + i + 1, row)
+                for i, row in enumerate(self.rows[self.data_start:], start=self.data_start)
+                if (keep is None or keep(row)) and not _blank(row)]
+        letters = self.layout.letters
         columns = []
         for col in self.spec.columns:
-            j = positions.get(schema.normalize(col.header))
+            j = self.positions.get(col.field)
             if j is None:
-                if col.required:
-                    self.problems.append(Problem(self.spec.name, self.row0 + header_index + 1,
-                                                 "", f'no "{col.header}" column in the header row'))
                 columns.append([col.default] * len(data))
-                continue
-            letters[col.field] = column_letter(self.col0 + j)
-            columns.append(self._column(col, col.field, j, data, letters[col.field]))
+            else:
+                columns.append(self._column(col, col.field, j, data, letters[col.field]))
         name = self.spec.name
         return [cls(*values, Source(name, excel_row, letters))
                 for values, (excel_row, _) in zip(zip(*columns), data)]
 
     def _column(self, col: schema.Column, field_name: str, j: int, data: list,
                 letter: str) -> list:
-        """Convert column ``j`` of every data row; problems name ``letter`` and the row."""
-        convert_one = _column_converter(col)
+        """Convert column ``j`` of every data row; problems name ``letter`` and the row.
+
+        The common case (a blank, or the raw type python-calamine gives for the column's
+        type) is converted in one list comprehension; only the other cells go through
+        the general converter, one by one.
+        """
         fast_type, fast = _FAST_PATHS.get(col.type, (None, None))
-        out = []
-        for excel_row, row in data:
-            raw = row[j] if j < len(row) else ""
-            value = fast(raw) if type(raw) is fast_type else _SLOW  # the common case inline
-            if value is _SLOW:
-                try:
-                    value = None if raw == "" else convert_one(raw)
-                except CellError as exc:
-                    self.problems.append(Problem(self.spec.name, excel_row, letter, str(exc)))
-                    out.append(col.default)
-                    continue
-            if value is None:
-                if col.required:
-                    self.problems.append(Problem(self.spec.name, excel_row, letter,
-                                                 f"{col.header} is required"))
-                value = col.default
-            out.append(value)
-        return out
+        if fast is None:
+            values = [None if row[j] == "" else _SLOW for _, row in data]
+        else:
+            values = [None if v == "" else (fast(v) if type(v) is fast_type else _SLOW)
+                      for v in (row[j] for _, row in data)]
+        unreadable = self._convert_slowly(col, j, data, letter, values) \
+            if values.count(_SLOW) else []
+        if values.count(None) and (col.required or col.default is not None):
+            for i, value in enumerate(values):
+                if value is None:
+                    values[i] = self._blank_value(col, data[i][0], letter)
+        for i in unreadable:  # its problem is recorded; no "is required" after it
+            values[i] = col.default
+        return values
+
+    def _convert_slowly(self, col: schema.Column, j: int, data: list, letter: str,
+                        values: list) -> list[int]:
+        """Convert the cells the fast path left; return the rows that could not be read."""
+        convert_one = _column_converter(col)
+        unreadable = []
+        for i, value in enumerate(values):
+            if value is not _SLOW:
+                continue
+            try:
+                values[i] = convert_one(data[i][1][j])
+            except CellError as exc:
+                self.problems.append(Problem(self.spec.name, data[i][0], letter, str(exc)))
+                values[i] = _UNREADABLE
+                unreadable.append(i)
+        return unreadable
+
+    def _blank_value(self, col: schema.Column, excel_row: int, letter: str):
+        if col.required:
+            self.problems.append(Problem(self.spec.name, excel_row, letter,
+                                         f"{col.header} is required"))
+        return col.default
 
 
 def _settings(calamine_sheet, problems: list[Problem]) -> object:
@@ -341,26 +427,102 @@ def _settings(calamine_sheet, problems: list[Problem]) -> object:
     return Settings(rows=where, **values)
 
 
-def _find_sheets(workbook) -> dict[str, object]:
+# Sheets parsed in threads of their own: python-calamine parses a sheet without holding
+# Python's lock, so on two cores the biggest sheets are read side by side.
+_PARSED_APART = ("Appointments", "Payments")
+
+
+@dataclass
+class OpenedWorkbook:
+    """A workbook opened with python-calamine, and a way to open it again (one handle per
+    thread)."""
+
+    handle: CalamineWorkbook
+    reopen: Callable[[], CalamineWorkbook]
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self.handle.sheet_names)
+
+
+def _find_sheets(workbook: OpenedWorkbook) -> dict[str, object]:
     by_norm = {schema.normalize(n): n for n in workbook.sheet_names}
-    found = {}
-    for name in [schema.PRACTICE] + [s.name for s in schema.SHEETS]:
-        actual = by_norm.get(schema.normalize(name))
-        if actual is not None:
-            found[name] = workbook.get_sheet_by_name(actual)
-    return found
+    wanted = {name: by_norm[schema.normalize(name)]
+              for name in [schema.PRACTICE] + [s.name for s in schema.SHEETS]
+              if schema.normalize(name) in by_norm}
+    apart = [name for name in _PARSED_APART if name in wanted]
+    with ThreadPoolExecutor(max_workers=len(apart) or 1) as pool:
+        futures = {name: pool.submit(lambda actual: workbook.reopen().get_sheet_by_name(actual),
+                                     wanted[name]) for name in apart}
+        try:
+            found = {name: workbook.handle.get_sheet_by_name(actual)
+                     for name, actual in wanted.items() if name not in futures}
+            found.update({name: future.result() for name, future in futures.items()})
+        except Exception as exc:  # calamine raises several types for a broken sheet
+            raise WorkbookUnreadable(f"a sheet cannot be read ({exc})") from None
+    return {name: found[name] for name in wanted}
 
 
-def open_workbook(path: str | os.PathLike):
-    """Open a workbook with python-calamine, or raise :class:`WorkbookUnreadable`."""
+def open_workbook(path: str | os.PathLike, data: bytes | None = None) -> OpenedWorkbook:
+    """Open a workbook with python-calamine, or raise :class:`WorkbookUnreadable`.
+
+    Args:
+        path: the workbook's path (read from disk unless ``data`` is given).
+        data: the file's bytes, when the caller has already read them.
+    """
     path = os.fspath(path)
-    if not os.path.exists(path):
+    if data is None and not os.path.exists(path):
         raise WorkbookUnreadable(f"{path}: no such workbook (give one with --workbook)")
-    try:
+
+    def reopen() -> CalamineWorkbook:
+        if data is not None:
+            return CalamineWorkbook.from_filelike(io.BytesIO(data))
         return CalamineWorkbook.from_path(path)
+
+    try:
+        return OpenedWorkbook(reopen(), reopen)
     except Exception as exc:  # calamine raises several types for a broken file
         raise WorkbookUnreadable(
             f"{path}: not an Excel workbook claimbook can read ({exc})") from None
+
+
+def open_sheets(workbook) -> tuple[object, dict[str, SheetReader], list[Problem]]:
+    """The Practice settings and a reader for every contract sheet the workbook has.
+
+    Returns:
+        The settings, the readers by contract sheet name, and the problems so far
+        (missing sheets and columns, unreadable settings).
+    """
+    problems: list[Problem] = []
+    sheets = _find_sheets(workbook)
+    if schema.PRACTICE not in sheets:
+        problems.append(Problem(schema.PRACTICE, 0, "", "the sheet is missing"))
+    settings = _settings(sheets.get(schema.PRACTICE), problems)
+    readers = {}
+    for spec in schema.SHEETS:
+        if spec.name in sheets:
+            readers[spec.name] = SheetReader(spec, sheets[spec.name], problems)
+        else:
+            problems.append(Problem(spec.name, 0, "", "the sheet is missing"))
+    return settings, readers, problems
+
+
+def book_of(path: str, settings, rows: dict[str, list], sheet_names: list[str]) -> Book:
+    """A :class:`Book` of the records read, by contract sheet name."""
+    rows = {spec.name: rows.get(spec.name, []) for spec in schema.SHEETS}
+    return Book(
+        path=path,
+        settings=settings,
+        staff=_first_by_key(rows["Staff"], "staff_id"),
+        clients=_first_by_key(rows["Clients"], "client_id"),
+        payers=_first_by_key(rows["Payers"], "payer_id"),
+        policies=_first_by_key(rows["Policies"], "policy_id"),
+        services=_first_by_key(rows["Services"], "service_code"),
+        lines=rows["Appointments"],
+        payments=rows["Payments"],
+        rows=rows,
+        sheet_names=sheet_names,
+    )
 
 
 def read_book(path: str | os.PathLike) -> tuple[Book, list[Problem]]:
@@ -377,33 +539,9 @@ def read_book(path: str | os.PathLike) -> tuple[Book, list[Problem]]:
         WorkbookUnreadable: the file is missing or not a workbook.
     """
     workbook = open_workbook(path)
-    problems: list[Problem] = []
-    sheets = _find_sheets(workbook)
-    if schema.PRACTICE not in sheets:
-        problems.append(Problem(schema.PRACTICE, 0, "", "the sheet is missing"))
-    settings = _settings(sheets.get(schema.PRACTICE), problems)
-    rows: dict[str, list] = {}
-    for spec in schema.SHEETS:
-        if spec.name not in sheets:
-            problems.append(Problem(spec.name, 0, "", "the sheet is missing"))
-            rows[spec.name] = []
-            continue
-        reader = _SheetReader(spec, sheets[spec.name], problems)
-        rows[spec.name] = reader.records(RECORD_CLASSES[spec.name])
-    book = Book(
-        path=os.fspath(path),
-        settings=settings,
-        staff=_first_by_key(rows["Staff"], "staff_id"),
-        clients=_first_by_key(rows["Clients"], "client_id"),
-        payers=_first_by_key(rows["Payers"], "payer_id"),
-        policies=_first_by_key(rows["Policies"], "policy_id"),
-        services=_first_by_key(rows["Services"], "service_code"),
-        lines=rows["Appointments"],
-        payments=rows["Payments"],
-        rows=rows,
-        sheet_names=list(workbook.sheet_names),
-    )
-    return book, problems
+    settings, readers, problems = open_sheets(workbook)
+    rows = {name: reader.records(RECORD_CLASSES[name]) for name, reader in readers.items()}
+    return book_of(os.fspath(path), settings, rows, list(workbook.sheet_names)), problems
 
 
 def _first_by_key(records: list, key: str) -> dict:

@@ -145,12 +145,14 @@ def _plain_sheet(wb, fmts: Formats, spec: schema.Sheet, records: list[dict]) -> 
     for j, col in enumerate(spec.columns):
         ws.set_column(j, j, col.width, fmts.for_kind(KIND_OF.get(col.type, TEXT)))
         ws.write_string(0, j, col.header, bold)
-    kinds = [KIND_OF.get(c.type, TEXT) for c in spec.columns]
+    # per column once, not per cell: a benchmark file has a million rows
+    plan = [(j, col, col.field, KIND_OF.get(col.type, TEXT)) for j, col in enumerate(spec.columns)]
+    formats = [fmts.for_kind(kind) for *_, kind in plan]
     for r, rec in enumerate(records, start=1):
-        for j, (col, kind) in enumerate(zip(spec.columns, kinds)):
-            value = rec.get(col.field)
+        for (j, col, field_name, kind), fmt in zip(plan, formats):
+            value = rec.get(field_name)
             if value is not None:
-                write_cell(ws, r, j, cell_value(kind, _cell(col, value)), fmts.for_kind(kind))
+                write_cell(ws, r, j, cell_value(kind, _cell(col, value)), fmt)
 
 
 def _cell(col: schema.Column, value):
