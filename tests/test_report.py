@@ -135,3 +135,31 @@ def test_json_summary(report_path):
                                     "aging": {"0-30": "60.00", "31-60": "40.00",
                                               "61-90": "0.00", "91-120": "0.00",
                                               "120+": "95.00"}}]
+
+
+def test_a_big_report_reads_back_row_by_row(tmp_path, monkeypatch):
+    """More rows than XlsxWriter writes itself: the spliced rows read back exactly."""
+    from claimbook.balances import balances
+    from claimbook.xlsx import styles
+    from claimbook.xlsx.reader import load_book
+    from conftest import SAMPLE
+
+    monkeypatch.setattr(styles, "BULK_FROM", 20)  # the sample's 97 open items are spliced
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["report", "-w", str(SAMPLE), "--month", "2026-11",
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    items = balances(load_book(SAMPLE), date(2026, 11, 30))
+    assert len(items) > 20
+    ws = openpyxl.load_workbook(out / "2026-11-outstanding-balances.xlsx")["Open Items"]
+    rows = list(ws.iter_rows(min_row=2, max_row=len(items) + 1, values_only=True))
+    expected = [(i.appointment_id, datetime.combine(i.date_of_service, datetime.min.time()),
+                 i.client_id, i.client_name, i.balance / 100, i.age_days, i.status,
+                 i.billed_date and datetime.combine(i.billed_date, datetime.min.time()))
+                for i in items]
+    assert [(r[0], r[1], r[2], r[3], r[12], r[15], r[17], r[19]) for r in rows] == expected
+    assert ws.cell(len(items) + 2, 1).value == "Total"
+    assert ws.cell(len(items) + 1, 13).number_format == ws["M2"].number_format
+    assert ws.cell(len(items) + 1, 2).number_format == "yyyy-mm-dd"
+    assert ws.tables["OpenItems"].ref == f"A1:T{len(items) + 2}"

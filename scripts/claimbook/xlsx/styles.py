@@ -14,6 +14,8 @@ from datetime import date, datetime
 import xlsxwriter
 from xlsxwriter.utility import xl_range
 
+from .bulkrows import BULK_FROM, BulkRows, splice_into
+
 MONEY_FORMAT = '#,##0.00;[Red]-#,##0.00;"-"'
 DATE_FORMAT = "yyyy-mm-dd"
 TABLE_STYLE = "Table Style Medium 2"
@@ -23,12 +25,24 @@ NAVY = "#1F3864"
 TEXT, MONEY, DATE, INT, PERCENT, DECIMAL = "text", "money", "date", "int", "percent", "decimal"
 
 
+class _Workbook(xlsxwriter.Workbook):
+    """An XlsxWriter workbook that splices in big tables' rows when it closes."""
+
+    def __init__(self, path: str, options: dict):
+        super().__init__(path, options)
+        self.bulk_rows: list[BulkRows] = []
+
+    def close(self) -> None:
+        super().close()
+        splice_into(self.filename, self.bulk_rows)
+
+
 def new_workbook(path: str, **options) -> xlsxwriter.Workbook:
     """An xlsxwriter workbook that writes text as text, never as a formula or number."""
     opts = {"strings_to_formulas": False, "strings_to_numbers": False,
             "strings_to_urls": False, "remove_timezone": True}
     opts.update(options)
-    return xlsxwriter.Workbook(path, opts)
+    return _Workbook(path, opts)
 
 
 class Formats:
@@ -167,10 +181,18 @@ def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list],
         The table's range (first_row, first_col, last_row, last_col), zero-based.
     """
     values = [[cell_value(c.kind, v) for c, v in zip(cols, row)] for row in rows]
-    writers = [_column_writer(ws, col.kind, fmts.for_kind(col.kind)) for col in cols]
-    for r, row in enumerate(values, start=first_row + 1):
+    formats = [fmts.for_kind(col.kind) for col in cols]
+    writers = [_column_writer(ws, col.kind, fmt) for col, fmt in zip(cols, formats)]
+    bulk = len(values) > BULK_FROM and isinstance(fmts.wb, _Workbook)
+    for r, row in enumerate(values[:1] if bulk else values, start=first_row + 1):
         for c, (write, value) in enumerate(zip(writers, row), start=first_col):
             write(r, c, value)
+    if bulk:  # the rest as XML, spliced in on close (see bulkrows.py)
+        fmts.wb.bulk_rows.append(BulkRows(
+            ws.index, first_row + 2, first_col,
+            ["date" if c.kind == DATE else "text" if c.kind == TEXT else "number"
+             for c in cols],
+            [fmt._get_xf_index() for fmt in formats], values[1:]))
     if not values:  # an empty table keeps one formatted row to type into
         for c, col in enumerate(cols, start=first_col):
             ws.write_blank(first_row + 1, c, None, fmts.for_kind(col.kind))
