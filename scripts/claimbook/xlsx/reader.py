@@ -13,8 +13,8 @@ import functools
 import io
 import os
 import re
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -445,22 +445,47 @@ class OpenedWorkbook:
         return list(self.handle.sheet_names)
 
 
-def _find_sheets(workbook: OpenedWorkbook) -> dict[str, object]:
+def _sheets_as_parsed(workbook: OpenedWorkbook) -> Iterator[tuple[str, object]]:
+    """The contract sheets the workbook has, each as soon as it is parsed: the small
+    ones first (parsed here while threads parse the big ones), then the big ones as
+    they finish, so a caller converts one sheet while the next is still being parsed."""
     by_norm = {schema.normalize(n): n for n in workbook.sheet_names}
     wanted = {name: by_norm[schema.normalize(name)]
               for name in [schema.PRACTICE] + [s.name for s in schema.SHEETS]
               if schema.normalize(name) in by_norm}
     apart = [name for name in _PARSED_APART if name in wanted]
     with ThreadPoolExecutor(max_workers=len(apart) or 1) as pool:
-        futures = {name: pool.submit(lambda actual: workbook.reopen().get_sheet_by_name(actual),
-                                     wanted[name]) for name in apart}
+        futures = {pool.submit(lambda actual: workbook.reopen().get_sheet_by_name(actual),
+                               wanted[name]): name for name in apart}
         try:
-            found = {name: workbook.handle.get_sheet_by_name(actual)
-                     for name, actual in wanted.items() if name not in futures}
-            found.update({name: future.result() for name, future in futures.items()})
+            for name, actual in wanted.items():
+                if name not in apart:
+                    yield name, workbook.handle.get_sheet_by_name(actual)
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        except WorkbookUnreadable:
+            raise
         except Exception as exc:  # calamine raises several types for a broken sheet
             raise WorkbookUnreadable(f"a sheet cannot be read ({exc})") from None
-    return {name: found[name] for name in wanted}
+
+
+def _each_sheet(workbook: OpenedWorkbook, problems: list[Problem]
+                ) -> Iterator[tuple[str, object]]:
+    """The Practice settings (as ``("Practice", settings)``) and a reader for every
+    contract sheet, as each is parsed; missing sheets are problems."""
+    seen = set()
+    for name, sheet in _sheets_as_parsed(workbook):
+        seen.add(name)
+        if name == schema.PRACTICE:
+            yield name, _settings(sheet, problems)
+        else:
+            yield name, SheetReader(schema.sheet(name), sheet, problems)
+    if schema.PRACTICE not in seen:
+        problems.append(Problem(schema.PRACTICE, 0, "", "the sheet is missing"))
+        yield schema.PRACTICE, _settings(None, problems)
+    for spec in schema.SHEETS:
+        if spec.name not in seen:
+            problems.append(Problem(spec.name, 0, "", "the sheet is missing"))
 
 
 def open_workbook(path: str | os.PathLike, data: bytes | None = None) -> OpenedWorkbook:
@@ -486,7 +511,8 @@ def open_workbook(path: str | os.PathLike, data: bytes | None = None) -> OpenedW
             f"{path}: not an Excel workbook claimbook can read ({exc})") from None
 
 
-def open_sheets(workbook) -> tuple[object, dict[str, SheetReader], list[Problem]]:
+def open_sheets(workbook: OpenedWorkbook) -> tuple[object, dict[str, SheetReader],
+                                                  list[Problem]]:
     """The Practice settings and a reader for every contract sheet the workbook has.
 
     Returns:
@@ -494,17 +520,10 @@ def open_sheets(workbook) -> tuple[object, dict[str, SheetReader], list[Problem]
         (missing sheets and columns, unreadable settings).
     """
     problems: list[Problem] = []
-    sheets = _find_sheets(workbook)
-    if schema.PRACTICE not in sheets:
-        problems.append(Problem(schema.PRACTICE, 0, "", "the sheet is missing"))
-    settings = _settings(sheets.get(schema.PRACTICE), problems)
-    readers = {}
-    for spec in schema.SHEETS:
-        if spec.name in sheets:
-            readers[spec.name] = SheetReader(spec, sheets[spec.name], problems)
-        else:
-            problems.append(Problem(spec.name, 0, "", "the sheet is missing"))
-    return settings, readers, problems
+    readers = dict(_each_sheet(workbook, problems))
+    settings = readers.pop(schema.PRACTICE)
+    return settings, {s.name: readers[s.name] for s in schema.SHEETS if s.name in readers}, \
+        problems
 
 
 def book_of(path: str, settings, rows: dict[str, list], sheet_names: list[str]) -> Book:
@@ -539,9 +558,14 @@ def read_book(path: str | os.PathLike) -> tuple[Book, list[Problem]]:
         WorkbookUnreadable: the file is missing or not a workbook.
     """
     workbook = open_workbook(path)
-    settings, readers, problems = open_sheets(workbook)
-    rows = {name: reader.records(RECORD_CLASSES[name]) for name, reader in readers.items()}
-    return book_of(os.fspath(path), settings, rows, list(workbook.sheet_names)), problems
+    problems: list[Problem] = []
+    settings, rows = None, {}
+    for name, item in _each_sheet(workbook, problems):  # convert while the next parses
+        if name == schema.PRACTICE:
+            settings = item
+        else:
+            rows[name] = item.records(RECORD_CLASSES[name])
+    return book_of(os.fspath(path), settings, rows, workbook.sheet_names), problems
 
 
 def _first_by_key(records: list, key: str) -> dict:
