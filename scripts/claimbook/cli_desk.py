@@ -236,9 +236,11 @@ def _merge(order: list, found: dict, appointment_id: str, label: str, **extra) -
                    "Adjustment Reason, Patient Responsibility.")
 @click.option("--note", metavar="TEXT", help="Notes for the Payments rows.")
 @click.option("--yes", "assume_yes", is_flag=True, help="Record an overpayment without asking.")
+@click.option("--method", type=click.Choice(schema.PAYMENT_METHODS, case_sensitive=False),
+              help="How the client paid (with --client): Cash, Card, Check ...")
 @format_option("text", "json")
 def pay(workbook, day, payer_id, from_client, reference, applies, adjusts, responsibilities,
-        csv_path, note, assume_yes, output_format) -> None:
+        csv_path, note, assume_yes, method, output_format) -> None:
     """Record money received; print the Payment IDs and what each visit now owes.
 
     One check or EFT across many visits in one command (or --csv for a long
@@ -255,15 +257,20 @@ def pay(workbook, day, payer_id, from_client, reference, applies, adjusts, respo
           --apply A001203=108.00 --adjust A001203=20.00:CO-45 --pr A001203=40.00 \\
           --apply A001209
       claimbook pay --payer AETNA --reference 0001234 --csv remit.csv
-      claimbook pay --client --apply A001203
+      claimbook pay --client --apply A001203 --method Card
     """
     if bool(payer_id) == from_client:
         raise click.UsageError("give --payer PAYER_ID or --client (one of them)")
+    if method and payer_id:
+        raise click.UsageError("--method is how a client paid; give it with --client")
+    method = next((m for m in schema.PAYMENT_METHODS if method and m.lower() == method.lower()),
+                  None)
     if payer_id and not reference:
         raise click.UsageError("give the check or EFT number with --reference")
     allocations = _allocations(applies, adjusts, responsibilities, csv_path)
     req = desk.PaymentRequest(day or date.today(), payer_id.strip() if payer_id else None,
-                              reference.strip() if reference else None, allocations, note)
+                              reference.strip() if reference else None, allocations, note,
+                              method)
     from .xlsx.desk_reader import Selection
 
     visits = frozenset(a.appointment_id for a in allocations)

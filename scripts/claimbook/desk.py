@@ -242,7 +242,7 @@ def _visit_payment(book: Book, keys: list[str], req: CheckoutRequest, appointmen
     how = f" ({req.method})" if req.method else ""
     values = {"payment_id": next_ids(keys, 1, "PMT000000")[0], "date_received": req.day,
               "source": "Client", "appointment_id": appointment_id, "amount": req.paid,
-              "notes": f"Paid at the visit{how}"}
+              "notes": f"Paid at the visit{how}", "payment_method": req.method}
     return [new_record(Payment, "Payments", values)]
 
 
@@ -302,6 +302,7 @@ class PaymentRequest:
     reference: str | None
     allocations: tuple[Allocation, ...]
     note: str | None = None
+    method: str | None = None  # how the client paid (--client only)
 
 
 @dataclass
@@ -398,7 +399,7 @@ def _payment(book: Book, visit: Visit, req: PaymentRequest, alloc: Allocation, p
               "appointment_id": visit.appointment_id, "amount": amount,
               "adjustment": alloc.adjustment, "adjustment_reason": alloc.reason,
               "patient_responsibility": alloc.responsibility, "product_title": title,
-              "notes": req.note}
+              "notes": req.note, "payment_method": None if payer else req.method}
     return new_record(Payment, "Payments", values)
 
 

@@ -1,6 +1,7 @@
 """The README's workbook table, made from :mod:`claimbook.schema` so it cannot drift.
 
-``python -m claimbook.docs`` prints it; tests/test_docs.py checks the README holds it.
+``python -m claimbook.docs`` prints it, ``python -m claimbook.docs --write README.md``
+puts it in the README; tests/test_docs.py checks the README holds it.
 """
 
 from __future__ import annotations
@@ -41,5 +42,19 @@ def workbook_table() -> str:
     return "\n".join(lines)
 
 
+def update_readme(path: str) -> None:
+    """Replace the workbook table in the README at ``path`` with the current one."""
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    start, end = text.index(BEGIN), text.index(END) + len(END)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text[:start] + workbook_table() + text[end:])
+
+
 if __name__ == "__main__":  # pragma: no cover
-    print(workbook_table())
+    import sys
+
+    if sys.argv[1:2] == ["--write"]:
+        update_readme(sys.argv[2])
+    else:
+        print(workbook_table())

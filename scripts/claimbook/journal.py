@@ -312,8 +312,10 @@ def _payment_entry(book: Book, visit: Visit, payment, accounts: Accounts,
     else:
         ar = CLIENT_AR
         event = REFUND if amount < 0 else CLIENT_PAYMENT
-        b.pair(event, amount, UNDEPOSITED, CLIENT_AR,
-               f"{event} for visit {aid}" + (f", {ref}" if ref else ""), NOT_RECORDED)
+        method = payment.payment_method or NOT_RECORDED
+        money = GIFT_CARDS if method == GIFT_CARD_METHOD else UNDEPOSITED
+        b.pair(event, amount, money, CLIENT_AR,
+               f"{event} for visit {aid}" + (f", {ref}" if ref else ""), method)
     code = reason_code(payment.adjustment_reason)
     b.pair(ADJUSTMENT, payment.adjustment or 0, ADJUSTMENTS, ar,
            f"Adjustment{' ' + code if code else ''} on visit {aid}")

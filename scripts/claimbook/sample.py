@@ -88,6 +88,7 @@ ALLOWED = {
     "Auto/PIP": {"97124": 3200, "97140": 3600, "97112": 3800},
     "Workers Comp": {"97124": 2480, "97140": 2910, "97112": 3050},
 }
+LATER_METHODS = ("Card", "Card", "Check", "Card", "Cash", "HSA/FSA")
 PAY_LAG = {"PREMERA": (12, 30), "REGENCE": (14, 35), "AETNA": (18, 45),
            "STATEFARM": (20, 50), "PROGRESSIVE": (25, 60), "LNI": (14, 40)}
 
@@ -385,6 +386,8 @@ class _Remittance:
         if source == "Insurance":
             row["product_title"] = product_title(v.client["first_name"], v.client["last_name"],
                                                  v.day)
+        else:  # how the client paid; chosen without the random stream, which stays as it was
+            row["payment_method"] = LATER_METHODS[self.next_payment % len(LATER_METHODS)]
         self.next_payment += 1
         self.ledger.payments.append(row)
         return row

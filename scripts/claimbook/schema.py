@@ -283,6 +283,9 @@ SHEETS: tuple[Sheet, ...] = (
             Column("Patient Responsibility", MONEY, width=12),
             Column("Product Title", TEXT, width=44),
             Column("Notes", TEXT, width=24),
+            # Extension: how a client paid, so the bookkeeper's deposits group by method.
+            Column("Payment Method", CHOICE, choices=PAYMENT_METHODS, width=11,
+                   note="how a client paid (Source Client)"),
         ),
         key="payment_id",
         purpose="one row per amount applied to one appointment",
