@@ -81,8 +81,12 @@ def _parse_date(ctx, param, value):
         raise click.BadParameter(f'"{value}" is not a date; give it as YYYY-MM-DD') from None
 
 
-def date_option(name: str, help_text: str, **kwargs):
-    return click.option(name, callback=_parse_date, metavar="DATE", help=help_text, **kwargs)
+def date_option(name: str, help_text: str, dest: str | None = None, **kwargs):
+    """A date option that takes any date the workbook takes (``2026-11-02``,
+    ``11/02/2026``); ``dest`` names its parameter when the option's name cannot."""
+    decls = (name, dest) if dest else (name,)
+    return click.option(*decls, callback=_parse_date, metavar="DATE", help=help_text,
+                        **kwargs)
 
 
 def month_option(required: bool = False):
@@ -110,7 +114,7 @@ def _bulk_reading():
         gc.enable()
 
 
-def _load(path: str):
+def load(path: str):
     from .xlsx.reader import load_book
 
     with _bulk_reading():
@@ -232,7 +236,7 @@ def balances(workbook, as_of, include_paid, clients, payers, output_format) -> N
       claimbook balances --as-of 2026-06-30 --payer AETNA --format json
       claimbook balances --client C0042 --all --format csv > c0042.csv
     """
-    book = _load(workbook)
+    book = load(workbook)
     for value, known, what in ((clients, book.clients, "client"),
                                (payers, book.payers, "payer")):
         unknown = [v for v in value if v not in known]
@@ -281,7 +285,7 @@ def report(workbook, month: Month, out_dir: str, output_format: str) -> None:
     """
     from .outstanding import monthly_report, summary_json
 
-    result = monthly_report(_load(workbook), month)
+    result = monthly_report(load(workbook), month)
     if output_format == "json":
         click.echo(json.dumps(summary_json(result), indent=2))
         return

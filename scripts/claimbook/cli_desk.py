@@ -17,7 +17,7 @@ import click
 
 from . import desk, reminders, schema
 from .balances import balances
-from .cli import _parse_date, cli, format_option, workbook_option
+from .cli import cli, date_option, format_option, workbook_option
 from .money import dollars, fmt
 from .problems import BadRequest
 
@@ -25,7 +25,7 @@ from .problems import BadRequest
 # -- shared ------------------------------------------------------------------------------
 def day_option(help_text: str):
     """``--date DATE`` (any date as the workbook takes it), passed as ``day``."""
-    return click.option("--date", "day", callback=_parse_date, metavar="DATE", help=help_text)
+    return date_option("--date", help_text, dest="day")
 
 
 def _money_option(value: str | None, label: str) -> int | None:

@@ -8,7 +8,7 @@ import os
 
 import click
 
-from .cli import _load, cli, month_option, workbook_option
+from .cli import cli, load, month_option, workbook_option
 from .ledger import Month
 from .money import dollars
 from .problems import BadRequest, ClaimbookError
@@ -55,7 +55,7 @@ def handoff(workbook: str, month: Month, out_dir: str, names: bool, password: st
     if password is not None and not password.strip():
         raise BadRequest("the password is empty; give one with --password or "
                          f"${PASSWORD_ENV}")
-    result = bookkeepers_month(_load(workbook), month, names=names)
+    result = bookkeepers_month(load(workbook), month, names=names)
     if not (result.balanced and result.ties):  # pragma: no cover - a computation bug
         raise ClaimbookError(f"the journal does not tie: debits {dollars(result.debits)}, "
                              f"credits {dollars(result.credits)}; nothing written")

@@ -9,7 +9,7 @@ from datetime import date
 
 import click
 
-from .cli import _parse_date, cli, date_option, workbook_option
+from .cli import cli, date_option, workbook_option
 from .ledger import Month
 from .problems import ClaimbookError, Problem, in_order
 from .receipts import RECEIPT, SUPERBILL, Receipt
@@ -23,10 +23,10 @@ DEFAULT_OUT = os.path.join("reports", "receipts")
               help="One visit's receipt.")
 @click.option("--client", "client_id", metavar="ID",
               help="A superbill of this client's visits (with --from/--to).")
-@click.option("--from", "first", callback=_parse_date, metavar="DATE",
-              help="With --client: the first date of service (default: their first visit).")
-@click.option("--to", "last", callback=_parse_date, metavar="DATE",
-              help="With --client: the last date of service (default: the receipt date).")
+@date_option("--from", "With --client: the first date of service (default: their first visit).",
+             dest="first")
+@date_option("--to", "With --client: the last date of service (default: the receipt date).",
+             dest="last")
 @click.option("--month", "month_text", metavar="YYYY-MM",
               help="A receipt for every insured visit of this month.")
 @date_option("--as-of", "The receipt date: payments received after it are left out "
