@@ -57,12 +57,7 @@ def _owes(item, payer_name: str | None) -> str:
         return "nothing"
     if item.balance < 0:
         return f"nothing (a credit of {dollars(-item.balance)})"
-    parts = []
-    if item.insurance_due:
-        parts.append(f"{dollars(item.insurance_due)} expected from {payer_name or 'insurance'}")
-    if item.client_due:
-        parts.append(f"{dollars(item.client_due)} from the client")
-    return f"{dollars(item.balance)}: " + ", ".join(parts)
+    return f"{dollars(item.balance)}: {reminders.who_owes(item, payer_name)}"
 
 
 def _refresh_reminders(changes, after, client_ids, day: date) -> None:

@@ -37,12 +37,17 @@ def visit_sentence(item: VisitBalance, payer_name: str | None) -> str:
     if item.balance < 0:
         return f"Visit of {day} overpaid; credit of {dollars(-item.balance)} to refund or apply"
     head = f"Partial payment taken {day}" if item.client_paid > 0 else f"Nothing paid {day}"
+    return f"{head}; balance of {dollars(item.balance)} remains: {who_owes(item, payer_name)}"
+
+
+def who_owes(item: VisitBalance, payer_name: str | None) -> str:
+    """``$80.00 expected from Aetna, $20.00 from the client``: who owes a balance."""
     parts = []
     if item.insurance_due:
         parts.append(f"{dollars(item.insurance_due)} expected from {payer_name or 'insurance'}")
     if item.client_due:
         parts.append(f"{dollars(item.client_due)} from the client")
-    return f"{head}; balance of {dollars(item.balance)} remains: {', '.join(parts)}"
+    return ", ".join(parts)
 
 
 def reminder_text(book: Book, open_visits: list[VisitBalance]) -> str | None:
