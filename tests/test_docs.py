@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
-from claimbook.cli import cli
 from claimbook.docs import workbook_table
+from test_cli import all_commands
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
@@ -15,7 +15,7 @@ def test_readme_holds_the_workbook_table_made_from_the_schema():
 
 
 def test_readme_shows_every_command_with_an_example():
-    for name in cli.commands:
+    for name in all_commands():
         assert re.search(rf"^claimbook {name}\b", README, re.M) or \
             re.search(rf"^(\S+=\S+ )?claimbook {name}\b", README, re.M), \
             f"README has no example of claimbook {name}"
