@@ -92,11 +92,14 @@ def visits_of(book: Book) -> dict[str, Visit]:
     for line in book.lines:
         if line.appointment_id is None:
             continue
+        charge = line.charge if line.charge is not None else \
+            line_charge(line, services.get(line.service_code))
         visit = visits.get(line.appointment_id)
         if visit is None:
-            visit = visits[line.appointment_id] = Visit(line.appointment_id)
-        visit.lines.append(line)
-        visit.charges.append(line_charge(line, services.get(line.service_code)))
+            visits[line.appointment_id] = Visit(line.appointment_id, [line], [charge], [])
+        else:
+            visit.lines.append(line)
+            visit.charges.append(charge)
     for payment in book.payments:
         visit = visits.get(payment.appointment_id)
         if visit is not None:

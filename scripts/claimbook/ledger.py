@@ -90,33 +90,29 @@ def activity_by_month(visits: dict[str, Visit]) -> dict[Month, Activity]:
     Lines count in the month of their Date of Service (charge, discount, Client Paid);
     payments in the month of their Date Received.
     """
-    out: dict[Month, Activity] = {}
+    out: dict[tuple[int, int], Activity] = {}
     for visit in visits.values():
         for line, charge in zip(visit.lines, visit.charges):
-            if line.date_of_service is None:
+            day = line.date_of_service
+            if day is None:
                 continue
-            act = _slot(out, line.date_of_service)
+            act = out.get((day.year, day.month)) or out.setdefault((day.year, day.month),
+                                                                   Activity())
             act.charges += charge
             act.discounts += line.discount or 0
             act.client_payments += line.client_paid or 0
         for payment in visit.payments:
-            if payment.date_received is None:
+            day = payment.date_received
+            if day is None:
                 continue
-            act = _slot(out, payment.date_received)
+            act = out.get((day.year, day.month)) or out.setdefault((day.year, day.month),
+                                                                   Activity())
             if payment.source == "Insurance":
                 act.insurance_payments += payment.amount or 0
             else:
                 act.client_payments += payment.amount or 0
             act.adjustments += payment.adjustment or 0
-    return out
-
-
-def _slot(out: dict[Month, Activity], day: date) -> Activity:
-    key = Month(day.year, day.month)
-    act = out.get(key)
-    if act is None:
-        act = out[key] = Activity()
-    return act
+    return {Month(year, month): act for (year, month), act in sorted(out.items())}
 
 
 @dataclass(frozen=True, slots=True)
