@@ -1,6 +1,7 @@
 """Commands: Recording at the desk: checkout, pay, remind, today.
 
-Registered on the ``cli`` group when claimbook.cli is imported. Each command takes a
+Registered on the ``cli`` group when imported; ``ClaimbookGroup`` imports this module
+when one of its commands runs. Each command takes a
 snapshot of the workbook, plans its rows with :mod:`claimbook.desk` and
 :mod:`claimbook.reminders`, and writes them with :mod:`claimbook.xlsx.surgery`.
 Exit codes: 0 done; 1 refused (unknown visit, wrong payer, workbook open or changed ...),

@@ -1,6 +1,7 @@
 """Commands: Insurance receipts and superbills: receipt.
 
-Registered on the ``cli`` group when claimbook.cli is imported."""
+Registered on the ``cli`` group when imported; ``ClaimbookGroup`` imports this module
+when one of its commands runs."""
 
 from __future__ import annotations
 
