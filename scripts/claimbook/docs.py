@@ -21,6 +21,8 @@ def _column(col: schema.Column) -> str:
         extras.append(f"must exist on {col.refers_to}")
     if col.note:
         extras.append(col.note)
+    if col.extension:
+        extras.append("claimbook's extension; optional")
     return text + (f" ({'; '.join(extras)})" if extras else "")
 
 

@@ -10,7 +10,7 @@ payer, oldest first. Pure computation: no Click, no workbook I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 from .balances import VisitBalance, balances
@@ -107,28 +107,13 @@ def reminder_changes(book: Book, as_of: date, client_ids=None, optional: bool = 
     return out
 
 
-@dataclass(frozen=True)
-class OutstandingItem:
-    """One visit with insurance money still due: a row of the Outstanding sheet."""
+@dataclass(frozen=True, slots=True)
+class OutstandingItem(VisitBalance):
+    """One visit with insurance money still due: a row of the Outstanding sheet (its
+    balance, and what the sheet adds: the payer's name, the claim number, the title)."""
 
     payer_name: str
-    payer_id: str | None
-    date_of_service: date | None
-    appointment_id: str
-    client_name: str
-    client_id: str | None
-    policy_id: str | None
     claim_number: str | None
-    billed_date: date | None
-    charge: int
-    insurance_paid: int
-    insurance_due: int
-    client_due: int
-    age_days: int
-    aging_bucket: str
-    status: str
-    claim_status: str | None
-    timely_filing_deadline: date | None
     product_title: str
 
 
@@ -156,13 +141,11 @@ def outstanding(book: Book, as_of: date,
         client = book.clients.get(b.client_id)
         title = product_title(client.first_name or "", client.last_name or "",
                               b.date_of_service) if client and b.date_of_service else ""
+        policy = book.policies.get(b.policy_id)
         out.append(OutstandingItem(
-            _payer_name(book, b) or "", b.payer_id, b.date_of_service, b.appointment_id,
-            b.client_name, b.client_id, b.policy_id,
-            book.policies[b.policy_id].claim_number if b.policy_id in book.policies else None,
-            b.billed_date, b.charge, b.insurance_paid, b.insurance_due, b.client_due,
-            b.age_days, b.aging_bucket, b.status, b.claim_status, b.timely_filing_deadline,
-            title))
+            *(getattr(b, f.name) for f in fields(VisitBalance)),
+            payer_name=_payer_name(book, b) or "",
+            claim_number=policy.claim_number if policy else None, product_title=title))
     out.sort(key=lambda o: (o.payer_name.casefold(), o.date_of_service or date.min,
                             o.appointment_id))
     return out

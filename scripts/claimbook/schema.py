@@ -59,6 +59,7 @@ class Column:
     width: float = 14
     refers_to: str | None = None  # "Clients" when the value must be a Client ID
     note: str = ""
+    extension: bool = False  # claimbook's addition to the contract: a sheet may lack it
 
     @functools.cached_property
     def field(self) -> str:
@@ -283,9 +284,9 @@ SHEETS: tuple[Sheet, ...] = (
             Column("Patient Responsibility", MONEY, width=12),
             Column("Product Title", TEXT, width=44),
             Column("Notes", TEXT, width=24),
-            # Extension: how a client paid, so the bookkeeper's deposits group by method.
+            # how a client paid, so the bookkeeper's deposits group by method
             Column("Payment Method", CHOICE, choices=PAYMENT_METHODS, width=11,
-                   note="how a client paid (Source Client)"),
+                   note="how a client paid (Source Client)", extension=True),
         ),
         key="payment_id",
         purpose="one row per amount applied to one appointment",

@@ -16,13 +16,12 @@ import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date
-from xml.sax.saxutils import escape
 
 from xlsxwriter.utility import xl_col_to_name
 
+from .sheetxml import excel_serial, xml_text
+
 BULK_FROM = 200  # tables with more rows than this are written here
-_EPOCH = date(1899, 12, 30)
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass
@@ -39,14 +38,16 @@ class BulkRows:
 
 
 def _cell(ref: str, kind: str, style: int, value) -> str:
+    """One ``<c>``, as :func:`sheetxml.cell_xml` writes it, made inline: this runs for
+    every cell of a big table."""
     if value is None or value == "":
         return f'<c r="{ref}" s="{style}"/>'
     if kind == "date" and type(value) is date:
-        return f'<c r="{ref}" s="{style}"><v>{(value - _EPOCH).days}</v></c>'
+        return f'<c r="{ref}" s="{style}"><v>{excel_serial(value)}</v></c>'
     if type(value) in (int, float) and kind != "text":
         return f'<c r="{ref}" s="{style}"><v>{value!r}</v></c>'
-    text = escape(_CONTROL.sub("", str(value)))
-    space = ' xml:space="preserve"' if text != text.strip() else ""
+    text = xml_text(str(value))
+    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
     return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 

@@ -15,6 +15,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_range
 
 from .bulkrows import BULK_FROM, BulkRows, splice_into
+from .sheetxml import excel_serial
 
 MONEY_FORMAT = '#,##0.00;[Red]-#,##0.00;"-"'
 DATE_FORMAT = "yyyy-mm-dd"
@@ -103,9 +104,6 @@ def write_cell(ws, row: int, col: int, value, fmt=None) -> None:
         ws.write_string(row, col, str(value), fmt)
 
 
-_EPOCH = date(1899, 12, 30)
-
-
 def _column_writer(ws, kind: str, fmt):
     """A cell writer for one column, chosen once: a report writes thousands of rows.
 
@@ -124,7 +122,7 @@ def _column_writer(ws, kind: str, fmt):
 
     def day(r: int, c: int, value) -> None:
         if type(value) is date:
-            number(r, c, (value - _EPOCH).days, fmt)
+            number(r, c, excel_serial(value), fmt)
         else:
             write_cell(ws, r, c, value, fmt)
 

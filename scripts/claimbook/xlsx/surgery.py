@@ -55,8 +55,7 @@ STYLES = "xl/styles.xml"
 # Columns a new row may go without, their values being derived (what the user typed is
 # written or refused): the value is then simply not written.
 SKIPPABLE = {"product_title", "checked_out", "minutes", "units", "charge"}
-# claimbook's own extension columns: an owner's sheet from before them goes without.
-EXTENSIONS = {("Payments", "payment_method")}
+
 _TABLE_TAG = re.compile(rb"<table\b[^>]*>")
 
 
@@ -239,7 +238,7 @@ def _row_cells(layout: SheetLayout, sheet: str, values: dict, model: Row | None,
     for field_name, value in values.items():
         if value is None:
             continue
-        optional = field_name in SKIPPABLE or (sheet, field_name) in EXTENSIONS
+        optional = field_name in SKIPPABLE or schema.sheet(sheet).column(field_name).extension
         letters = _letter(layout, sheet, field_name, optional)
         if letters is not None:
             cells[letters] = cell_value(sheet, field_name, value,
