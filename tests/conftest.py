@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from claimbook.npi import make_npi
-from claimbook.xlsx.template import write_practice_workbook
+from claimbook.io.xlsx.template import write_practice_workbook
+from claimbook.rules.npi import make_npi
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "workbooks" / "sample-practice.xlsx"

@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from claimbook.balances import aging_bucket, balances, line_units
-from claimbook.xlsx.reader import load_book
+from claimbook.compute.balances import aging_bucket, balances, line_units
+from claimbook.io.xlsx.reader import load_book
 from conftest import line, payment
 
 DOS = date(2026, 10, 1)

@@ -4,7 +4,7 @@ from datetime import date
 
 from click.testing import CliRunner
 
-from claimbook.cli import cli
+from claimbook.cli.main import cli
 from conftest import BASE_ROWS, line, payment
 
 EXPECTED = [

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from claimbook.cli import BALANCE_KEYS, cli
+from claimbook.cli.main import BALANCE_KEYS, cli
 from conftest import line, payment
 
 D = date(2026, 10, 1)

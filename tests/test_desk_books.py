@@ -24,10 +24,10 @@ import xlsxwriter
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
-from claimbook.cli import cli
-from claimbook.npi import make_npi
+from claimbook.cli.main import cli
+from claimbook.rules.npi import make_npi
 
-CLAIMBOOK = [sys.executable, "-c", "from claimbook.cli import main; main()"]
+CLAIMBOOK = [sys.executable, "-c", "from claimbook.cli.main import main; main()"]
 
 
 def tiny_png() -> bytes:

@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
-from claimbook import desk
-from claimbook.xlsx.reader import load_book
+from claimbook.io.xlsx.reader import load_book
+from claimbook.usecases import desk
 from conftest import line
 from test_desk_books import cells, owner_book, parts_of, run, sheet_part
 
@@ -143,7 +143,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text(book):
 def test_checkout_warns_outside_the_authorization_and_on_a_second_visit_that_day(tmp_path,
                                                                                book_path):
     path = book_path(Appointments=[line("A1", date(2026, 11, 2))])
-    from claimbook.xlsx.desk_reader import Selection, read_desk
+    from claimbook.io.xlsx.desk_reader import Selection, read_desk
 
     data, _ = read_desk(path.read_bytes(), str(path), Selection(clients=frozenset({"C1"})))
     data.policies["P1"].authorization_end = date(2026, 10, 31)

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from claimbook.xlsx.reader import load_book
+from claimbook.io.xlsx.reader import load_book
 from conftest import line, payment
 from test_desk_books import owner_book, parts_of, run, sheet_part
 

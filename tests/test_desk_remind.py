@@ -10,9 +10,9 @@ from datetime import date
 import pytest
 import xlsxwriter
 
-from claimbook.balances import balances
-from claimbook.reminders import reminder_text, visit_sentence
-from claimbook.xlsx.reader import load_book
+from claimbook.compute.balances import balances
+from claimbook.compute.reminders import reminder_text, visit_sentence
+from claimbook.io.xlsx.reader import load_book
 from conftest import line, payment
 from test_desk_books import cells, owner_book, parts_of, run, sheet_part
 

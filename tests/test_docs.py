@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from claimbook.docs import workbook_table
+from claimbook.cli.docs import workbook_table
 from test_cli import all_commands
 
 ROOT = Path(__file__).resolve().parent.parent

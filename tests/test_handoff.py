@@ -14,12 +14,12 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from claimbook.bookkeeping import bookkeepers_month
-from claimbook.cli import cli
-from claimbook.ledger import Month, months_between
-from claimbook.records import client_name
-from claimbook.xlsx.handoff import write_handoff
-from claimbook.xlsx.reader import load_book
+from claimbook.cli.main import cli
+from claimbook.compute.bookkeeping import bookkeepers_month
+from claimbook.compute.ledger import Month, months_between
+from claimbook.io.xlsx.handoff import write_handoff
+from claimbook.io.xlsx.reader import load_book
+from claimbook.rules.records import client_name
 from conftest import BASE_ROWS, SAMPLE, line, payment
 
 MONTHS = [str(m) for m in months_between(Month(2025, 4), Month(2026, 11))]

@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from claimbook.cli import cli
-from claimbook.xlsx.styles import DATE_FORMAT, MONEY_FORMAT
+from claimbook.cli.main import cli
+from claimbook.io.xlsx.styles import DATE_FORMAT, MONEY_FORMAT
 from test_journal_handmade import EXPECTED_DEPOSITS, EXPECTED_JOURNAL, march_rows
 
 SHEETS = ["Summary", "Journal", "Deposits", "Revenue by Code", "Revenue by Therapist",

@@ -3,8 +3,8 @@
 import openpyxl
 from click.testing import CliRunner
 
-from claimbook import schema
-from claimbook.cli import cli
+from claimbook.cli.main import cli
+from claimbook.rules import schema
 
 
 def test_init_writes_every_contract_sheet_as_a_table(tmp_path):

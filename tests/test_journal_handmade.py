@@ -20,9 +20,9 @@ from datetime import date
 
 import pytest
 
-from claimbook.balances import visits_of
-from claimbook.bookkeeping import bookkeepers_month
-from claimbook.journal import (
+from claimbook.compute.balances import visits_of
+from claimbook.compute.bookkeeping import bookkeepers_month
+from claimbook.compute.journal import (
     AR_ROLES,
     Accounts,
     by_account,
@@ -33,8 +33,8 @@ from claimbook.journal import (
     qbo_rows,
     reason_code,
 )
-from claimbook.ledger import Month
-from claimbook.xlsx.reader import load_book
+from claimbook.compute.ledger import Month
+from claimbook.io.xlsx.reader import load_book
 from conftest import line, payment
 
 MARCH = Month(2026, 3)

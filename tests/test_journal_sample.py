@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from claimbook.bookkeeping import bookkeepers_month
-from claimbook.journal import UNDEPOSITED, lines_of, net_of
-from claimbook.ledger import Month, months_between
-from claimbook.outstanding import monthly_report
-from claimbook.xlsx.reader import load_book
+from claimbook.compute.bookkeeping import bookkeepers_month
+from claimbook.compute.journal import UNDEPOSITED, lines_of, net_of
+from claimbook.compute.ledger import Month, months_between
+from claimbook.compute.outstanding import monthly_report
+from claimbook.io.xlsx.reader import load_book
 from conftest import SAMPLE
 
 MONTHS = months_between(Month(2025, 4), Month(2026, 11))

@@ -19,9 +19,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from click.testing import CliRunner
 
-from claimbook import schema
-from claimbook.cli import cli
-from claimbook.mail import Mailer, MailError, MailSettings
+from claimbook.cli.main import cli
+from claimbook.io.mail import Mailer, MailError, MailSettings
+from claimbook.rules import schema
 from test_receipts import CLIENTS, practice  # noqa: F401 - the fixture
 
 PASSWORD = "s3cret-from-env"

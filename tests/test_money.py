@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimbook.money import NotMoney, dollars, fmt, percent_half_up, to_cents
+from claimbook.rules.money import NotMoney, dollars, fmt, percent_half_up, to_cents
 
 
 @pytest.mark.parametrize("raw, cents", [

@@ -6,8 +6,8 @@ from datetime import date
 import openpyxl
 from click.testing import CliRunner
 
-from claimbook.cli import cli
-from claimbook.xlsx.reader import load_book
+from claimbook.cli.main import cli
+from claimbook.io.xlsx.reader import load_book
 from conftest import line, payment
 
 D = date(2026, 10, 5)

@@ -4,7 +4,7 @@ from datetime import date
 
 import xlsxwriter
 
-from claimbook.xlsx.reader import column_letter, read_book
+from claimbook.io.xlsx.reader import column_letter, read_book
 from conftest import line, payment
 
 

@@ -10,7 +10,7 @@ from datetime import date
 
 from click.testing import CliRunner
 
-from claimbook.cli import cli
+from claimbook.cli.main import cli
 from conftest import line
 from test_receipts import LINES, STAFF, practice  # noqa: F401 - the fixture
 

@@ -17,19 +17,19 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from claimbook import icd10
-from claimbook.balances import visits_of
-from claimbook.cli import cli
-from claimbook.npi import make_npi
-from claimbook.receipt_pdf import receipt_pdf_bytes
-from claimbook.receipts import (
+from claimbook.cli.main import cli
+from claimbook.compute.balances import visits_of
+from claimbook.compute.receipts import (
     SUPERBILL,
     build_receipt,
     client_visits,
     receipt_problems,
     summary_rows,
 )
-from claimbook.xlsx.reader import load_book
+from claimbook.io.receipt_pdf import receipt_pdf_bytes
+from claimbook.io.xlsx.reader import load_book
+from claimbook.rules import icd10
+from claimbook.rules.npi import make_npi
 from conftest import line, payment
 
 THERAPIST_NPI = make_npi("123456789")

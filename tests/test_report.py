@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from claimbook.cli import cli
+from claimbook.cli.main import cli
 from conftest import BASE_ROWS, line, payment
 
 CLIENTS = [{"client_id": "C1", "first_name": "Ann", "last_name": "Lee"},
@@ -139,9 +139,9 @@ def test_json_summary(report_path):
 
 def test_a_big_report_reads_back_row_by_row(tmp_path, monkeypatch):
     """More rows than XlsxWriter writes itself: the spliced rows read back exactly."""
-    from claimbook.balances import balances
-    from claimbook.xlsx import styles
-    from claimbook.xlsx.reader import load_book
+    from claimbook.compute.balances import balances
+    from claimbook.io.xlsx import styles
+    from claimbook.io.xlsx.reader import load_book
     from conftest import SAMPLE
 
     monkeypatch.setattr(styles, "BULK_FROM", 20)  # the sample's 97 open items are spliced

@@ -5,10 +5,16 @@ from datetime import date
 
 import pytest
 
-from claimbook.balances import balances, total_ar, visits_of
-from claimbook.ledger import BadMonth, Month, activity_by_month, months_between, roll_forward
-from claimbook.sample import END, START
-from claimbook.xlsx.reader import load_book
+from claimbook.compute.balances import balances, total_ar, visits_of
+from claimbook.compute.ledger import (
+    BadMonth,
+    Month,
+    activity_by_month,
+    months_between,
+    roll_forward,
+)
+from claimbook.io.xlsx.reader import load_book
+from claimbook.usecases.sample import END, START
 from conftest import SAMPLE, line, payment
 
 

@@ -7,11 +7,11 @@ import pytest
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
-from claimbook.balances import balances, visits_of
-from claimbook.cli import cli
-from claimbook.npi import npi_problem
-from claimbook.sample import END, START
-from claimbook.xlsx.reader import load_book
+from claimbook.cli.main import cli
+from claimbook.compute.balances import balances, visits_of
+from claimbook.io.xlsx.reader import load_book
+from claimbook.rules.npi import npi_problem
+from claimbook.usecases.sample import END, START
 from conftest import SAMPLE
 
 

@@ -1,6 +1,6 @@
 from click.testing import CliRunner
 
-from claimbook.cli import cli
+from claimbook.cli.main import cli
 
 
 def test_sample_workbook_checks_clean():

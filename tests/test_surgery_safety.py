@@ -9,16 +9,16 @@ from datetime import date
 
 import pytest
 
-from claimbook import desk
-from claimbook.xlsx.desk_reader import Selection, read_desk
-from claimbook.xlsx.safe import (
+from claimbook.io.xlsx.desk_reader import Selection, read_desk
+from claimbook.io.xlsx.safe import (
     WorkbookChanged,
     backups_of,
     keep_backup,
     prune_backups,
     take_snapshot,
 )
-from claimbook.xlsx.surgery import write_changes
+from claimbook.io.xlsx.surgery import write_changes
+from claimbook.usecases import desk
 from test_desk_books import owner_book, parts_of, run, run_process
 
 PAY = ("pay", "--date", "2026-11-20", "--payer", "AET", "--reference", "EFT300",
@@ -84,7 +84,7 @@ def test_same_size_and_time_but_other_bytes_is_a_change_too(book):
     data[-30] ^= 1  # the zip comment area; same size
     book.write_bytes(bytes(data))
     os.utime(book, ns=(snapshot.mtime_ns, snapshot.mtime_ns))
-    from claimbook.xlsx.safe import refuse_if_changed
+    from claimbook.io.xlsx.safe import refuse_if_changed
 
     with pytest.raises(WorkbookChanged):
         refuse_if_changed(snapshot)

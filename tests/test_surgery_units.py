@@ -9,9 +9,9 @@ import zlib
 
 import pytest
 
-from claimbook.xlsx import sheetxml
-from claimbook.xlsx.package import Package, deflate
-from claimbook.xlsx.stylesheet import Stylesheet
+from claimbook.io.xlsx import sheetxml
+from claimbook.io.xlsx.package import Package, deflate
+from claimbook.io.xlsx.stylesheet import Stylesheet
 from test_desk_books import owner_book, run
 
 SHEET = (b'<worksheet><dimension ref="A1:C4"/><sheetData>'

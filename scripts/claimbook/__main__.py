@@ -1,5 +1,5 @@
 """``python -m claimbook``: the same as the ``claimbook`` command."""
 
-from .cli import main
+from claimbook.cli.main import main
 
 main()

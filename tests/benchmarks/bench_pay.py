@@ -41,7 +41,7 @@ wb = CalamineWorkbook.from_path(sys.argv[1])
 sheets = {name: wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names}
 print(sum(len(rows) for rows in sheets.values()))
 """
-CLAIMBOOK = [sys.executable, "-c", "from claimbook.cli import main; main()"]
+CLAIMBOOK = [sys.executable, "-c", "from claimbook.cli.main import main; main()"]
 
 
 def ensure_workbook(lines: int, seed: int, cache: Path, regen: bool) -> Path:

@@ -97,7 +97,7 @@ def claimbook_argv() -> list[str]:
         if (bindir / name).exists():
             return [str(bindir / name)]
     found = shutil.which("claimbook")
-    return [found] if found else [sys.executable, "-m", "claimbook.cli"]
+    return [found] if found else [sys.executable, "-m", "claimbook.cli.main"]
 
 
 def _rss_kb(ru_maxrss: int) -> int:

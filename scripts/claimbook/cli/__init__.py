@@ -1,0 +1,1 @@
+"""claimbook's command line: thin Click commands over the library."""

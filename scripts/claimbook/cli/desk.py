@@ -1,0 +1,427 @@
+"""Commands: Recording at the desk: checkout, pay, remind, today.
+
+Registered on the ``cli`` group when imported; ``ClaimbookGroup`` imports this module
+when one of its commands runs. Each command takes a
+snapshot of the workbook, plans its rows with :mod:`claimbook.desk` and
+:mod:`claimbook.reminders`, and writes them with :mod:`claimbook.xlsx.surgery`.
+Exit codes: 0 done; 1 refused (unknown visit, wrong payer, workbook open or changed ...),
+nothing written; 2 a usage error (a missing or malformed option), nothing written.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+import click
+
+from claimbook.cli.main import cli, date_option, format_option, workbook_option
+from claimbook.compute import reminders
+from claimbook.compute.balances import balances
+from claimbook.rules import schema
+from claimbook.rules.money import dollars, fmt
+from claimbook.rules.problems import BadRequest
+from claimbook.usecases import desk
+
+
+# -- shared ------------------------------------------------------------------------------
+def day_option(help_text: str):
+    """``--date DATE`` (any date as the workbook takes it), passed as ``day``."""
+    return date_option("--date", help_text, dest="day")
+
+
+def _money_option(value: str | None, label: str) -> int | None:
+    return None if value is None else desk.parse_money(value, label)
+
+
+def _read(workbook: str, selection):
+    from claimbook.io.xlsx.desk_reader import read_desk
+    from claimbook.io.xlsx.safe import take_snapshot
+
+    snapshot = take_snapshot(workbook)
+    book, layouts = read_desk(snapshot.data, workbook, selection)
+    return snapshot, book, layouts
+
+
+def _write(snapshot, book, layouts, changes, **options):
+    from claimbook.io.xlsx.surgery import write_changes
+
+    keep = book.settings.backups_to_keep
+    return write_changes(snapshot, layouts, changes, 10 if keep is None else keep, **options)
+
+
+def _warn(message: str) -> None:
+    click.echo(f"Warning: {message}", err=True)
+
+
+def _owes(item, payer_name: str | None) -> str:
+    if item is None or item.balance == 0:
+        return "nothing"
+    if item.balance < 0:
+        return f"nothing (a credit of {dollars(-item.balance)})"
+    return f"{dollars(item.balance)}: {reminders.who_owes(item, payer_name)}"
+
+
+def _refresh_reminders(changes, after, client_ids, day: date) -> None:
+    as_of = max(day, date.today())
+    changes.cells += reminders.reminder_changes(after, as_of, client_ids, optional=True)
+
+
+# -- checkout --------------------------------------------------------------------------------
+def _orders(services, minutes, units) -> tuple[desk.ServiceOrder, ...]:
+    if minutes and units:
+        raise click.UsageError("give --minutes or --units, not both")
+    for name, given in (("--minutes", minutes), ("--units", units)):
+        if given and len(given) != len(services):
+            raise click.UsageError(f"give one {name} per --service ({len(services)} "
+                                   f"service{'s' if len(services) > 1 else ''}, "
+                                   f"{len(given)} {name})")
+    return tuple(desk.ServiceOrder(code.strip(), minutes[i] if minutes else None,
+                                   units[i] if units else None)
+                 for i, code in enumerate(services))
+
+
+@cli.command()
+@workbook_option
+@day_option("Date of service (default: today).")
+@click.option("--client", "client_id", required=True, metavar="ID", help="The client.")
+@click.option("--staff", "staff_id", required=True, metavar="ID", help="The therapist.")
+@click.option("--service", "services", required=True, multiple=True, metavar="CODE",
+              help="A service code; repeat for a visit billed with several.")
+@click.option("--minutes", multiple=True, type=click.IntRange(1, 1440),
+              help="Minutes of each service (units by the 8-minute rule).")
+@click.option("--units", multiple=True, type=click.IntRange(1, 96),
+              help="Units of each service, instead of minutes.")
+@click.option("--policy", "policy_id", metavar="ID", help="The policy billed (blank: self-pay).")
+@click.option("--paid", metavar="AMOUNT", help="What the client paid today.")
+@click.option("--method", type=click.Choice(schema.PAYMENT_METHODS, case_sensitive=False),
+              help="How the client paid.")
+@click.option("--discount", metavar="AMOUNT", help="A courtesy discount off the visit.")
+@click.option("--diagnosis", metavar="CODES", help="ICD-10 codes, e.g. 'M54.50, M62.830'.")
+@click.option("--flow", type=click.Choice(["discount-first", "reverse"]),
+              help="Override the Practice's Checkout Flow.")
+@click.option("--id", "appointment_id", metavar="ID", help="The Appointment ID (default: next).")
+@click.option("--note", metavar="TEXT", help="Notes for the visit.")
+@format_option("text", "json")
+def checkout(workbook, day, client_id, staff_id, services, minutes, units, policy_id, paid,
+             method, discount, diagnosis, flow, appointment_id, note, output_format) -> None:
+    """Record a visit as it is checked out; print its Appointment ID and what is due.
+
+    Discount First (the Practice's default): the visit is checked out now with what the
+    client paid; the rest is expected from the insurer. Reverse: the client's payment is
+    recorded as a Payments row now; the visit is checked out when the insurer's payment
+    clears it. Units come from --minutes by the 8-minute rule; the charge is units x the
+    service's fee. The client's Reminder is brought up to date.
+
+    \b
+    Examples:
+      claimbook checkout --client C0049 --staff S01 --policy POL0014 \\
+          --service 97124 --minutes 38 --diagnosis "M54.50, M62.830" --paid 25 --method Card
+      claimbook checkout --client C0042 --staff S02 --service MASSAGE60 \\
+          --service 97140 --units 1 --units 1 --paid 100 --method Cash
+    """
+    method = next((m for m in schema.PAYMENT_METHODS if method and m.lower() == method.lower()),
+                  None)
+    req = desk.CheckoutRequest(
+        day=day or date.today(), client_id=client_id.strip(), staff_id=staff_id.strip(),
+        services=_orders(services, minutes, units),
+        policy_id=policy_id.strip() if policy_id else None,
+        paid=_money_option(paid, f"--paid {paid}"), method=method,
+        discount=_money_option(discount, f"--discount {discount}"), diagnosis=diagnosis,
+        flow={"reverse": desk.REVERSE, "discount-first": desk.DISCOUNT_FIRST}.get(flow),
+        appointment_id=appointment_id.strip() if appointment_id else None, note=note)
+    from claimbook.io.xlsx.desk_reader import Selection
+
+    snapshot, book, layouts = _read(workbook, Selection(clients=frozenset({req.client_id})))
+    plan = desk.plan_checkout(book, layouts["Appointments"].keys(), layouts["Payments"].keys(),
+                              req)
+    after = desk.with_records(book, plan.lines, plan.payments)
+    _refresh_reminders(plan.changes, after, {req.client_id}, req.day)
+    written = _write(snapshot, book, layouts, plan.changes)
+    for message in plan.warnings:
+        _warn(message)
+    _checkout_report(book, plan, written, output_format)
+
+
+def _checkout_report(book, plan: desk.Checkout, written, output_format: str) -> None:
+    b = plan.balance
+    if output_format == "json":
+        click.echo(json.dumps({
+            "appointment_id": plan.appointment_id, "flow": plan.flow,
+            "checked_out": plan.flow == desk.DISCOUNT_FIRST,
+            "lines": [{"service_code": ln.service_code, "minutes": ln.minutes,
+                       "units": ln.units, "charge": fmt(ln.charge)} for ln in plan.lines],
+            "payment_ids": [p.payment_id for p in plan.payments],
+            "charge": fmt(b.charge), "discount": fmt(b.discount),
+            "client_paid": fmt(b.client_paid), "balance": fmt(b.balance),
+            "insurance_due": fmt(b.insurance_due), "client_due": fmt(b.client_due),
+            "payer": plan.payer_name, "rows": written.rows, "backup": written.backup},
+            indent=2))
+        return
+    staff = book.staff[plan.lines[0].staff_id].name
+    codes = ", ".join(f"{ln.service_code} x{ln.units}"
+                      + (f" ({ln.minutes} min)" if ln.minutes else "") for ln in plan.lines)
+    click.echo(plan.appointment_id)
+    click.echo(f"{b.client_name}, {b.date_of_service.isoformat()}, {staff}: {codes}, "
+               f"charge {dollars(b.charge)}")
+    state = "checked out" if plan.flow == desk.DISCOUNT_FIRST else \
+        "not checked out until the insurer's payment clears it"
+    paid = f"; the client paid {dollars(b.client_paid)}" if b.client_paid else ""
+    click.echo(f"{plan.flow}: {state}{paid}")
+    click.echo(f"Owes {_owes(b, plan.payer_name)}")
+
+
+# -- pay ---------------------------------------------------------------------------------------
+def _split(text: str, option: str) -> tuple[str, str | None]:
+    appointment_id, sep, amount = text.partition("=")
+    if not appointment_id.strip():
+        raise click.BadParameter(f'"{text}": give APPOINTMENT_ID=AMOUNT', param_hint=option)
+    return appointment_id.strip(), (amount.strip() if sep else None)
+
+
+def _allocations(applies, adjusts, responsibilities, csv_path) -> tuple[desk.Allocation, ...]:
+    found: dict[str, desk.Allocation] = {}
+    order: list[desk.Allocation] = []
+    for text in applies:
+        appointment_id, amount = _split(text, "--apply")
+        label = f"--apply {text}"
+        order.append(desk.Allocation(appointment_id, _money_option(amount, label), label=label))
+    if csv_path:
+        order += desk.allocations_from_csv(csv_path)
+    for alloc in order:
+        found.setdefault(alloc.appointment_id, alloc)
+    for text in adjusts:
+        appointment_id, rest = _split(text, "--adjust")
+        amount, _, reason = (rest or "").partition(":")
+        label = f"--adjust {text}"
+        order = _merge(order, found, appointment_id, label, adjustment=_money_option(
+            amount or None, label), reason=reason.strip() or None)
+    for text in responsibilities:
+        appointment_id, amount = _split(text, "--responsibility")
+        label = f"--responsibility {text}"
+        order = _merge(order, found, appointment_id, label,
+                       responsibility=_money_option(amount, label))
+    if not order:
+        raise click.UsageError("give at least one --apply APPOINTMENT_ID=AMOUNT (or --csv)")
+    return tuple(order)
+
+
+def _merge(order: list, found: dict, appointment_id: str, label: str, **extra) -> list:
+    alloc = found.get(appointment_id)
+    if alloc is None:
+        alloc = desk.Allocation(appointment_id, 0, label=label)
+        order = order + [alloc]
+    merged = desk.Allocation(**{**alloc.__dict__, **extra})
+    found[appointment_id] = merged
+    return [merged if a is alloc else a for a in order]
+
+
+@cli.command()
+@workbook_option
+@day_option("Date received (default: today).")
+@click.option("--payer", "payer_id", metavar="PAYER_ID", help="The insurer who paid.")
+@click.option("--client", "from_client", is_flag=True, help="The client paid.")
+@click.option("--reference", metavar="REF", help="Check or EFT number (required for --payer).")
+@click.option("--apply", "applies", multiple=True, metavar="APPOINTMENT_ID[=AMOUNT]",
+              help="Money applied to a visit; no amount: all that the payer still owes.")
+@click.option("--adjust", "adjusts", multiple=True, metavar="APPOINTMENT_ID=AMOUNT[:REASON]",
+              help="An adjustment with its reason code, e.g. A0042=20.00:CO-45.")
+@click.option("--responsibility", "--pr", "responsibilities", multiple=True,
+              metavar="APPOINTMENT_ID=AMOUNT", help="Patient responsibility from the EOB.")
+@click.option("--csv", "csv_path", type=click.Path(exists=True, dir_okay=False),
+              help="Allocations of a long remittance: Appointment ID, Amount, Adjustment, "
+                   "Adjustment Reason, Patient Responsibility.")
+@click.option("--note", metavar="TEXT", help="Notes for the Payments rows.")
+@click.option("--yes", "assume_yes", is_flag=True, help="Record an overpayment without asking.")
+@click.option("--method", type=click.Choice(schema.PAYMENT_METHODS, case_sensitive=False),
+              help="How the client paid (with --client): Cash, Card, Check ...")
+@format_option("text", "json")
+def pay(workbook, day, payer_id, from_client, reference, applies, adjusts, responsibilities,
+        csv_path, note, assume_yes, method, output_format) -> None:
+    """Record money received; print the Payment IDs and what each visit now owes.
+
+    One check or EFT across many visits in one command (or --csv for a long
+    remittance), with adjustments and patient responsibility from the EOB; or a client
+    paying what remains. Product Title is filled by the practice's convention. Refused,
+    with nothing written: an unknown visit, an insurer that is not the payer of the
+    visit's policy, a reference already applied to the visit. A payment that would
+    overpay a visit is asked about first (--yes records it).
+
+    \b
+    Examples:
+      claimbook pay --date 2026-11-27 --payer REGENCE --reference EFT2611270290 \\
+          --apply A001177=70.00 --adjust A001177=28.00:CO-45 \\
+          --apply A001203=108.00 --adjust A001203=20.00:CO-45 --pr A001203=40.00 \\
+          --apply A001209
+      claimbook pay --payer AETNA --reference 0001234 --csv remit.csv
+      claimbook pay --client --apply A001203 --method Card
+    """
+    if bool(payer_id) == from_client:
+        raise click.UsageError("give --payer PAYER_ID or --client (one of them)")
+    if method and payer_id:
+        raise click.UsageError("--method is how a client paid; give it with --client")
+    method = next((m for m in schema.PAYMENT_METHODS if method and m.lower() == method.lower()),
+                  None)
+    if payer_id and not reference:
+        raise click.UsageError("give the check or EFT number with --reference")
+    allocations = _allocations(applies, adjusts, responsibilities, csv_path)
+    req = desk.PaymentRequest(day or date.today(), payer_id.strip() if payer_id else None,
+                              reference.strip() if reference else None, allocations, note,
+                              method)
+    from claimbook.io.xlsx.desk_reader import Selection
+
+    visits = frozenset(a.appointment_id for a in allocations)
+    snapshot, book, layouts = _read(workbook, Selection(visits=visits))
+    posting = desk.plan_payment(book, layouts["Payments"].keys(), req)
+    _confirm_overpayment(posting, assume_yes)
+    after = desk.with_records(book, [], posting.payments)
+    clients = {b.client_id for b in posting.balances.values()}
+    _refresh_reminders(posting.changes, after, clients, req.day)
+    written = _write(snapshot, book, layouts, posting.changes)
+    _pay_report(posting, req, written, output_format)
+
+
+def _confirm_overpayment(posting: desk.Posting, assume_yes: bool) -> None:
+    """Warn before overpaying; without --yes, ask (or, with no one to ask, refuse)."""
+    if not posting.overpaid:
+        return
+    if not assume_yes and not sys.stdin.isatty():
+        raise BadRequest(f"{posting.overpaid[0]}; nothing was written "
+                         "(run again with --yes to record it anyway)")
+    for message in posting.overpaid:
+        _warn(message)
+    if not assume_yes:
+        click.confirm("Record it anyway?", abort=True, err=True)
+
+
+def _pay_report(posting: desk.Posting, req: desk.PaymentRequest, written,
+                output_format: str) -> None:
+    if output_format == "json":
+        click.echo(json.dumps({
+            "payment_ids": [p.payment_id for p in posting.payments],
+            "payments": [{"payment_id": p.payment_id, "appointment_id": p.appointment_id,
+                          "amount": fmt(p.amount), "adjustment": fmt(p.adjustment),
+                          "adjustment_reason": p.adjustment_reason,
+                          "patient_responsibility": fmt(p.patient_responsibility),
+                          "product_title": p.product_title,
+                          "balance": fmt(posting.balances[p.appointment_id].balance),
+                          "insurance_due": fmt(posting.balances[p.appointment_id].insurance_due),
+                          "client_due": fmt(posting.balances[p.appointment_id].client_due)}
+                         for p in posting.payments],
+            "checked_out": posting.checked_out, "rows": written.rows,
+            "backup": written.backup}, indent=2))
+        return
+    for p in posting.payments:
+        extra = "".join([f", adjustment {dollars(p.adjustment)}" if p.adjustment else "",
+                         f" ({p.adjustment_reason})" if p.adjustment_reason else "",
+                         f", patient responsibility {dollars(p.patient_responsibility)}"
+                         if p.patient_responsibility else ""])
+        now = posting.balances[p.appointment_id]
+        click.echo(f"{p.payment_id}  {p.appointment_id}  {dollars(p.amount)}{extra}; "
+                   f"now owes {_owes(now, posting.visit_payers.get(p.appointment_id))}")
+    total = sum(p.amount for p in posting.payments)
+    who = posting.payer_name or "the client"
+    ref = f" ({req.reference})" if req.reference else ""
+    n = len(posting.payments)
+    click.echo(f"{dollars(total)} from {who}{ref} applied to {n} visit{'s' if n > 1 else ''}")
+    for visit_id in posting.checked_out:
+        click.echo(f"{visit_id} is now checked out")
+
+
+# -- remind ------------------------------------------------------------------------------------
+@cli.command()
+@workbook_option
+@day_option("Balances as of this date (default: today).")
+@click.option("--dry-run", is_flag=True, help="Print the reminders that would change; write "
+                                              "nothing.")
+def remind(workbook, day, dry_run) -> None:
+    """Bring every client's Reminder up to date, and the Outstanding sheet.
+
+    A Reminder says, per open visit, what was taken and what remains, from whom
+    ("Partial payment taken 2026-10-05; balance of $100.00 remains: $80.00 expected
+    from Aetna, $20.00 from the client"); reminders that no longer apply are cleared;
+    Notes are never touched. The Outstanding sheet lists every visit with insurance
+    money still due, by payer, oldest first.
+
+    \b
+    Examples:
+      claimbook remind -w workbooks/practice.xlsx
+      claimbook remind --date 2026-11-30 --dry-run
+    """
+    from claimbook.io.xlsx.desk_reader import Selection
+
+    as_of = day or date.today()
+    snapshot, book, layouts = _read(workbook, Selection())
+    if "reminder" not in layouts["Clients"].letters:
+        raise BadRequest(f'{layouts["Clients"].name}: no "Reminder" column; add one to its '
+                         "header row and run the command again")
+    open_items = balances(book, as_of)
+    changes = desk.Changes(cells=reminders.reminder_changes(book, as_of, items=open_items))
+    items = reminders.outstanding(book, as_of, open_items)
+    changes.outstanding = reminders.OutstandingList(as_of, items)
+    by_row = {c.src.row: c.client_id for c in book.clients.values()}
+    for change in changes.cells if dry_run else ():
+        click.echo(f"{by_row[change.row]}: {change.value or '(cleared)'}")
+    if not dry_run:
+        _write(snapshot, book, layouts, changes, create_outstanding=True)
+    cleared = sum(1 for c in changes.cells if c.value is None)
+    verb = "would change" if dry_run else "changed"
+    click.echo(f"Reminders {verb}: {len(changes.cells) - cleared} set, {cleared} cleared, "
+               f"{len(book.clients) - len(changes.cells)} unchanged. Outstanding: "
+               f"{len(items)} visits, {dollars(sum(i.insurance_due for i in items))} expected "
+               "from insurers")
+
+
+# -- today -------------------------------------------------------------------------------------
+@cli.command()
+@workbook_option
+@day_option("The day (default: today).")
+@format_option("table", "json")
+def today(workbook, day, output_format) -> None:
+    """List the day's visits with each client's reminder.
+
+    The reminder is worked out from the workbook as of that day, as `claimbook remind`
+    would write it: the alert to see whenever the client has an appointment.
+
+    \b
+    Examples:
+      claimbook today
+      claimbook today --date 2026-11-27 --format json
+    """
+    from claimbook.io.xlsx.desk_reader import Selection, read_desk
+    from claimbook.io.xlsx.safe import take_snapshot
+
+    day = day or date.today()
+    snapshot = take_snapshot(workbook)
+    book, _ = read_desk(snapshot.data, workbook, Selection(dates=frozenset({day})))
+    visits = _day_visits(book, day)
+    texts = reminders.reminders(book, day, {v["client_id"] for v in visits})
+    for visit in visits:
+        visit["reminder"] = texts.get(visit["client_id"])
+    if output_format == "json":
+        click.echo(json.dumps(visits, indent=2))
+        return
+    if not visits:
+        click.echo(f"No visits on {day.isoformat()}")
+    for v in visits:
+        state = "checked out" if v["checked_out"] else "not checked out"
+        click.echo(f"{v['appointment_id']}  {v['client_name']} ({v['client_id']})  "
+                   f"{v['staff']}  {', '.join(v['services'])}  {state}")
+        click.echo(f"    Reminder: {v['reminder'] or '-'}")
+
+
+def _day_visits(book, day: date) -> list[dict]:
+    out: dict[str, dict] = {}
+    for line in book.lines:
+        if line.date_of_service != day:
+            continue
+        visit = out.setdefault(line.appointment_id, {
+            "appointment_id": line.appointment_id, "date_of_service": day.isoformat(),
+            "client_id": line.client_id, "client_name": book.client_name(line.client_id),
+            "staff_id": line.staff_id,
+            "staff": book.staff[line.staff_id].name if line.staff_id in book.staff else "",
+            "services": [], "checked_out": True})
+        visit["services"].append(line.service_code)
+        visit["checked_out"] = visit["checked_out"] and bool(line.checked_out)
+    return list(out.values())

@@ -1,0 +1,324 @@
+"""claimbook's command line: thin commands over the library.
+
+Each command parses its options, calls one library function, writes, and prints.
+Errors the user can fix are :class:`ClaimbookError`; they print as one line
+(``Error: Payments!F14: "12O.00" is not an amount``) and exit 1, with no traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import gc
+import importlib
+import json
+import os
+import sys
+from datetime import date
+
+import click
+
+from claimbook.compute.balances import balances as compute_balances
+from claimbook.compute.ledger import BadMonth, Month
+from claimbook.rules import schema
+from claimbook.rules.money import dollars, fmt
+from claimbook.rules.problems import BadRequest, ClaimbookError, in_order
+from claimbook.rules.textsafe import csv_safe
+
+DEFAULT_WORKBOOK = os.path.join("workbooks", "practice.xlsx")
+
+
+class ClaimbookGroup(click.Group):
+    """A group whose commands turn :class:`ClaimbookError` into a one-line error.
+
+    The commands of the other areas live in their own modules, imported only when one
+    of their commands runs (or help lists them): ``claimbook report`` does not pay for
+    loading the desk, receipt and handoff code.
+    """
+
+    LAZY = {"checkout": "desk", "pay": "desk", "remind": "desk",
+            "today": "desk", "receipt": "receipts", "handoff": "handoff"}
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.LAZY))
+
+    def get_command(self, ctx, name: str):
+        if name in self.LAZY and name not in self.commands:
+            importlib.import_module(f"{__package__}.{self.LAZY[name]}")  # registers it
+        return super().get_command(ctx, name)
+
+    def invoke(self, ctx):
+        # A command reads a workbook into millions of small objects with no reference
+        # cycles; the cyclic garbage collector would walk them again and again (a third
+        # of a 100,000-line report). It rests while the command runs.
+        gc.disable()
+        try:
+            return super().invoke(ctx)
+        except ClaimbookError as exc:
+            raise click.ClickException(str(exc)) from None
+        except BadMonth as exc:
+            raise click.UsageError(str(exc)) from None
+        finally:
+            gc.enable()
+
+
+@click.group(cls=ClaimbookGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="claimbook")
+def cli() -> None:
+    """claimbook: insurance billing for a massage practice, kept in its Excel workbook.
+
+    \b
+    Start with:
+      claimbook init -w workbooks/practice.xlsx      a new, empty practice workbook
+      claimbook check -w workbooks/practice.xlsx     every problem in it, at once
+      claimbook report --month 2026-10               the monthly outstanding balances
+    """
+
+
+def workbook_option(func):
+    """``--workbook/-w``: $CLAIMBOOK_WORKBOOK, else workbooks/practice.xlsx."""
+    return click.option(
+        "--workbook", "-w", "workbook", type=click.Path(dir_okay=False),
+        default=lambda: os.environ.get("CLAIMBOOK_WORKBOOK") or DEFAULT_WORKBOOK,
+        show_default="$CLAIMBOOK_WORKBOOK, else workbooks/practice.xlsx",
+        help="The practice workbook.")(func)
+
+
+def format_option(*choices: str):
+    def decorate(func):
+        return click.option("--format", "output_format", type=click.Choice(choices),
+                            default=choices[0], show_default=True,
+                            help="How to print the result.")(func)
+    return decorate
+
+
+def _parse_date(ctx, param, value):
+    if value is None:
+        return None
+    from claimbook.io.xlsx.reader import CellError, convert
+
+    try:
+        return convert(schema.DATE, value)
+    except CellError:
+        raise click.BadParameter(f'"{value}" is not a date; give it as YYYY-MM-DD') from None
+
+
+def date_option(name: str, help_text: str, dest: str | None = None, **kwargs):
+    """A date option that takes any date the workbook takes (``2026-11-02``,
+    ``11/02/2026``); ``dest`` names its parameter when the option's name cannot."""
+    decls = (name, dest) if dest else (name,)
+    return click.option(*decls, callback=_parse_date, metavar="DATE", help=help_text,
+                        **kwargs)
+
+
+def month_option(required: bool = False):
+    def decorate(func):
+        @click.option("--month", "month", metavar="YYYY-MM", required=required,
+                      help="The month, e.g. 2026-10 (default: last month).")
+        @functools.wraps(func)
+        def wrapper(*args, month, **kwargs):
+            parsed = Month.parse(month) if month else Month.of(date.today()).previous()
+            return func(*args, month=parsed, **kwargs)
+        return wrapper
+    return decorate
+
+
+def load(path: str):
+    from claimbook.io.xlsx.reader import load_book
+
+    return load_book(path)
+
+
+# -- init / sample ------------------------------------------------------------------
+@cli.command()
+@workbook_option
+@click.option("--name", "practice_name", default=None, help="The practice's name.")
+def init(workbook: str, practice_name: str | None) -> None:
+    """Write a new, empty practice workbook to type into.
+
+    Every sheet is an Excel Table with dropdowns, date and money formats, the Practice
+    settings pre-filled and a "How to use" sheet. It never overwrites a file.
+
+    \b
+    Example:
+      claimbook init -w workbooks/practice.xlsx --name "Cedar & Stone Massage"
+    """
+    from claimbook.io.xlsx.template import write_practice_workbook
+
+    write_practice_workbook(workbook, {"practice_name": practice_name} if practice_name else None)
+    click.echo(workbook)
+
+
+@cli.command()
+@click.option("--out", "out", type=click.Path(dir_okay=False),
+              default=os.path.join("workbooks", "sample-practice.xlsx"), show_default=True,
+              help="Where to write the sample workbook.")
+@click.option("--lines", type=click.IntRange(1, 1_048_575), default=None,
+              help="Appointments rows to make (a benchmark size); default ~150 clients.")
+@click.option("--seed", type=int, default=2026, show_default=True, help="Random seed.")
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+def sample(out: str, lines: int | None, seed: int, force: bool) -> None:
+    """Generate the sample practice workbook, the same bytes every time.
+
+    \b
+    Example:
+      claimbook sample --out workbooks/sample-practice.xlsx --force
+      claimbook sample --out /tmp/big.xlsx --lines 100000
+    """
+    from claimbook.io.xlsx.template import write_practice_workbook
+    from claimbook.usecases.sample import sample_practice
+
+    built = sample_practice(lines=lines, seed=seed)
+    write_practice_workbook(out, built.settings, built.rows, overwrite=force,
+                            fast=lines is not None and lines > 50_000)
+    counts = ", ".join(f"{len(v)} {k}" for k, v in built.rows.items())
+    click.echo(f"{out}: {counts}")
+
+
+# -- check ----------------------------------------------------------------------------
+@cli.command()
+@workbook_option
+def check(workbook: str) -> None:
+    """Read and validate the whole workbook; list every problem at once.
+
+    Each problem names its cell as Excel shows it. Exit 1 when there is any.
+
+    \b
+    Example:
+      claimbook check -w workbooks/sample-practice.xlsx
+    """
+    from claimbook.io.xlsx.reader import read_book
+    from claimbook.rules.validate import validate
+
+    book, problems = read_book(workbook)
+    problems = in_order(problems + validate(book))
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        n = len(problems)
+        click.echo(f"{n} problem{'s' if n != 1 else ''} in {workbook}", err=True)
+        sys.exit(1)
+    click.echo(f"{workbook}: no problems ({len(book.clients)} clients, "
+               f"{len({ln.appointment_id for ln in book.lines})} visits on "
+               f"{len(book.lines)} lines, {len(book.payments)} payments)")
+
+
+# -- balances ------------------------------------------------------------------------
+BALANCE_KEYS = ("appointment_id", "date_of_service", "client_id", "client_name", "staff_id",
+                "policy_id", "payer_id", "charge", "discount", "client_paid",
+                "insurance_paid", "adjustments", "balance", "insurance_due", "client_due",
+                "age_days", "aging_bucket", "status", "claim_status")
+MONEY_KEYS = {"charge", "discount", "client_paid", "insurance_paid", "adjustments",
+              "balance", "insurance_due", "client_due"}
+
+
+def balance_record(item) -> dict:
+    """A visit balance as the contract's JSON record (money as "60.00")."""
+    out = {}
+    for key in BALANCE_KEYS:
+        value = getattr(item, key)
+        if key in MONEY_KEYS:
+            value = fmt(value)
+        elif isinstance(value, date):
+            value = value.isoformat()
+        out[key] = value
+    return out
+
+
+@cli.command()
+@workbook_option
+@date_option("--as-of", "Balances as of this date (default: today).")
+@click.option("--all", "include_paid", is_flag=True, help="Include visits with no balance.")
+@click.option("--client", "clients", multiple=True, metavar="ID", help="Only this client.")
+@click.option("--payer", "payers", multiple=True, metavar="ID", help="Only this payer.")
+@format_option("table", "json", "csv")
+def balances(workbook, as_of, include_paid, clients, payers, output_format) -> None:
+    """What each visit still owes, and from whom.
+
+    One record per appointment with a non-zero balance (every one with --all).
+
+    \b
+    Examples:
+      claimbook balances -w workbooks/sample-practice.xlsx
+      claimbook balances --as-of 2026-06-30 --payer AETNA --format json
+      claimbook balances --client C0042 --all --format csv > c0042.csv
+    """
+    book = load(workbook)
+    for value, known, what in ((clients, book.clients, "client"),
+                               (payers, book.payers, "payer")):
+        unknown = [v for v in value if v not in known]
+        if unknown:
+            raise BadRequest(f'no {what} "{unknown[0]}" in {workbook}')
+    as_of = as_of or date.today()
+    items = [i for i in compute_balances(book, as_of, include_paid=include_paid)
+             if (not clients or i.client_id in clients) and (not payers or i.payer_id in payers)]
+    if output_format == "json":
+        click.echo(json.dumps([balance_record(i) for i in items], indent=2))
+    elif output_format == "csv":
+        _balances_csv(items)
+    else:
+        from claimbook.cli.terminal import balances_table
+
+        balances_table(items, as_of, book.settings.practice_name)
+
+
+def _balances_csv(items) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(BALANCE_KEYS)
+    for item in items:
+        record = balance_record(item)
+        writer.writerow([record[k] if k in MONEY_KEYS else csv_safe(record[k])
+                         for k in BALANCE_KEYS])
+
+
+# -- report --------------------------------------------------------------------------
+@cli.command()
+@workbook_option
+@month_option()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="reports",
+              show_default=True, help="Folder for the report workbook.")
+@format_option("xlsx", "json")
+def report(workbook, month: Month, out_dir: str, output_format: str) -> None:
+    """Write the monthly outstanding-balance workbook and print its path.
+
+    Summary (A/R roll-forward that ties to the cent, % over 90 days, days in A/R),
+    aging by payer and by client, open items, follow-up, charts; print-ready.
+    With --format json, print the summary instead.
+
+    \b
+    Examples:
+      claimbook report -w workbooks/sample-practice.xlsx --month 2026-10
+      claimbook report --month 2026-10 --format json
+    """
+    from claimbook.compute.outstanding import monthly_report, summary_json
+
+    result = monthly_report(load(workbook), month)
+    if output_format == "json":
+        click.echo(json.dumps(summary_json(result), indent=2))
+        return
+    from claimbook.io.xlsx.report import write_monthly_report
+
+    path = os.path.join(out_dir, f"{month}-outstanding-balances.xlsx")
+    write_monthly_report(result, path)
+    click.echo(path)
+    if not result.roll.ties:  # pragma: no cover - would be a bug in the computation
+        raise ClaimbookError(f"the roll-forward is off by {dollars(result.roll.difference)}")
+
+
+def main() -> None:
+    """Entry point of the ``claimbook`` command.
+
+    Every file a command writes is complete, flushed and renamed into place before the
+    command returns, so the process ends at once instead of freeing a big workbook's
+    millions of objects one by one (about a second for 100,000 lines).
+    """
+    try:
+        cli.main(prog_name="claimbook")
+    except SystemExit as done:
+        code = done.code
+        if code is not None and not isinstance(code, int):
+            raise
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code or 0)
+

@@ -1,0 +1,295 @@
+"""What each visit still owes, and from whom, as of a date (CONTRACT.md, Computation).
+
+Pure computation on records: no workbook, no Click. Money is integer cents throughout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from claimbook.rules.records import Book
+
+BUCKETS = ("0-30", "31-60", "61-90", "91-120", "120+")
+_BUCKET_LIMITS = ((30, "0-30"), (60, "31-60"), (90, "61-90"), (120, "91-120"))
+
+PAID, OVERPAID, CLIENT_DUE = "Paid", "Overpaid", "Client Due"
+UNBILLED, BILLED, PARTIALLY_PAID = "Unbilled", "Billed", "Partially Paid"
+STATUSES = (UNBILLED, BILLED, PARTIALLY_PAID, CLIENT_DUE, PAID, OVERPAID)
+
+
+def line_units(line, service) -> int:
+    """Units of one service line: Units, else the 8-minute rule on Minutes, else 1.
+
+    The CMS 8-minute rule: ``minutes // per_unit`` plus one more unit when the
+    remainder is at least 8 minutes (``per_unit`` is the service's Minutes per Unit,
+    15 by default).
+    """
+    if line.units is not None:
+        return line.units
+    timed = service is None or service.timed is not False
+    if timed and line.minutes is not None:
+        per_unit = (service.minutes_per_unit if service else None) or 15
+        whole, rest = divmod(line.minutes, per_unit)
+        return whole + (1 if rest >= 8 else 0)
+    return 1
+
+
+def line_charge(line, service) -> int:
+    """Charge of one service line in cents: Charge, else units x Fee per Unit."""
+    if line.charge is not None:
+        return line.charge
+    if service is None or service.fee_per_unit is None:
+        return 0
+    return line_units(line, service) * service.fee_per_unit
+
+
+def aging_bucket(age_days: int) -> str:
+    """The aging bucket of an age in days: 30 is ``0-30``, 31 is ``31-60``, 121 ``120+``."""
+    for limit, name in _BUCKET_LIMITS:
+        if age_days <= limit:
+            return name
+    return "120+"
+
+
+@dataclass(slots=True)
+class Visit:
+    """One appointment: all its service lines and every payment applied to it."""
+
+    appointment_id: str
+    lines: list = field(default_factory=list)
+    charges: list = field(default_factory=list)  # cents, one per line
+    payments: list = field(default_factory=list)
+
+    @property
+    def first(self):
+        return self.lines[0]
+
+    @property
+    def date_of_service(self) -> date | None:
+        return self.first.date_of_service
+
+    @property
+    def billed_date(self) -> date | None:
+        return next((ln.billed_date for ln in self.lines if ln.billed_date), None)
+
+    @property
+    def claim_status(self) -> str | None:
+        return next((ln.claim_status for ln in self.lines if ln.claim_status), None)
+
+    @property
+    def claim_number(self) -> str | None:
+        return next((ln.claim_number for ln in self.lines if ln.claim_number), None)
+
+
+def visits_of(book: Book) -> dict[str, Visit]:
+    """Group service lines and payments by Appointment ID, in sheet order.
+
+    Payments to an appointment that has no line are left out (``check`` reports them).
+    """
+    visits: dict[str, Visit] = {}
+    services = book.services
+    for line in book.lines:
+        if line.appointment_id is None:
+            continue
+        charge = line.charge if line.charge is not None else \
+            line_charge(line, services.get(line.service_code))
+        visit = visits.get(line.appointment_id)
+        if visit is None:
+            visits[line.appointment_id] = Visit(line.appointment_id, [line], [charge], [])
+        else:
+            visit.lines.append(line)
+            visit.charges.append(charge)
+    for payment in book.payments:
+        visit = visits.get(payment.appointment_id)
+        if visit is not None:
+            visit.payments.append(payment)
+    return visits
+
+
+@dataclass(frozen=True, slots=True)
+class VisitBalance:
+    """One visit's money as of a date."""
+
+    appointment_id: str
+    date_of_service: date | None
+    client_id: str | None
+    client_name: str
+    staff_id: str | None
+    policy_id: str | None
+    payer_id: str | None
+    charge: int
+    discount: int
+    client_paid: int
+    insurance_paid: int
+    adjustments: int
+    patient_responsibility: int
+    balance: int
+    insurance_due: int
+    client_due: int
+    age_days: int
+    aging_bucket: str
+    status: str
+    claim_status: str | None
+    billed_date: date | None
+    timely_filing_deadline: date | None
+    service_codes: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Sums:
+    charge: int = 0
+    discount: int = 0
+    client_paid: int = 0
+    insurance_paid: int = 0
+    adjustments: int = 0
+    responsibility: int = 0
+    insurance_rows: int = 0
+    counted: bool = False
+
+
+def _sums(visit: Visit, as_of: date) -> _Sums:
+    s = _Sums()
+    for line, charge in zip(visit.lines, visit.charges):
+        if line.date_of_service is None or line.date_of_service > as_of:
+            continue
+        s.counted = True
+        s.charge += charge
+        s.discount += line.discount or 0
+        s.client_paid += line.client_paid or 0
+    for payment in visit.payments:
+        if payment.date_received is None or payment.date_received > as_of:
+            continue
+        s.counted = True
+        if payment.source == "Insurance":
+            s.insurance_paid += payment.amount or 0
+            s.insurance_rows += 1
+        else:
+            s.client_paid += payment.amount or 0
+        s.adjustments += payment.adjustment or 0
+        s.responsibility += payment.patient_responsibility or 0
+    return s
+
+
+def _clamp(value: int, balance: int) -> int:
+    low, high = min(0, balance), max(0, balance)
+    return max(low, min(high, value))
+
+
+def _status(balance: int, insured: bool, billed: bool, insurance_rows: int) -> str:
+    if balance == 0:
+        return PAID
+    if balance < 0:
+        return OVERPAID
+    if not insured:
+        return CLIENT_DUE
+    if insurance_rows == 0:
+        return BILLED if billed else UNBILLED
+    return PARTIALLY_PAID
+
+
+def balance_of(book: Book, visit: Visit, as_of: date,
+               include_paid: bool = True) -> VisitBalance | None:
+    """A visit's balance as of ``as_of``; None when nothing of it is dated by then.
+
+    Args:
+        book: the practice (for names, payers and settings).
+        visit: the visit, from :func:`visits_of`.
+        as_of: lines count when their Date of Service is on or before it, payments
+            when their Date Received is.
+        include_paid: when false, a visit whose balance is zero gives None too.
+
+    Returns:
+        The visit's charge, payments, balance, who owes it, its age and status.
+    """
+    s = _sums(visit, as_of)
+    if not s.counted:
+        return None
+    balance = s.charge - s.discount - s.client_paid - s.insurance_paid - s.adjustments
+    if balance == 0 and not include_paid:
+        return None
+    first = visit.first
+    insured = first.policy_id is not None
+    client_due = _clamp(s.responsibility - s.client_paid, balance) if insured else balance
+    billed = visit.billed_date
+    if billed is not None and billed > as_of:
+        billed = None
+    payer = book.payer_of(first.policy_id)
+    dos = visit.date_of_service
+    start = billed if (billed and book.settings.aging_basis == "Billed Date") else dos
+    age = max(0, (as_of - start).days) if start else 0
+    deadline = dos + timedelta(days=book.timely_filing_days(payer)) if dos and insured else None
+    return VisitBalance(
+        appointment_id=visit.appointment_id,
+        date_of_service=dos,
+        client_id=first.client_id,
+        client_name=book.client_name(first.client_id),
+        staff_id=first.staff_id,
+        policy_id=first.policy_id,
+        payer_id=payer.payer_id if payer else None,
+        charge=s.charge,
+        discount=s.discount,
+        client_paid=s.client_paid,
+        insurance_paid=s.insurance_paid,
+        adjustments=s.adjustments,
+        patient_responsibility=s.responsibility,
+        balance=balance,
+        insurance_due=balance - client_due,
+        client_due=client_due,
+        age_days=age,
+        aging_bucket=aging_bucket(age),
+        status=_status(balance, insured, billed is not None, s.insurance_rows),
+        claim_status=visit.claim_status,
+        billed_date=billed,
+        timely_filing_deadline=deadline,
+        service_codes=tuple(ln.service_code for ln in visit.lines if ln.service_code),
+    )
+
+
+def balances(book: Book, as_of: date, visits: dict[str, Visit] | None = None,
+             include_paid: bool = False) -> list[VisitBalance]:
+    """Every visit's balance as of a date, oldest visit first.
+
+    Args:
+        book: the practice.
+        as_of: the date the balances are taken.
+        visits: the grouped visits, when the caller already has them.
+        include_paid: keep visits whose balance is zero too.
+
+    Returns:
+        One :class:`VisitBalance` per visit with anything dated by ``as_of`` (and a
+        non-zero balance unless ``include_paid``).
+    """
+    visits = visits_of(book) if visits is None else visits
+    out = []
+    for visit in visits.values():
+        vb = balance_of(book, visit, as_of, include_paid)
+        if vb is not None:
+            out.append(vb)
+    out.sort(key=lambda b: (b.date_of_service or date.min, b.appointment_id))
+    return out
+
+
+def total_ar(rows: list[VisitBalance]) -> int:
+    """A/R: the sum of balances."""
+    return sum(b.balance for b in rows)
+
+
+def ar_as_of(visits: dict[str, Visit], as_of: date) -> int:
+    """A/R as of a date, summed straight from the lines and payments dated by then.
+
+    The same money as :func:`total_ar` of :func:`balances`, without building a record
+    per visit; the roll-forward takes its opening from here and its closing from the
+    balances, so the two computations check each other.
+    """
+    total = 0
+    for visit in visits.values():
+        for line, charge in zip(visit.lines, visit.charges):
+            day = line.date_of_service
+            if day is not None and day <= as_of:
+                total += charge - (line.discount or 0) - (line.client_paid or 0)
+        for payment in visit.payments:
+            day = payment.date_received
+            if day is not None and day <= as_of:
+                total -= (payment.amount or 0) + (payment.adjustment or 0)
+    return total

@@ -1,0 +1,272 @@
+"""The bookkeeper's month, as data: the journal, deposits, revenue, insurance receipts
+and the A/R roll-forward. The workbook is drawn from this by
+:mod:`claimbook.xlsx.handoff`.
+
+Minimum necessary: nothing here carries a date of birth, diagnosis code, member ID,
+claim number, address, phone, email or note. Clients are named by Client ID; their names
+only when the caller asks for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from claimbook.compute.balances import Visit, line_units, visits_of
+from claimbook.compute.journal import (
+    AR_ROLES,
+    CLIENT_PAYMENT,
+    GIFT_CARDS,
+    INSURANCE_PAYMENT,
+    PAID_AT_VISIT,
+    REFUND,
+    UNDEPOSITED,
+    Accounts,
+    AccountTotal,
+    Deposit,
+    JournalEntry,
+    by_account,
+    deposits,
+    journal,
+    lines_of,
+    net_of,
+)
+from claimbook.compute.ledger import Month, RollForward, roll_forward
+from claimbook.rules.records import Book
+
+
+@dataclass(slots=True)
+class RevenueRow:
+    """Charges of the month for one service code or one therapist."""
+
+    key: str
+    name: str
+    visits: set = field(default_factory=set)
+    lines: int = 0
+    units: int = 0
+    charges: int = 0
+    discounts: int = 0
+
+    @property
+    def net(self) -> int:
+        return self.charges - self.discounts
+
+
+@dataclass(slots=True)
+class PayerReceipts:
+    """What one payer paid in the month, and what its EOBs adjusted and passed on."""
+
+    payer_id: str
+    name: str
+    kind: str
+    references: set = field(default_factory=set)
+    visits: int = 0
+    paid: int = 0
+    adjustments: int = 0
+    patient_responsibility: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ArAccount:
+    """One A/R account over the month, as the journal moves it."""
+
+    account: str
+    opening: int
+    debits: int
+    credits: int
+
+    @property
+    def closing(self) -> int:
+        return self.opening + self.debits - self.credits
+
+
+@dataclass(slots=True)
+class Received:
+    """Money received in the month, by where it came from."""
+
+    insurance: int = 0
+    at_visit: int = 0
+    client_later: int = 0
+    refunds: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.insurance + self.at_visit + self.client_later + self.refunds
+
+
+@dataclass(slots=True)
+class Handoff:
+    """Everything the bookkeeper's workbook shows for one month."""
+
+    practice_name: str
+    month: Month
+    accounts: Accounts
+    entries: list[JournalEntry]
+    deposits: list[Deposit]
+    by_account: list[AccountTotal]
+    by_code: list[RevenueRow]
+    by_therapist: list[RevenueRow]
+    by_payer: list[PayerReceipts]
+    roll: RollForward
+    ar_accounts: list[ArAccount]
+    received: Received
+    names: bool = False
+    client_names: dict[str, str] = field(default_factory=dict)  # only with ``names``
+
+    @property
+    def debits(self) -> int:
+        return sum(e.debits for e in self.entries)
+
+    @property
+    def credits(self) -> int:
+        return sum(e.credits for e in self.entries)
+
+    @property
+    def balanced(self) -> bool:
+        """Total debits equal total credits, and so does every entry."""
+        return self.debits == self.credits and all(e.balanced for e in self.entries)
+
+    @property
+    def ar_net_change(self) -> int:
+        """What the journal adds to the two A/R accounts together."""
+        return net_of(self.entries, AR_ROLES)
+
+    @property
+    def ties(self) -> bool:
+        """The journal moves A/R exactly as the roll-forward does, and the roll-forward ties."""
+        return self.ar_net_change == self.roll.activity.net_change and self.roll.ties
+
+    @property
+    def deposits_total(self) -> int:
+        return sum(d.amount for d in self.deposits)
+
+
+def bookkeepers_month(book: Book, month: Month, names: bool = False) -> Handoff:
+    """Compute the handoff of ``month``.
+
+    Args:
+        book: the practice.
+        month: the month handed to the bookkeeper.
+        names: name clients on A/R lines (else their Client ID only).
+
+    Returns:
+        The month's journal, deposits, revenue, insurance receipts and roll-forward.
+    """
+    visits = visits_of(book)
+    accounts = Accounts.from_settings(book.settings)
+    label = book.client_name if names else None
+    history = journal(book, visits, accounts, None, month.last_day, label)
+    entries = [e for e in history if e.day >= month.first_day]
+    payer_names = {pid: p.name for pid, p in book.payers.items()}
+    by_code, by_therapist = revenue(book, visits, month)
+    return Handoff(
+        practice_name=book.settings.practice_name or "",
+        month=month,
+        accounts=accounts,
+        entries=entries,
+        deposits=deposits(entries, payer_names),
+        by_account=by_account(entries, accounts),
+        by_code=by_code,
+        by_therapist=by_therapist,
+        by_payer=insurance_receipts(book, visits, month),
+        roll=roll_forward(book, month, visits),
+        ar_accounts=ar_accounts(history, accounts, month.first_day),
+        received=received(entries),
+        names=names,
+        client_names=_client_names(book, entries) if names else {},
+    )
+
+
+def _client_names(book: Book, entries: list[JournalEntry]) -> dict[str, str]:
+    ids = {line.client_id for line in lines_of(entries) if line.client_id}
+    return {client_id: book.client_name(client_id) for client_id in sorted(ids)}
+
+
+def _in(day: date | None, month: Month) -> bool:
+    return day is not None and month.first_day <= day <= month.last_day
+
+
+def revenue(book: Book, visits: dict[str, Visit],
+            month: Month) -> tuple[list[RevenueRow], list[RevenueRow]]:
+    """Charges and discounts of the lines dated in ``month``, by service code and by
+    therapist, largest first."""
+    codes: dict[str, RevenueRow] = {}
+    staff: dict[str, RevenueRow] = {}
+    for visit in visits.values():
+        for line, charge in zip(visit.lines, visit.charges):
+            if not _in(line.date_of_service, month):
+                continue
+            service = book.services.get(line.service_code)
+            member = book.staff.get(line.staff_id)
+            rows = (
+                codes.setdefault(line.service_code, RevenueRow(
+                    line.service_code, service.description if service else "")),
+                staff.setdefault(line.staff_id, RevenueRow(
+                    line.staff_id, member.name if member else "")),
+            )
+            for row in rows:
+                row.visits.add(visit.appointment_id)
+                row.lines += 1
+                row.units += line_units(line, service)
+                row.charges += charge
+                row.discounts += line.discount or 0
+    return _largest_first(codes), _largest_first(staff)
+
+
+def _largest_first(rows: dict[str, RevenueRow]) -> list[RevenueRow]:
+    return sorted(rows.values(), key=lambda r: (-r.charges, r.key))
+
+
+def insurance_receipts(book: Book, visits: dict[str, Visit], month: Month) -> list[PayerReceipts]:
+    """Insurance payments received in ``month`` by payer: checks and EFTs, visits paid,
+    amounts paid, adjusted and passed on to the client; largest first."""
+    rows: dict[str, PayerReceipts] = {}
+    for visit in visits.values():
+        for payment in visit.payments:
+            if payment.source != "Insurance" or not _in(payment.date_received, month):
+                continue
+            payer_id = payment.payer_id or ""
+            row = rows.get(payer_id)
+            if row is None:
+                payer = book.payers.get(payer_id)
+                row = rows[payer_id] = PayerReceipts(
+                    payer_id, payer.name if payer else "", (payer.type or "") if payer else "")
+            row.references.add(payment.reference or payment.payment_id)
+            row.visits += 1
+            row.paid += payment.amount or 0
+            row.adjustments += payment.adjustment or 0
+            row.patient_responsibility += payment.patient_responsibility or 0
+    return sorted(rows.values(), key=lambda r: (-r.paid, r.payer_id))
+
+
+def ar_accounts(history: list[JournalEntry], accounts: Accounts, first: date) -> list[ArAccount]:
+    """The two A/R accounts: their balance before ``first`` (every entry since the
+    beginning) and the month's debits and credits."""
+    out = []
+    for role in AR_ROLES:
+        opening = debits = credits = 0
+        for line in lines_of(history):
+            if line.role != role:
+                continue
+            if line.day < first:
+                opening += line.net
+            else:
+                debits += line.debit
+                credits += line.credit
+        out.append(ArAccount(accounts[role], opening, debits, credits))
+    return out
+
+
+_RECEIVED_BY_EVENT = {INSURANCE_PAYMENT: "insurance", PAID_AT_VISIT: "at_visit",
+                      CLIENT_PAYMENT: "client_later", REFUND: "refunds"}
+
+
+def received(entries: list[JournalEntry]) -> Received:
+    """The month's money received (net of refunds): the Undeposited Funds and gift card
+    sides of its payments. Its total is the roll-forward's client and insurance payments."""
+    out = Received()
+    for line in lines_of(entries):
+        slot = _RECEIVED_BY_EVENT.get(line.event)
+        if slot and line.role in (UNDEPOSITED, GIFT_CARDS):
+            setattr(out, slot, getattr(out, slot) + line.net)
+    return out

@@ -1,0 +1,172 @@
+"""An .xlsx file as a zip package whose untouched parts are copied byte for byte.
+
+A desk command changes a handful of parts (one or two sheets, the table around them,
+perhaps styles.xml). Every other part is copied as it was stored: its compressed bytes,
+local header and all, are never decompressed or recompressed. Changed parts are deflated
+again, in parallel chunks for the big ones (each chunk ends on a sync flush, so the
+chunks join into one valid deflate stream, as pigz does).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+import zipfile
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from claimbook.rules.problems import ClaimbookError
+
+_LOCAL = struct.Struct("<4sHHHHHIIIHH")
+_CENTRAL = struct.Struct("<4sBBBBHHHHIIIHHHHHII")
+_END = struct.Struct("<4sHHHHIIH")
+_CHUNK = 4 << 20  # parts bigger than this are deflated in parallel chunks
+_FAST_LEVEL_ABOVE = 8 << 20  # parts bigger than this use a fast compression level
+
+
+@dataclass
+class _Member:
+    info: zipfile.ZipInfo
+    raw: bytes | None  # the stored bytes (local header .. next member) when copied
+    data: bytes | None = None  # new content when changed or added
+
+
+class Package:
+    """The parts of one .xlsx file held in memory.
+
+    Args:
+        data: the whole file's bytes.
+        where: the file's name, for error messages.
+    """
+
+    def __init__(self, data: bytes, where: str = "the workbook"):
+        self.data = data
+        self.where = where
+        try:
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile:
+            raise ClaimbookError(f"{where}: not an .xlsx file (not a zip package)") from None
+        infos = self.zip.infolist()
+        if any(i.file_size >= 0xFFFFFFFF or i.header_offset >= 0xFFFFFFFF for i in infos) \
+                or len(infos) >= 0xFFFF:
+            raise ClaimbookError(f"{where}: too big for claimbook to edit (a zip64 package)")
+        self.members = self._members(infos)
+        self.changed: dict[str, bytes] = {}
+
+    def _members(self, infos: list[zipfile.ZipInfo]) -> dict[str, _Member]:
+        ends = sorted(i.header_offset for i in infos) + [self.zip.start_dir]
+        next_start = {start: ends[k + 1] for k, start in enumerate(ends[:-1])}
+        return {i.filename: _Member(i, self.data[i.header_offset:next_start[i.header_offset]])
+                for i in infos}
+
+    def names(self) -> list[str]:
+        """Part names in stored order."""
+        return list(self.members)
+
+    def has(self, name: str) -> bool:
+        """Whether the part exists (stored, or added by :meth:`put`)."""
+        return name in self.members or name in self.changed
+
+    def read(self, name: str) -> bytes:
+        """A part's content: as changed, else as stored."""
+        if name in self.changed:
+            return self.changed[name]
+        return self.zip.read(name)
+
+    def put(self, name: str, content: bytes) -> None:
+        """Change a part, or add a new one (appended after the stored parts)."""
+        if name in self.members and self.zip.read(name) == content:
+            self.changed.pop(name, None)
+            return
+        self.changed[name] = content
+
+    def build(self) -> bytes:
+        """The new file: stored parts copied raw, changed and new parts deflated."""
+        out = io.BytesIO()
+        central = []
+        compressed = _deflate_all(self.changed)
+        for name, member in self.members.items():
+            offset = out.tell()
+            if name in compressed:
+                central.append(_write_new(out, member.info, self.changed[name], compressed[name]))
+            else:
+                out.write(member.raw)
+                central.append(_central_record(member.info, offset))
+        for name in self.changed:
+            if name not in self.members:
+                info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+                central.append(_write_new(out, info, self.changed[name], compressed[name]))
+        start = out.tell()
+        for record in central:
+            out.write(record)
+        size = out.tell() - start
+        comment = self.zip.comment
+        out.write(_END.pack(b"PK\x05\x06", 0, 0, len(central), len(central), size, start,
+                            len(comment)) + comment)
+        return out.getvalue()
+
+
+def _write_new(out: io.BytesIO, info: zipfile.ZipInfo, content: bytes,
+               packed: bytes) -> bytes:
+    offset = out.tell()
+    name = info.filename.encode("utf-8")
+    flags = 0x800 if not info.filename.isascii() else 0
+    dostime = info.date_time[3] << 11 | info.date_time[4] << 5 | info.date_time[5] // 2
+    dosdate = (info.date_time[0] - 1980) << 9 | info.date_time[1] << 5 | info.date_time[2]
+    crc = zlib.crc32(content)
+    out.write(_LOCAL.pack(b"PK\x03\x04", 20, flags, zipfile.ZIP_DEFLATED, dostime, dosdate,
+                          crc, len(packed), len(content), len(name), 0))
+    out.write(name)
+    out.write(packed)
+    record = _CENTRAL.pack(b"PK\x01\x02", 20, 0, 20, 0, flags, zipfile.ZIP_DEFLATED,
+                           dostime, dosdate, crc, len(packed), len(content), len(name),
+                           0, 0, 0, 0, info.external_attr, offset)
+    return record + name
+
+
+def _central_record(info: zipfile.ZipInfo, offset: int) -> bytes:
+    """The central directory record of a part copied as stored, at its new offset."""
+    flags = info.flag_bits
+    name = info.orig_filename.encode("utf-8" if flags & 0x800 else "cp437")
+    dostime = info.date_time[3] << 11 | info.date_time[4] << 5 | info.date_time[5] // 2
+    dosdate = (info.date_time[0] - 1980) << 9 | info.date_time[1] << 5 | info.date_time[2]
+    record = _CENTRAL.pack(
+        b"PK\x01\x02", info.create_version, info.create_system, info.extract_version,
+        info.reserved, flags, info.compress_type, dostime, dosdate, info.CRC,
+        info.compress_size, info.file_size, len(name), len(info.extra), len(info.comment),
+        0, info.internal_attr, info.external_attr, offset)
+    return record + name + info.extra + info.comment
+
+
+def _deflate_all(parts: dict[str, bytes]) -> dict[str, bytes]:
+    return {name: deflate(content) for name, content in parts.items()}
+
+
+def deflate(content: bytes) -> bytes:
+    """Raw deflate of one part; big parts in parallel chunks joined into one stream.
+
+    Args:
+        content: the part's bytes.
+
+    Returns:
+        A raw deflate stream (as a zip member holds it).
+    """
+    level = 1 if len(content) > _FAST_LEVEL_ABOVE else 6
+    if len(content) <= _CHUNK:
+        return _deflate_chunk(content, level, True)
+    workers = max(1, min(8, os.cpu_count() or 1))
+    size = max(_CHUNK // 4, -(-len(content) // workers))
+    chunks = [content[i:i + size] for i in range(0, len(content), size)]
+    last = len(chunks) - 1
+    with ThreadPoolExecutor(workers) as pool:
+        packed = pool.map(lambda k: _deflate_chunk(chunks[k], level, k == last),
+                          range(len(chunks)))
+        return b"".join(packed)
+
+
+def _deflate_chunk(chunk: bytes, level: int, final: bool) -> bytes:
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return compressor.compress(chunk) + compressor.flush(
+        zlib.Z_FINISH if final else zlib.Z_SYNC_FLUSH)

@@ -1,0 +1,357 @@
+"""Write a desk command's changes into the owner's workbook, touching only what must change.
+
+A load-and-save through openpyxl drops cached formula values, threaded comments,
+slicers and extension-list validation, and rewrites charts and formatting. Instead the
+workbook is edited as the zip package it is:
+
+- new rows are appended in the sheet XML right under the last row holding a value
+  (replacing pre-formatted empty rows there), taking the row above's formatting;
+- the sheet's ``<dimension>``, its table's ``ref`` and filter, and the data validation and
+  conditional format ranges that reached the old last row grow to cover them;
+- Reminder (and, in the reverse flow, Checked Out) cells are replaced in place;
+- the ``Outstanding`` sheet is added or replaced (workbook.xml, its rels and
+  [Content_Types].xml gain one entry each; styles.xml only gains appended formats).
+
+Every other part is copied byte for byte. The new file is written beside the workbook,
+read back, fsynced and swapped in (see :func:`claimbook.xlsx.safe.commit`).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from xml.parsers import expat
+
+from python_calamine import CalamineWorkbook
+
+from claimbook.io.xlsx import parts
+from claimbook.io.xlsx.desk_reader import SheetLayout
+from claimbook.io.xlsx.outstanding_sheet import SHEET_NAME, is_claimbooks, outstanding_xml
+from claimbook.io.xlsx.package import Package
+from claimbook.io.xlsx.safe import Snapshot, commit
+from claimbook.io.xlsx.sheetxml import (
+    Row,
+    Value,
+    column_index,
+    dimension,
+    excel_serial,
+    extend_rules,
+    find_row,
+    grow_range,
+    parse_attrs,
+    replace_cells,
+    row_xml,
+    sheet_data_bounds,
+    split_ref,
+    tail_rows,
+)
+from claimbook.io.xlsx.stylesheet import Stylesheet
+from claimbook.rules import schema
+from claimbook.rules.money import fmt
+from claimbook.rules.problems import ClaimbookError
+
+STYLES = "xl/styles.xml"
+# Columns a new row may go without, their values being derived (what the user typed is
+# written or refused): the value is then simply not written.
+SKIPPABLE = {"product_title", "checked_out", "minutes", "units", "charge"}
+
+_TABLE_TAG = re.compile(rb"<table\b[^>]*>")
+
+
+@dataclass
+class Written:
+    """What a write did: the backup kept and the Excel rows of the new rows, by sheet."""
+
+    backup: str | None
+    rows: dict[str, list[int]] = field(default_factory=dict)
+
+
+@dataclass
+class _Check:
+    """A cell to read back from the temporary file: sheet, row, column, the text meant."""
+
+    sheet: str
+    row: int
+    letters: str
+    text: str | None
+    size: int = 0  # the sheet part's size
+
+
+def write_changes(snapshot: Snapshot, layouts: dict[str, SheetLayout], changes,
+                  keep_backups: int, create_outstanding: bool = False) -> Written:
+    """Write ``changes`` into the workbook the snapshot was taken of.
+
+    Args:
+        snapshot: the workbook's bytes as read (the write stops if the file changed).
+        layouts: where each contract sheet's columns are.
+        changes: a :class:`claimbook.desk.Changes`.
+        keep_backups: the "Backups to Keep" setting.
+        create_outstanding: add the Outstanding sheet when the workbook has none.
+
+    Returns:
+        The backup's path and where the new rows landed.
+
+    Raises:
+        ClaimbookError: a change the workbook cannot take (a missing column, a table with
+            a totals row, a sheet of the owner's called Outstanding); the workbook is
+            then left as it was.
+    """
+    package = Package(snapshot.data, snapshot.path)
+    styles = Stylesheet(package.read(STYLES)) if package.has(STYLES) else None
+    written, checks, fragments = Written(None), [], {}
+    for sheet in _sheets_touched(changes):
+        layout = layouts[sheet]
+        part = parts.sheet_part(package, layout.name)
+        xml = package.read(part)
+        edited = fragments.setdefault(layout.name, [])
+        sheet_checks: list[_Check] = []
+        cells = [c for c in changes.cells if c.sheet == sheet]
+        xml = _replace_cells(xml, layout, sheet, cells, styles, sheet_checks, edited)
+        rows = changes.rows.get(sheet, [])
+        if rows:
+            xml, written.rows[sheet] = _append_rows(package, part, xml, layout, sheet, rows,
+                                                    styles, sheet_checks, edited)
+        for check in sheet_checks:
+            check.size = len(xml)
+        checks += sheet_checks
+        package.put(part, xml)
+    if changes.outstanding is not None:
+        _write_outstanding(package, changes.outstanding, styles, create_outstanding)
+    if styles is not None and styles.changed:
+        package.put(STYLES, styles.xml)
+    if not package.changed:
+        return written
+    data = package.build()
+    written.backup = commit(snapshot, data, lambda tmp: _read_back(tmp, package, checks, fragments),
+                            keep_backups)
+    return written
+
+
+def _sheets_touched(changes) -> list[str]:
+    names = list(changes.rows) + [c.sheet for c in changes.cells]
+    return list(dict.fromkeys(names))
+
+
+# -- values ------------------------------------------------------------------------------
+def cell_value(sheet: str, field_name: str, value, model, styles: Stylesheet | None) -> Value:
+    """The cell to write for a field's value, formatted like ``model`` (the cell above).
+
+    Money is written as its exact decimal (``76.50``), a date as a serial day number in
+    a date format (the model's, else the model's style with a date format appended), or
+    as ISO text where the owner keeps dates as text. Text is always an inline string.
+    """
+    if value is None or value == "":
+        return Value("")
+    kind = schema.sheet(sheet).column(field_name).type
+    if kind == schema.MONEY:
+        return Value("n", fmt(value))
+    if kind == schema.INT:
+        return Value("n", str(int(value)))
+    if kind == schema.YESNO and isinstance(value, bool):
+        return Value("s", "Yes" if value else "No")
+    if kind == schema.DATE:
+        return _date_value(value, model, styles)
+    return Value("s", str(value))
+
+
+def _date_value(day, model, styles: Stylesheet | None) -> Value:
+    style = model.style if model is not None else None
+    if model is not None and model.is_text and model.has_value:
+        return Value("s", day.isoformat())
+    if styles is None or styles.is_date(style):
+        return Value("n", str(excel_serial(day)))
+    return Value("n", str(excel_serial(day)), styles.with_date_format(style))
+
+
+def _letter(layout: SheetLayout, sheet: str, field_name: str, optional: bool) -> str | None:
+    letters = layout.letters.get(field_name)
+    if letters is None and not optional:
+        header = schema.sheet(sheet).column(field_name).header
+        raise ClaimbookError(f'{layout.name}: no "{header}" column to write to; add it to '
+                             "the header row and run the command again")
+    return letters
+
+
+def _check_text(value: Value) -> str | None:
+    return value.text if value.kind in ("s", "") else None
+
+
+# -- replacing cells ---------------------------------------------------------------------
+def _replace_cells(xml: bytes, layout: SheetLayout, sheet: str, cells: list,
+                   styles: Stylesheet | None, checks: list, edited: list) -> bytes:
+    by_row: dict[int, dict[str, object]] = {}
+    for change in cells:
+        letters = _letter(layout, sheet, change.field, change.optional)
+        if letters is not None:
+            by_row.setdefault(change.row, {})[change.field] = (letters, change.value)
+    out, pos = [], 0
+    for number in sorted(by_row):
+        row = find_row(xml, number, pos)
+        if row is None:
+            raise ClaimbookError(f"{layout.name}!{number}:{number}: the row is not in the "
+                                 "sheet as claimbook read it")
+        values = {}
+        for field_name, (letters, value) in by_row[number].items():
+            values[letters] = cell_value(sheet, field_name, value, row.cell(letters), styles)
+            checks.append(_Check(layout.name, number, letters, _check_text(values[letters])))
+        out += [xml[pos:row.start], replace_cells(row, xml, values)]
+        edited.append(out[-1])
+        pos = row.end
+    return b"".join(out) + xml[pos:] if out else xml
+
+
+# -- appending rows ----------------------------------------------------------------------
+def _append_rows(package: Package, part: str, xml: bytes, layout: SheetLayout, sheet: str,
+                 rows: list[dict], styles: Stylesheet | None, checks: list,
+                 edited: list) -> tuple[bytes, list[int]]:
+    tables = _tables_of(package, part, layout)
+    last, empties = tail_rows(xml, layout.name, layout.header_row)
+    model = last or (empties[0] if empties else None)
+    old_last = last.number if last else layout.header_row
+    numbers = list(range(old_last + 1, old_last + 1 + len(rows)))
+    new_xml, last_col = [], 0
+    for number, values in zip(numbers, rows):
+        cells = _row_cells(layout, sheet, values, model, styles)
+        last_col = max([last_col, *(column_index(c) for c in cells)])
+        key = schema.sheet(sheet).key
+        checks.append(_Check(layout.name, number, layout.letters[key], str(values[key])))
+        new_xml.append(row_xml(number, cells, model))
+    edited += new_xml
+    insert_at = _insert_at(xml, last, layout)
+    _, data_end = sheet_data_bounds(xml, layout.name)
+    kept = [xml[r.start:r.end] for r in empties if r.number > numbers[-1]]
+    xml = xml[:insert_at] + b"".join(new_xml) + b"".join(kept) + xml[data_end:]
+    if model is not None:
+        last_col = max([last_col, *(column_index(c.letters) for c in model.cells)])
+    xml = dimension(xml, numbers[-1], last_col)
+    reach = old_last if old_last > layout.header_row else layout.header_row + 1
+    xml = extend_rules(xml, xml.index(b"</sheetData>"), reach, numbers[-1])
+    for table_part in tables:
+        _grow_table(package, table_part, reach, numbers[-1])
+    return xml, numbers
+
+
+def _row_cells(layout: SheetLayout, sheet: str, values: dict, model: Row | None,
+               styles: Stylesheet | None) -> dict[str, Value]:
+    cells = {}
+    for field_name, value in values.items():
+        if value is None:
+            continue
+        optional = field_name in SKIPPABLE or schema.sheet(sheet).column(field_name).extension
+        letters = _letter(layout, sheet, field_name, optional)
+        if letters is not None:
+            cells[letters] = cell_value(sheet, field_name, value,
+                                        model.cell(letters) if model else None, styles)
+    return cells
+
+
+def _insert_at(xml: bytes, last: Row | None, layout: SheetLayout) -> int:
+    if last is not None:
+        return last.end
+    header = find_row(xml, layout.header_row)
+    if header is not None:
+        return header.end
+    return sheet_data_bounds(xml, layout.name)[0]
+
+
+def _tables_of(package: Package, part: str, layout: SheetLayout) -> list[str]:
+    """The tables whose header is the sheet's header row; refuses one with a totals row."""
+    out = []
+    for table_part in parts.table_parts(package, part):
+        attrs = parse_attrs(_TABLE_TAG.search(package.read(table_part)).group(0))
+        first = attrs.get(b"ref", b"A1").decode().split(":")[0]
+        if split_ref(first)[1] != layout.header_row:
+            continue
+        if int(attrs.get(b"totalsRowCount", b"0")) > 0:
+            raise ClaimbookError(f"{layout.name}: its table has a Total Row, so new rows "
+                                 "cannot go under it; turn the Total Row off (Table Design) "
+                                 "and run the command again")
+        out.append(table_part)
+    return out
+
+
+def _grow_table(package: Package, table_part: str, reach: int, new_last: int) -> None:
+    xml = package.read(table_part)
+    tag = _TABLE_TAG.search(xml)
+    ref = parse_attrs(tag.group(0))[b"ref"].decode()
+    end_row = split_ref(ref.split(":")[-1])[1]
+    if end_row >= new_last or end_row < reach:
+        return
+    grown = grow_range(ref, new_last)
+    head = tag.group(0).replace(b'ref="%s"' % ref.encode(), b'ref="%s"' % grown.encode(), 1)
+    rest = xml[tag.end():].replace(b'<autoFilter ref="%s"' % ref.encode(),
+                                   b'<autoFilter ref="%s"' % grown.encode(), 1)
+    package.put(table_part, xml[:tag.start()] + head + rest)
+
+
+# -- the Outstanding sheet ------------------------------------------------------------------
+def _write_outstanding(package: Package, listing, styles: Stylesheet | None,
+                       create: bool) -> None:
+    if styles is None:
+        raise ClaimbookError(f"{package.where}: the workbook has no styles part")
+    existing = next((s for s in parts.sheets(package)
+                     if s["name"].casefold() == SHEET_NAME.casefold()), None)
+    if existing is None and not create:
+        return
+    if existing is not None and not is_claimbooks(package.read(existing["part"])):
+        raise ClaimbookError(f'{package.where}: a sheet of yours is called "{existing["name"]}"; '
+                             "rename it so claimbook can keep its Outstanding list there")
+    xml = outstanding_xml(listing.items, listing.as_of, styles)
+    if existing is None:
+        parts.add_sheet(package, SHEET_NAME, xml)
+    else:
+        package.put(existing["part"], xml)
+
+
+# -- reading back ----------------------------------------------------------------------------
+READ_BACK_LIMIT = 8 << 20  # sheets up to this size are read back whole with calamine
+
+
+def _read_back(tmp: str, package: Package, checks: list[_Check],
+               fragments: dict[str, list[bytes]]) -> None:
+    """Check the temporary file before it replaces the workbook.
+
+    Every part it holds is where it should be; every changed part decompresses to exactly
+    the bytes meant (CRC checked). Changed sheets are read back with calamine and the new
+    cells compared; a sheet too big for that in a desk command (over READ_BACK_LIMIT) has
+    its edited rows parsed as XML instead, the rest of it being the owner's bytes.
+    """
+    with zipfile.ZipFile(tmp) as written:
+        added = [n for n in package.changed if n not in package.members]
+        if written.namelist() != package.names() + added:
+            raise ClaimbookError("the new workbook's parts do not read back; nothing written")
+        for name, content in package.changed.items():
+            if written.read(name) != content:
+                raise ClaimbookError(f"{name} does not read back; nothing was written")
+    by_sheet: dict[str, list[_Check]] = {}
+    for check in checks:
+        by_sheet.setdefault(check.sheet, []).append(check)
+    workbook = None
+    for name, sheet_checks in by_sheet.items():
+        if sheet_checks[0].size > READ_BACK_LIMIT:
+            _parse_fragments(name, fragments.get(name, []))
+            continue
+        workbook = workbook or CalamineWorkbook.from_path(tmp)
+        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        for check in sheet_checks:
+            _read_back_cell(rows, check)
+
+
+def _parse_fragments(sheet: str, fragments: list[bytes]) -> None:
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(b"<sheetData>" + b"".join(fragments) + b"</sheetData>", True)
+    except expat.ExpatError as exc:
+        raise ClaimbookError(f"{sheet}: the new rows are not well-formed XML ({exc}); "
+                             "nothing was written") from None
+
+
+def _read_back_cell(rows: list, check: _Check) -> None:
+    if check.text is None:
+        return
+    i, j = check.row - 1, column_index(check.letters)
+    found = rows[i][j] if i < len(rows) and j < len(rows[i]) else ""
+    if str(found) != check.text:
+        raise ClaimbookError(f"{check.sheet}!{check.letters}{check.row} reads back as "
+                             f'"{found}", not "{check.text}"; nothing was written')

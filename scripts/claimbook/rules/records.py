@@ -1,0 +1,112 @@
+"""The practice's records, as plain data that knows where it came from.
+
+Record classes are built from :mod:`claimbook.schema`, so a column added there is a
+field here. Every record carries a :class:`Source` (sheet and Excel row) so that any
+later problem, found however deep in the computation, names the cell to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, make_dataclass
+from datetime import date
+
+from claimbook.rules import schema
+from claimbook.rules.problems import Problem
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a record was read: its sheet, its Excel row and the letters of its columns."""
+
+    sheet: str
+    row: int
+    letters: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def cell(self, field_name: str) -> str:
+        """The cell as Excel shows it: ``Payments!F14``."""
+        return f"{self.sheet}!{self.letters.get(field_name, '')}{self.row}"
+
+    def problem(self, field_name: str, message: str) -> Problem:
+        """A problem at this record's ``field_name`` cell."""
+        return Problem(self.sheet, self.row, self.letters.get(field_name, ""), message)
+
+
+def _record_class(class_name: str, sheet_name: str) -> type:
+    fields = [(c.field, object, None) for c in schema.sheet(sheet_name).columns]
+    fields.append(("src", Source, None))
+    return make_dataclass(class_name, fields, slots=True)
+
+
+StaffMember = _record_class("StaffMember", "Staff")
+Client = _record_class("Client", "Clients")
+Payer = _record_class("Payer", "Payers")
+Policy = _record_class("Policy", "Policies")
+Service = _record_class("Service", "Services")
+ServiceLine = _record_class("ServiceLine", "Appointments")
+Payment = _record_class("Payment", "Payments")
+
+RECORD_CLASSES: dict[str, type] = {
+    "Staff": StaffMember,
+    "Clients": Client,
+    "Payers": Payer,
+    "Policies": Policy,
+    "Services": Service,
+    "Appointments": ServiceLine,
+    "Payments": Payment,
+}
+
+Settings = make_dataclass(
+    "Settings",
+    [(s.field, object, s.default) for s in schema.PRACTICE_SETTINGS]
+    + [("rows", dict, field(default_factory=dict))],
+    slots=True,
+    kw_only=True,
+)
+Settings.__doc__ = "The Practice sheet's settings; ``rows`` maps a setting to its Excel row."
+
+
+def client_name(client) -> str:
+    """``First Last`` of a client record."""
+    return " ".join(p for p in (client.first_name, client.last_name) if p)
+
+
+@dataclass
+class Book:
+    """Everything read from one practice workbook.
+
+    The ``*_by_id`` maps hold the first record of each ID (duplicates are problems);
+    ``lines`` and ``payments`` keep every row in sheet order.
+    """
+
+    path: str
+    settings: object
+    staff: dict[str, object]
+    clients: dict[str, object]
+    payers: dict[str, object]
+    policies: dict[str, object]
+    services: dict[str, object]
+    lines: list
+    payments: list
+    rows: dict[str, list] = field(default_factory=dict)
+    sheet_names: list[str] = field(default_factory=list)
+
+    def client_name(self, client_id: str | None) -> str:
+        client = self.clients.get(client_id)
+        return client_name(client) if client else ""
+
+    def payer_of(self, policy_id: str | None):
+        """The payer record of a policy, or None for self-pay or an unknown policy."""
+        policy = self.policies.get(policy_id) if policy_id else None
+        return self.payers.get(policy.payer_id) if policy else None
+
+    def timely_filing_days(self, payer) -> int:
+        if payer is not None and payer.timely_filing_days is not None:
+            return payer.timely_filing_days
+        return self.settings.timely_filing_days
+
+    def last_date(self) -> date | None:
+        """The latest date of service or receipt in the workbook."""
+        dates = [ln.date_of_service for ln in self.lines if ln.date_of_service]
+        dates += [p.date_received for p in self.payments if p.date_received]
+        return max(dates) if dates else None
