@@ -66,7 +66,7 @@ def test_as_of_cut_offs(book_path):
     assert (billed.balance, billed.status, billed.insurance_due) == (12000, "Billed", 12000)
     paid = _one(path, DOS + timedelta(days=10))
     assert (paid.insurance_paid, paid.adjustments, paid.balance) == (8000, 2000, 2000)
-    assert (paid.client_due, paid.insurance_due, paid.status) == (2000, 0, "Partially Paid")
+    assert (paid.client_due, paid.insurance_due, paid.status) == (2000, 0, "Client Due")
 
 
 def test_prepayment_is_a_credit_until_the_visit(book_path):
@@ -74,7 +74,7 @@ def test_prepayment_is_a_credit_until_the_visit(book_path):
         Appointments=[line("A1", DOS, client="C1", policy=None, code="MASSAGE60")],
         Payments=[payment("P1", DOS - timedelta(days=5), "A1", 9000, source="Client")])
     before = _one(path, DOS - timedelta(days=1))
-    assert (before.balance, before.client_due, before.status) == (-9000, -9000, "Overpaid")
+    assert (before.balance, before.client_due, before.status) == (-9000, -9000, "Prepaid")
     assert before.aging_bucket == "0-30" and before.age_days == 0
     assert _one(path, DOS).status == "Paid"
 
@@ -142,3 +142,23 @@ def test_timely_filing_deadline_payer_else_practice(book_path):
     book = load_book(path)
     deadlines = {b.appointment_id: b.timely_filing_deadline for b in balances(book, DOS)}
     assert deadlines == {"A1": DOS + timedelta(days=90), "A2": DOS + timedelta(days=365)}
+
+
+def test_statuses_once_the_insurer_answers(book_path):
+    """Denied for a $0 answer, Client Due once nothing is due from the insurer, Partially
+    Paid otherwise; the visit's Billed Date is its earliest line's, whatever the order."""
+    path = book_path(
+        Appointments=[line("D1", DOS, units=4, billed_date=DOS + timedelta(days=5)),
+                      line("D1", DOS, code="97140", units=1, billed_date=DOS + timedelta(days=2)),
+                      line("C1", DOS, units=4), line("P1", DOS, units=4)],
+        Payments=[payment("X1", DOS + timedelta(days=20), "D1", 0, reason_codes="CO-50"),
+                  payment("X2", DOS + timedelta(days=20), "C1", 8000, adjustment=2000,
+                          patient_responsibility=2000),
+                  payment("X3", DOS + timedelta(days=20), "P1", 5000)])
+    book = load_book(path)
+    at = {b.appointment_id: b for b in balances(book, DOS + timedelta(days=3), include_paid=True)}
+    assert (at["D1"].status, at["D1"].billed_date) == ("Billed", DOS + timedelta(days=2))
+    later = {b.appointment_id: b for b in balances(book, DOS + timedelta(days=30))}
+    assert later["D1"].status == "Denied"
+    assert (later["C1"].status, later["C1"].client_due) == ("Client Due", 2000)
+    assert later["P1"].status == "Partially Paid"

@@ -205,7 +205,7 @@ def test_pay_into_a_fresh_template_workbook(book_path):
     assert saved.payments[0].src.row == 2  # the table's blank row to type into
     assert saved.payments[0].date_received == date(2026, 11, 20)
     xml = parts_of(path)[sheet_part(path, "Payments")]
-    assert b'<dimension ref="A1:M2"/>' in xml
+    assert b'<dimension ref="A1:Q2"/>' in xml
 
 
 def test_an_unreadable_cell_of_the_visit_paid_stops_the_payment_naming_it(book_path):

@@ -70,7 +70,7 @@ def test_open_items_cell_by_cell(report_path):
                           "Therapist", "Payer", "Codes", "Charge"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2, max_row=5)]
     assert rows[0] == ["A1", datetime(2026, 6, 10), "C1", "Ann Lee", "S1", "AET", "97124",
-                       120.0, 0, 25.0, 0, 0, 95.0, 95.0, 0, 143, "120+", "Partially Paid",
+                       120.0, 0, 25.0, 0, 0, 95.0, 95.0, 0, 143, "120+", "Denied",
                        None, datetime(2026, 6, 12)]
     assert rows[1][:3] == ["A2", datetime(2026, 9, 20), "C1"]
     assert rows[1][6:15] == ["97124, 97140", 95.0, 0, 0, 40.0, 15.0, 40.0, 40.0, 0]

@@ -9,39 +9,23 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from claimbook.rules.records import Book
+from claimbook.rules.units import line_units, visit_units  # noqa: F401
 
 BUCKETS = ("0-30", "31-60", "61-90", "91-120", "120+")
 _BUCKET_LIMITS = ((30, "0-30"), (60, "31-60"), (90, "61-90"), (120, "91-120"))
 
-PAID, OVERPAID, CLIENT_DUE = "Paid", "Overpaid", "Client Due"
-UNBILLED, BILLED, PARTIALLY_PAID = "Unbilled", "Billed", "Partially Paid"
-STATUSES = (UNBILLED, BILLED, PARTIALLY_PAID, CLIENT_DUE, PAID, OVERPAID)
+PAID, PREPAID, OVERPAID, CLIENT_DUE = "Paid", "Prepaid", "Overpaid", "Client Due"
+UNBILLED, BILLED, PARTIALLY_PAID, DENIED = "Unbilled", "Billed", "Partially Paid", "Denied"
+STATUSES = (UNBILLED, BILLED, PARTIALLY_PAID, DENIED, CLIENT_DUE, PAID, PREPAID, OVERPAID)
 
 
-def line_units(line, service) -> int:
-    """Units of one service line: Units, else the 8-minute rule on Minutes, else 1.
-
-    The CMS 8-minute rule: ``minutes // per_unit`` plus one more unit when the
-    remainder is at least 8 minutes (``per_unit`` is the service's Minutes per Unit,
-    15 by default).
-    """
-    if line.units is not None:
-        return line.units
-    timed = service is None or service.timed is not False
-    if timed and line.minutes is not None:
-        per_unit = (service.minutes_per_unit if service else None) or 15
-        whole, rest = divmod(line.minutes, per_unit)
-        return whole + (1 if rest >= 8 else 0)
-    return 1
-
-
-def line_charge(line, service) -> int:
+def line_charge(line, service, units: int) -> int:
     """Charge of one service line in cents: Charge, else units x Fee per Unit."""
     if line.charge is not None:
         return line.charge
     if service is None or service.fee_per_unit is None:
         return 0
-    return line_units(line, service) * service.fee_per_unit
+    return units * service.fee_per_unit
 
 
 def aging_bucket(age_days: int) -> str:
@@ -60,6 +44,7 @@ class Visit:
     lines: list = field(default_factory=list)
     charges: list = field(default_factory=list)  # cents, one per line
     payments: list = field(default_factory=list)
+    units: list = field(default_factory=list)  # one per line, by the payer's Units Rule
 
     @property
     def first(self):
@@ -71,7 +56,8 @@ class Visit:
 
     @property
     def billed_date(self) -> date | None:
-        return next((ln.billed_date for ln in self.lines if ln.billed_date), None)
+        """The earliest Billed Date on the visit's lines (row order never matters)."""
+        return min((ln.billed_date for ln in self.lines if ln.billed_date), default=None)
 
     @property
     def claim_status(self) -> str | None:
@@ -83,28 +69,46 @@ class Visit:
 
 
 def visits_of(book: Book) -> dict[str, Visit]:
-    """Group service lines and payments by Appointment ID, in sheet order.
+    """Group service lines and payments by Appointment ID, in sheet order, with each
+    line's units (by the payer's Units Rule) and charge.
 
     Payments to an appointment that has no line are left out (``check`` reports them).
     """
     visits: dict[str, Visit] = {}
-    services = book.services
     for line in book.lines:
         if line.appointment_id is None:
             continue
-        charge = line.charge if line.charge is not None else \
-            line_charge(line, services.get(line.service_code))
         visit = visits.get(line.appointment_id)
         if visit is None:
-            visits[line.appointment_id] = Visit(line.appointment_id, [line], [charge], [])
+            visits[line.appointment_id] = Visit(line.appointment_id, [line], [], [])
         else:
             visit.lines.append(line)
-            visit.charges.append(charge)
+    services = book.services
+    for visit in visits.values():
+        price_visit(book, visit, services)
     for payment in book.payments:
         visit = visits.get(payment.appointment_id)
         if visit is not None:
             visit.payments.append(payment)
     return visits
+
+
+def price_visit(book: Book, visit: Visit, services: dict | None = None) -> None:
+    """Fill a visit's units and charges from its lines, services and payer."""
+    services = book.services if services is None else services
+    lines = visit.lines
+    if len(lines) == 1:  # the common case: no pooling of minutes
+        line = lines[0]
+        service = services.get(line.service_code)
+        units = [line.units if line.units is not None else line_units(line, service)]
+    else:
+        payer = book.payer_of(lines[0].policy_id)
+        units = visit_units(lines, [services.get(ln.service_code) for ln in lines],
+                            payer.units_rule if payer is not None else None)
+    visit.units = units
+    visit.charges = [ln.charge if ln.charge is not None else
+                     line_charge(ln, services.get(ln.service_code), n)
+                     for ln, n in zip(lines, units)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,15 +180,25 @@ def _clamp(value: int, balance: int) -> int:
     return max(low, min(high, value))
 
 
-def _status(balance: int, insured: bool, billed: bool, insurance_rows: int) -> str:
+def status_of(balance: int, insured: bool, billed: bool, insurance_rows: int,
+              insurance_paid: int, insurance_due: int, dated: bool) -> str:
+    """A visit's status (CONTRACT.md): Paid; Prepaid (a credit on a visit not yet
+    dated); Overpaid; Client Due (self-pay); for an insured visit Unbilled or Billed
+    until the insurer answers (an insurance row, a $0 one included), then Client Due
+    where nothing is due from the insurer, Denied where it paid nothing, else Partially
+    Paid."""
     if balance == 0:
         return PAID
     if balance < 0:
-        return OVERPAID
+        return OVERPAID if dated else PREPAID
     if not insured:
         return CLIENT_DUE
     if insurance_rows == 0:
         return BILLED if billed else UNBILLED
+    if insurance_due == 0:
+        return CLIENT_DUE
+    if insurance_paid == 0:
+        return DENIED
     return PARTIALLY_PAID
 
 
@@ -238,7 +252,9 @@ def balance_of(book: Book, visit: Visit, as_of: date,
         client_due=client_due,
         age_days=age,
         aging_bucket=aging_bucket(age),
-        status=_status(balance, insured, billed is not None, s.insurance_rows),
+        status=status_of(balance, insured, billed is not None, s.insurance_rows,
+                         s.insurance_paid, balance - client_due,
+                         dos is not None and dos <= as_of),
         claim_status=visit.claim_status,
         billed_date=billed,
         timely_filing_deadline=deadline,

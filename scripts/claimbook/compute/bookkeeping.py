@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from claimbook.compute.balances import Visit, line_units, visits_of
+from claimbook.compute.balances import Visit, visits_of
 from claimbook.compute.journal import (
     AR_ROLES,
     CLIENT_PAYMENT,
@@ -193,7 +193,7 @@ def revenue(book: Book, visits: dict[str, Visit],
     codes: dict[str, RevenueRow] = {}
     staff: dict[str, RevenueRow] = {}
     for visit in visits.values():
-        for line, charge in zip(visit.lines, visit.charges):
+        for line, charge, units in zip(visit.lines, visit.charges, visit.units):
             if not _in(line.date_of_service, month):
                 continue
             service = book.services.get(line.service_code)
@@ -207,7 +207,7 @@ def revenue(book: Book, visits: dict[str, Visit],
             for row in rows:
                 row.visits.add(visit.appointment_id)
                 row.lines += 1
-                row.units += line_units(line, service)
+                row.units += units
                 row.charges += charge
                 row.discounts += line.discount or 0
     return _largest_first(codes), _largest_first(staff)

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from claimbook.compute.balances import Visit, line_units
+from claimbook.compute.balances import Visit
 from claimbook.rules import schema
 from claimbook.rules.money import fmt
 from claimbook.rules.records import Book
@@ -259,10 +259,10 @@ def _visit_entries(book: Book, visit: Visit, accounts: Accounts, first: date | N
                    last: date, label) -> list[JournalEntry]:
     """One entry per day the visit's lines are dated on (usually one)."""
     days: dict[date, list[tuple]] = {}
-    for line, charge in zip(visit.lines, visit.charges):
+    for line, charge, units in zip(visit.lines, visit.charges, visit.units):
         day = line.date_of_service
         if day is not None and (first is None or day >= first) and day <= last:
-            days.setdefault(day, []).append((line, charge))
+            days.setdefault(day, []).append((line, charge, units))
     ctx = _visit_context(book, visit, accounts, label)
     out = []
     for day, lines in days.items():
@@ -278,13 +278,12 @@ def _visit_entries(book: Book, visit: Visit, accounts: Accounts, first: date | N
 def _checkout(book: Book, b: _EntryBuilder, visit: Visit, lines: list[tuple]) -> None:
     """Charges, the discount and the client's payment of one visit's lines on one day."""
     aid, ar = visit.appointment_id, _visit_ar(visit)
-    for line, charge in lines:
-        units = line_units(line, book.services.get(line.service_code))
+    for line, charge, units in lines:
         b.pair(CHARGE, charge, ar, REVENUE, f"Visit {aid}: {line.service_code} x {units}")
-    discount = sum(line.discount or 0 for line, _ in lines)
+    discount = sum(line.discount or 0 for line, *_ in lines)
     b.pair(DISCOUNT, discount, DISCOUNTS, ar, f"Discount on visit {aid}")
     paid: dict[str, int] = {}
-    for line, _ in lines:
+    for line, *_ in lines:
         if line.client_paid:
             method = line.payment_method or NOT_RECORDED
             paid[method] = paid.get(method, 0) + line.client_paid

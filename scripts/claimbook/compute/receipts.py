@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from claimbook.compute.balances import Visit, VisitBalance, balance_of, line_units
+from claimbook.compute.balances import Visit, VisitBalance, balance_of
 from claimbook.compute.ledger import Month
 from claimbook.rules import icd10
 from claimbook.rules.money import dollars
@@ -428,14 +428,14 @@ def _service_rows(book: Book, visit: Visit, diagnoses: list[str]) -> list[Servic
     place = book.settings.place_of_service or "11"
     visit_codes = visit_diagnoses(visit)
     rows = []
-    for line, charge in zip(visit.lines, visit.charges):
+    for line, charge, units in zip(visit.lines, visit.charges, visit.units):
         service = book.services.get(line.service_code)
         codes = _line_codes(line) or visit_codes[:4]
         rows.append(ServiceRow(
             appointment_id=visit.appointment_id, date_of_service=line.date_of_service,
             place_of_service=place, code=line.service_code,
             description=service.description if service else "",
-            minutes=line.minutes, units=line_units(line, service),
+            minutes=line.minutes, units=units,
             pointers="".join(icd10.pointer(diagnoses.index(c)) for c in codes),
             charge=charge, staff_id=line.staff_id))
     return rows

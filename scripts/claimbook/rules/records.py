@@ -45,6 +45,7 @@ Policy = _record_class("Policy", "Policies")
 Service = _record_class("Service", "Services")
 ServiceLine = _record_class("ServiceLine", "Appointments")
 Payment = _record_class("Payment", "Payments")
+Remittance = _record_class("Remittance", "Remittances")
 
 RECORD_CLASSES: dict[str, type] = {
     "Staff": StaffMember,
@@ -54,6 +55,7 @@ RECORD_CLASSES: dict[str, type] = {
     "Services": Service,
     "Appointments": ServiceLine,
     "Payments": Payment,
+    "Remittances": Remittance,
 }
 
 Settings = make_dataclass(
@@ -89,6 +91,7 @@ class Book:
     lines: list
     payments: list
     rows: dict[str, list] = field(default_factory=dict)
+    remittances: list = field(default_factory=list)
     sheet_names: list[str] = field(default_factory=list)
 
     def client_name(self, client_id: str | None) -> str:

@@ -30,6 +30,8 @@ PRIORITIES = ("Primary", "Secondary")
 AGING_BASES = ("Date of Service", "Billed Date")
 CHECKOUT_FLOWS = ("Discount First", "Reverse")
 PAYMENT_METHODS = ("Cash", "Card", "Check", "HSA/FSA", "Gift Card", "Other")
+UNITS_RULES = ("Per code", "CMS total time")  # see rules/units.py
+REMITTANCE_METHODS = ("Check", "EFT", "None")
 
 # Spellings owners use for the same choice; matched case-insensitively.
 CHOICE_ALIASES = {
@@ -59,7 +61,8 @@ class Column:
     width: float = 14
     refers_to: str | None = None  # "Clients" when the value must be a Client ID
     note: str = ""
-    extension: bool = False  # claimbook's addition to the contract: a sheet may lack it
+    extension: bool = False  # claimbook's addition to the contract (documented in docs/)
+    optional: bool = False  # a sheet may lack it; claimbook adds it when it must write it
 
     @functools.cached_property
     def field(self) -> str:
@@ -76,6 +79,7 @@ class Sheet:
     key: str | None = None  # the field that identifies a row, unique unless repeatable
     key_repeats: bool = False  # Appointments: one ID over several service lines
     purpose: str = ""
+    optional: bool = False  # written by claimbook: a workbook may lack it until then
 
     def column(self, field_name: str) -> Column:
         """The column whose field is ``field_name``."""
@@ -205,6 +209,9 @@ SHEETS: tuple[Sheet, ...] = (
             Column("Address", TEXT, width=30),
             Column("Timely Filing Days", INT, width=12),
             Column("Electronic Payer ID", CODE, width=12),
+            Column("Units Rule", CHOICE, choices=UNITS_RULES, default="Per code", width=14,
+                   note="Per code, or CMS total time (minutes pooled per visit)",
+                   optional=True),
         ),
         key="payer_id",
         purpose="health insurers, auto (PIP) carriers and workers' comp carriers",
@@ -264,6 +271,10 @@ SHEETS: tuple[Sheet, ...] = (
             Column("Claim Number", CODE, width=14),
             Column("Claim Status", TEXT, width=12, note="yours: Denied, Appealed ..."),
             Column("Notes", TEXT, width=24),
+            Column("Modifiers", CODE, width=10, optional=True,
+                   note="up to four two-character modifiers, e.g. GP 59"),
+            Column("Void Reason", TEXT, width=20, optional=True,
+                   note="written by claimbook void"),
         ),
         key="appointment_id",
         key_repeats=True,
@@ -286,10 +297,35 @@ SHEETS: tuple[Sheet, ...] = (
             Column("Notes", TEXT, width=24),
             # how a client paid, so the bookkeeper's deposits group by method
             Column("Payment Method", CHOICE, choices=PAYMENT_METHODS, width=11,
-                   note="how a client paid (Source Client)", extension=True),
+                   note="how a client paid (Source Client)", optional=True),
+            Column("Claim Status Code", CODE, width=10, optional=True,
+                   note="the insurer's claim status (835 CLP02)"),
+            Column("Reason Codes", TEXT, width=16, optional=True,
+                   note="every group and reason code the insurer gave, e.g. CO-45 PR-3"),
+            Column("Remittance", CODE, width=14, optional=True,
+                   note="the check or EFT trace number of an electronic remittance"),
+            Column("Void Reason", TEXT, width=20, optional=True,
+                   note="written by claimbook void"),
         ),
         key="payment_id",
         purpose="one row per amount applied to one appointment",
+    ),
+    Sheet(
+        "Remittances",
+        (
+            Column("Trace Number", CODE, True, width=16, note="the check or EFT number"),
+            Column("Date", DATE, True, width=12),
+            Column("Payer ID", ID, True, refers_to="Payers", width=10),
+            Column("Amount", MONEY, True, width=11, note="what reached the bank"),
+            Column("Claims Paid", MONEY, width=11),
+            Column("Provider Adjustments", TEXT, width=22, note="PLB amounts with their codes"),
+            Column("Method", CHOICE, choices=REMITTANCE_METHODS, width=9),
+            Column("File", TEXT, width=24),
+            Column("Posted", DATE, width=12),
+        ),
+        key="trace_number",
+        purpose="one row per check or EFT from an insurer, written by claimbook era",
+        optional=True,
     ),
 )
 

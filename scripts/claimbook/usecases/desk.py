@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from claimbook.compute.balances import Visit, VisitBalance, balance_of, line_units, visits_of
+from claimbook.compute.balances import Visit, VisitBalance, balance_of, visits_of
 from claimbook.rules import schema
 from claimbook.rules.changes import (  # noqa: F401
     CellChange,
@@ -26,6 +26,7 @@ from claimbook.rules.changes import (  # noqa: F401
 from claimbook.rules.money import NotMoney, dollars, to_cents
 from claimbook.rules.problems import BadRequest
 from claimbook.rules.records import Book, Payment, ServiceLine
+from claimbook.rules.units import visit_units
 
 DISCOUNT_FIRST, REVERSE = schema.CHECKOUT_FLOWS
 
@@ -95,8 +96,7 @@ def plan_checkout(book: Book, appointment_keys: list[str], payment_keys: list[st
     policy = _policy(book, req)
     flow = req.flow or book.settings.checkout_flow or DISCOUNT_FIRST
     appointment_id = _appointment_id(appointment_keys, req)
-    lines = [new_record(ServiceLine, "Appointments", _line(book, req, order, appointment_id))
-             for order in req.services]
+    lines = _lines(book, req, policy, appointment_id)
     _first_line_money(lines, req, flow)
     payments = _visit_payment(book, payment_keys, req, appointment_id, flow)
     after = with_records(book, lines, payments)
@@ -136,20 +136,31 @@ def _appointment_id(keys: list[str], req: CheckoutRequest) -> str:
     return req.appointment_id
 
 
-def _line(book: Book, req: CheckoutRequest, order: ServiceOrder, appointment_id: str) -> dict:
-    service = _known(book.services, order.code, "--service", "service", book.path)
-    values = {"appointment_id": appointment_id, "date_of_service": req.day,
-              "client_id": req.client_id, "staff_id": req.staff_id,
-              "policy_id": req.policy_id, "service_code": order.code,
-              "minutes": order.minutes, "diagnosis_codes": diagnosis_codes(req.diagnosis)}
-    probe = new_record(ServiceLine, "Appointments", {**values, "units": order.units})
-    units = line_units(probe, service)
-    if units <= 0:
-        raise BadRequest(f"--minutes {order.minutes}: under 8 minutes of {order.code} "
-                         "bills no unit (the 8-minute rule)")
-    values["units"] = units
-    values["charge"] = units * service.fee_per_unit if service.fee_per_unit is not None else None
-    return values
+def _lines(book: Book, req: CheckoutRequest, policy, appointment_id: str) -> list:
+    """The visit's Appointments rows, units and charge worked out (by the payer's Units
+    Rule when minutes are given), so what is written is what is billed."""
+    values = [_line_values(book, req, order, appointment_id) for order in req.services]
+    probes = [new_record(ServiceLine, "Appointments", v) for v in values]
+    services = [book.services[v["service_code"]] for v in values]
+    payer = book.payer_of(policy.policy_id) if policy is not None else None
+    units = visit_units(probes, services, payer.units_rule if payer is not None else None)
+    for order, v, n, service in zip(req.services, values, units, services):
+        if n <= 0:
+            raise BadRequest(f"--minutes {order.minutes}: under 8 minutes of {order.code} "
+                             "bills no unit (the 8-minute rule)")
+        v["units"] = n
+        v["charge"] = n * service.fee_per_unit if service.fee_per_unit is not None else None
+    return [new_record(ServiceLine, "Appointments", v) for v in values]
+
+
+def _line_values(book: Book, req: CheckoutRequest, order: ServiceOrder,
+                 appointment_id: str) -> dict:
+    _known(book.services, order.code, "--service", "service", book.path)
+    return {"appointment_id": appointment_id, "date_of_service": req.day,
+            "client_id": req.client_id, "staff_id": req.staff_id,
+            "policy_id": req.policy_id, "service_code": order.code,
+            "minutes": order.minutes, "units": order.units,
+            "diagnosis_codes": diagnosis_codes(req.diagnosis)}
 
 
 def diagnosis_codes(text: str | None) -> str | None:

@@ -484,7 +484,7 @@ def _each_sheet(workbook: OpenedWorkbook, problems: list[Problem]
         problems.append(Problem(schema.PRACTICE, 0, "", "the sheet is missing"))
         yield schema.PRACTICE, _settings(None, problems)
     for spec in schema.SHEETS:
-        if spec.name not in seen:
+        if spec.name not in seen and not spec.optional:
             problems.append(Problem(spec.name, 0, "", "the sheet is missing"))
 
 
@@ -540,6 +540,7 @@ def book_of(path: str, settings, rows: dict[str, list], sheet_names: list[str]) 
         lines=rows["Appointments"],
         payments=rows["Payments"],
         rows=rows,
+        remittances=rows["Remittances"],
         sheet_names=sheet_names,
     )
 

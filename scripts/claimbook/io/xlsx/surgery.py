@@ -238,7 +238,8 @@ def _row_cells(layout: SheetLayout, sheet: str, values: dict, model: Row | None,
     for field_name, value in values.items():
         if value is None:
             continue
-        optional = field_name in SKIPPABLE or schema.sheet(sheet).column(field_name).extension
+        column = schema.sheet(sheet).column(field_name)
+        optional = field_name in SKIPPABLE or column.optional or column.extension
         letters = _letter(layout, sheet, field_name, optional)
         if letters is not None:
             cells[letters] = cell_value(sheet, field_name, value,
