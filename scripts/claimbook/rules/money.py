@@ -6,11 +6,20 @@ place, :func:`to_cents`. Binary floats never take part in a sum.
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-_MONEY_TEXT = re.compile(r"^[+-]?\d*\.?\d+$")
+# Money text as owners type it: an optional sign, an optional $, digits with commas
+# only between groups of three, an optional decimal part; or the whole in parentheses
+# (negative) with no sign inside. "12,50" (a decimal comma) and "(-5)" are refused:
+# each could mean two amounts.
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+"
+_MONEY_TEXT = re.compile(rf"^(?P<sign>[+-]?)\s*\$?\s*(?P<inner_sign>-?)(?P<number>{_NUMBER})$")
+_PARENTHESES = re.compile(rf"^\(\s*\$?\s*(?P<number>{_NUMBER})\s*\)$")
 _CENT = Decimal("0.01")
+# The largest amount read: $1,000,000,000 (a million such lines still sum in 64 bits).
+MAX_CENTS = 100_000_000_000
 
 
 class NotMoney(ValueError):
@@ -33,8 +42,10 @@ def to_cents(value: object) -> int:
     if isinstance(value, bool):
         raise NotMoney(value)
     if isinstance(value, int):
-        return value * 100
+        return _within(value * 100, value)
     if isinstance(value, float):
+        if not math.isfinite(value) or abs(value) * 100 >= MAX_CENTS:
+            raise NotMoney(value)
         scaled = value * 100
         nearest = round(scaled)
         if abs(scaled - nearest) < 1e-6:
@@ -47,25 +58,32 @@ def to_cents(value: object) -> int:
     raise NotMoney(value)
 
 
+def _within(cents: int, value: object) -> int:
+    if abs(cents) >= MAX_CENTS:
+        raise NotMoney(value)
+    return cents
+
+
 def _decimal_cents(amount: Decimal) -> int:
-    if not amount.is_finite():
+    if not amount.is_finite() or abs(amount) * 100 >= MAX_CENTS:
         raise NotMoney(amount)
     return int((amount.quantize(_CENT, rounding=ROUND_HALF_UP) * 100).to_integral_value())
 
 
 def _text_cents(text: str) -> int:
-    cleaned = text.strip().replace(",", "").replace(" ", "")
-    negative = cleaned.startswith("(") and cleaned.endswith(")")
-    if negative:
-        cleaned = cleaned[1:-1]
-    if cleaned.startswith("-$") or cleaned.startswith("+$"):
-        cleaned = cleaned[0] + cleaned[2:]
-    elif cleaned.startswith("$"):
-        cleaned = cleaned[1:]
-    if not _MONEY_TEXT.match(cleaned):
-        raise NotMoney(text)
+    """Money text, strictly: ``$1,234.50``, ``1234.5``, ``-$5.00``, ``(12.00)``."""
+    cleaned = text.strip()
+    negative = False
+    found = _PARENTHESES.match(cleaned)
+    if found:
+        negative = True
+    else:
+        found = _MONEY_TEXT.match(cleaned)
+        if found is None or (found["sign"] and found["inner_sign"]):
+            raise NotMoney(text)
+        negative = "-" in (found["sign"], found["inner_sign"])
     try:
-        cents = _decimal_cents(Decimal(cleaned))
+        cents = _decimal_cents(Decimal(found["number"].replace(",", "")))
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only numbers
         raise NotMoney(text) from exc
     return -cents if negative else cents

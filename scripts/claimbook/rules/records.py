@@ -7,7 +7,7 @@ later problem, found however deep in the computation, names the cell to fix.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, make_dataclass
 from datetime import date
 
@@ -73,6 +73,47 @@ def client_name(client) -> str:
     return " ".join(p for p in (client.first_name, client.last_name) if p)
 
 
+class LazyRecords(Sequence):
+    """A big sheet's rows as records, made only when first used.
+
+    The reader keeps Appointments and Payments as typed columns (``table``); the money
+    computations work on those columns, and a record per row is built only for code
+    that asks for one. Adding a list gives a plain list.
+    """
+
+    def __init__(self, make: Callable[[], list], length: int, table: object = None):
+        self._make = make
+        self._items: list | None = None
+        self._length = length
+        self.table = table  # the columns the records are made from
+
+    def _list(self) -> list:
+        if self._items is None:
+            self._items = self._make()
+        return self._items
+
+    def __len__(self) -> int:
+        return self._length if self._items is None else len(self._items)
+
+    def __getitem__(self, index):
+        return self._list()[index]
+
+    def __iter__(self):
+        return iter(self._list())
+
+    def __add__(self, other) -> list:
+        return self._list() + list(other)
+
+    def __radd__(self, other) -> list:
+        return list(other) + self._list()
+
+    def __eq__(self, other) -> bool:
+        return list(self._list()) == list(other)
+
+    def __repr__(self) -> str:
+        return f"LazyRecords({self._length} rows)"
+
+
 @dataclass
 class Book:
     """Everything read from one practice workbook.
@@ -93,6 +134,9 @@ class Book:
     rows: dict[str, list] = field(default_factory=dict)
     remittances: list = field(default_factory=list)
     sheet_names: list[str] = field(default_factory=list)
+    # what the money computations derive from the book, kept while it is in use;
+    # not copied by dataclasses.replace (a changed book computes afresh)
+    cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def client_name(self, client_id: str | None) -> str:
         client = self.clients.get(client_id)

@@ -1,11 +1,10 @@
 """Read what a desk command needs, and where each column sits, from one snapshot.
 
-A desk command touches a few visits. It reads every sheet with python-calamine (that
-cost is unavoidable), but converts and checks only the rows that matter: the visits it
-records against, every visit of their clients (for the reminders), their payments and
-policies. A 100,000-line workbook is then read about as fast as calamine reads it.
-Problems in the rows read stop the command, naming their cells; the rest of the book
-is ``claimbook check``'s business. With no selection, every row is read and checked.
+A desk command touches a few visits. It reads every sheet into columns (that cost is
+unavoidable), but makes records of, and checks, only the rows that matter: the visits
+it records against, every visit of their clients (for the reminders), their payments
+and policies. Problems in those rows stop the command, naming their cells; the rest of
+the book is ``claimbook check``'s business. With no selection, every row is checked.
 
 The same pass records each contract sheet's layout (its name as the owner spelled it,
 its header row, the letter of every column), which is what the writer needs.
@@ -16,19 +15,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from claimbook.io.xlsx.reader import (
-    CellError,
     SheetLayout,
-    SheetReader,
+    SheetTable,
     book_of,
-    convert,
-    open_sheets,
     open_workbook,
-    raw_text,
+    read_tables,
 )
 from claimbook.rules import schema
-from claimbook.rules.problems import BadData
-from claimbook.rules.records import RECORD_CLASSES, Book
+from claimbook.rules.problems import BadData, Problem
+from claimbook.rules.records import Book
 from claimbook.rules.validate import validate
 
 __all__ = ["SheetLayout", "Selection", "read_desk"]
@@ -50,13 +50,6 @@ class Selection:
         return not (self.visits or self.clients or self.dates)
 
 
-def _day(raw: object) -> date | None:
-    try:
-        return convert(schema.DATE, raw)
-    except CellError:
-        return None
-
-
 def read_desk(data: bytes, where: str, selection: Selection = Selection()
               ) -> tuple[Book, dict[str, SheetLayout]]:
     """Read a workbook's bytes for a desk command.
@@ -76,11 +69,17 @@ def read_desk(data: bytes, where: str, selection: Selection = Selection()
         BadData: a problem in the rows read.
     """
     workbook = open_workbook(where, data)
-    settings, readers, problems = open_sheets(workbook)
-    if problems:
-        raise BadData(problems)
-    layouts = {name: reader.layout for name, reader in readers.items()}
-    rows = _selected_rows(readers, layouts, selection)
+    problems: list[Problem] = []
+    settings, tables = read_tables(workbook, problems)
+    structural = [p for p in problems if p.sheet == schema.PRACTICE or not p.column]
+    if structural:  # a missing sheet or column, an unreadable setting
+        raise BadData(structural)
+    layouts = {name: table.layout for name, table in tables.items()}
+    for name in ("Appointments", "Payments", "Clients"):
+        key = schema.sheet(name).key
+        layouts[name].raw_keys = tables[name].table.column(key).to_pylist()
+    rows, kept = _selected_rows(tables, selection)
+    problems = [p for p in problems if p.sheet not in kept or p.row in kept[p.sheet]]
     book = book_of(where, settings, rows, list(workbook.sheet_names))
     problems += validate(book)
     if problems:
@@ -88,50 +87,44 @@ def read_desk(data: bytes, where: str, selection: Selection = Selection()
     return book, layouts
 
 
-def _selected_rows(readers: dict[str, SheetReader], layouts: dict,
-                   selection: Selection) -> dict[str, list]:
-    for name in ("Appointments", "Payments", "Clients"):
-        layouts[name].raw_keys = readers[name].raw_column(schema.sheet(name).key)
+def _rows_where(table: SheetTable, field_name: str, wanted) -> np.ndarray:
+    """Positions of the rows whose ``field_name`` is one of ``wanted``."""
+    column = table.table.column(field_name)
+    if not wanted:
+        return np.zeros(0, dtype=np.int64)
+    found = pc.is_in(column, pa.array(sorted(wanted), column.type))
+    return np.flatnonzero(pc.fill_null(found, False).to_numpy(zero_copy_only=False))
 
-    def records(name: str, keep=None) -> list:
-        return readers[name].records(RECORD_CLASSES[name], keep)
 
-    rows = {name: records(name) for name in ("Staff", "Payers", "Services")}
+def _selected_rows(tables: dict[str, SheetTable], selection: Selection
+                   ) -> tuple[dict[str, list], dict[str, set[int]]]:
+    """The records a desk command needs, and the Excel rows read of each filtered sheet
+    (a problem elsewhere is ``claimbook check``'s business)."""
+    rows = {name: tables[name].records() for name in ("Staff", "Payers", "Services")
+            if name in tables}
+    if "Remittances" in tables:
+        rows["Remittances"] = tables["Remittances"].records()
+    filtered = ("Clients", "Policies", "Appointments", "Payments")
     if selection.everything:
-        rows.update({name: records(name)
-                     for name in ("Clients", "Policies", "Appointments", "Payments")})
-        return rows
-    visits, clients = _visits_and_clients(readers["Appointments"], selection)
-    rows["Appointments"] = records("Appointments",
-                                   _keeper(readers["Appointments"], "client_id", clients))
-    visits |= {ln.appointment_id for ln in rows["Appointments"]}
-    rows["Payments"] = records("Payments", _keeper(readers["Payments"], "appointment_id", visits))
-    rows["Clients"] = records("Clients", _keeper(readers["Clients"], "client_id", clients))
-    policies = {ln.policy_id for ln in rows["Appointments"] if ln.policy_id}
-    by_client = _keeper(readers["Policies"], "client_id", clients)
-    by_id = _keeper(readers["Policies"], "policy_id", policies)
-    rows["Policies"] = records("Policies", lambda row: by_client(row) or by_id(row))
-    return rows
-
-
-def _keeper(reader: SheetReader, field_name: str, wanted: set):
-    """A row filter: the row's ``field_name`` is one of ``wanted``."""
-    j = reader.positions.get(field_name)
-    if j is None:
-        return lambda row: False
-    return lambda row: j < len(row) and raw_text(row[j]) in wanted
-
-
-def _visits_and_clients(sheet: SheetReader, selection: Selection) -> tuple[set[str], set[str]]:
-    clients_col = sheet.raw_column("client_id")
+        rows.update({name: tables[name].records() for name in filtered})
+        return rows, {}
+    lines = tables["Appointments"]
     clients = set(selection.clients)
-    visits = set(selection.visits)
-    if visits:
-        ids = sheet.raw_column("appointment_id")
-        clients |= {raw_text(c) for v, c in zip(ids, clients_col) if raw_text(v) in visits}
-    if selection.dates:
-        days = sheet.raw_column("date_of_service")
-        clients |= {raw_text(c) for d, c in zip(days, clients_col)
-                    if _day(d) in selection.dates}
+    picked = np.union1d(_rows_where(lines, "appointment_id", selection.visits),
+                        _rows_where(lines, "date_of_service", selection.dates))
+    clients |= set(lines.table.column("client_id").take(pa.array(picked)).to_pylist())
     clients.discard(None)
-    return visits, clients
+    line_rows = _rows_where(lines, "client_id", clients)
+    rows["Appointments"] = lines.records(line_rows)
+    visits = set(selection.visits) | {ln.appointment_id for ln in rows["Appointments"]}
+    payments = tables["Payments"]
+    payment_rows = _rows_where(payments, "appointment_id", visits)
+    rows["Payments"] = payments.records(payment_rows)
+    rows["Clients"] = tables["Clients"].records(
+        _rows_where(tables["Clients"], "client_id", clients))
+    policies = {ln.policy_id for ln in rows["Appointments"] if ln.policy_id}
+    policy_rows = np.union1d(_rows_where(tables["Policies"], "client_id", clients),
+                             _rows_where(tables["Policies"], "policy_id", policies))
+    rows["Policies"] = tables["Policies"].records(policy_rows)
+    kept = {name: {r.src.row for r in rows[name]} for name in filtered}
+    return rows, kept

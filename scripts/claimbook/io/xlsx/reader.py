@@ -1,269 +1,42 @@
-"""Read the owner's workbook as typed, and convert each column once, by its type.
+"""Read the owner's workbook as typed: each sheet into Arrow columns, each column
+converted once, by its type.
 
-python-calamine reads the file (cached formula values included) about 15x faster than
-openpyxl and keeps text as text (``02134`` stays ``"02134"``), but it returns every
-number as a float and a blank as ``""``. This module is the one place where those raw
-values become the contract's types: IDs and codes as text, money as integer cents,
-dates as ``datetime.date``. Every problem names its cell: ``Payments!F14``.
+fastexcel parses each contract sheet into Arrow (calamine underneath, cached formula
+values included) with every column's type given from the schema, never guessed:
+IDs and codes as text (``02134`` stays ``"02134"``), money and whole numbers as numbers,
+dates as dates. :mod:`claimbook.io.xlsx.columns` turns those into the contract's types
+(money as integer cents) and every cell that cannot be read into a problem that names
+its cell: ``Payments!F14``. The big sheets stay as columns (the money computations
+work on them); records are made from them only when something asks.
 """
 
 from __future__ import annotations
 
-import functools
 import io
+import logging
 import os
 import re
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+import zipfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
 
-from python_calamine import CalamineWorkbook
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from claimbook.io.xlsx import cells, columns
+from claimbook.io.xlsx.cells import CellError, column_letter, convert  # noqa: F401
+from claimbook.io.xlsx.sheethead import SharedStrings, ZipParts, read_head, sheet_parts
 from claimbook.rules import schema
-from claimbook.rules.money import NotMoney, to_cents
-from claimbook.rules.npi import npi_problem
 from claimbook.rules.problems import BadData, Problem, WorkbookUnreadable
-from claimbook.rules.records import RECORD_CLASSES, Book, Settings, Source
+from claimbook.rules.records import RECORD_CLASSES, Book, LazyRecords, Settings, Source
 
-EXCEL_EPOCH = date(1899, 12, 30)
-# Serial numbers read as dates only in a plausible range (1950-01-01 .. 2099-12-31).
-SERIAL_MIN, SERIAL_MAX = 18264, 73050
-_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%m-%d-%Y", "%b %d, %Y",
-                 "%B %d, %Y", "%d %b %Y", "%d-%b-%Y", "%d-%b-%y")
-_ERROR_VALUES = {"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!"}
+# Sheets that grow with the practice: kept as columns, records made only on demand.
+BIG_SHEETS = ("Appointments", "Payments")
+ROW = "row"  # the column holding each record's Excel row number
 
-
-class CellError(ValueError):
-    """A cell's value cannot be read as its column's type."""
-
-
-def column_letter(index: int) -> str:
-    """Zero-based column index -> Excel letters (0 -> A, 27 -> AB)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def _shown(raw: object) -> str:
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    return str(raw)
-
-
-def _text(raw: object) -> str | None:
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, bool):
-        return "Yes" if raw else "No"
-    if isinstance(raw, float):
-        return str(int(raw)) if raw.is_integer() else repr(raw)
-    if isinstance(raw, datetime):
-        return raw.date().isoformat() if not raw.time() else raw.isoformat(sep=" ")
-    if isinstance(raw, date):
-        return raw.isoformat()
-    text = str(raw).strip()
-    if text in _ERROR_VALUES:
-        raise CellError(f"the formula shows {text}")
-    return text or None
-
-
-def _zip(raw: object) -> str | None:
-    text = _text(raw)
-    if text and isinstance(raw, float) and len(text) < 5:
-        return text.zfill(5)  # Excel dropped the leading zero of a ZIP typed as a number
-    return text
-
-
-def _date(raw: object) -> date | None:
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, date):
-        day = raw.date() if isinstance(raw, datetime) else raw
-        if day.year <= 1900:  # a small number typed into a date-formatted cell
-            # serials below 60 count from 1899-12-31 (Excel's 1900 leap-year bug)
-            serial = (raw - datetime(1899, 12, 31)) if isinstance(raw, datetime) else None
-            shown = f"{serial.total_seconds() / 86400:g}" if serial else day.isoformat()
-            raise CellError(f'"{shown}" is not a date')
-        return day
-    if isinstance(raw, float) and not isinstance(raw, bool):
-        if raw.is_integer() and SERIAL_MIN <= raw <= SERIAL_MAX:
-            return EXCEL_EPOCH + timedelta(days=int(raw))
-        raise CellError(f'"{_shown(raw)}" is not a date')
-    text = str(raw).strip()
-    if not text:
-        return None
-    for pattern in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise CellError(f'"{text}" is not a date')
-
-
-def _money(raw: object) -> int | None:
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, str) and not raw.strip():
-        return None
-    try:
-        return to_cents(raw)
-    except NotMoney:
-        raise CellError(f'"{_shown(raw)}" is not an amount') from None
-
-
-def _int(raw: object) -> int | None:
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, float) and raw.is_integer():
-        return int(raw)
-    if isinstance(raw, str) and re.fullmatch(r"\s*\d+\s*", raw):
-        return int(raw)
-    if isinstance(raw, str) and not raw.strip():
-        return None
-    raise CellError(f'"{_shown(raw)}" is not a whole number')
-
-
-_YES = {"yes", "y", "true", "x", "1"}
-_NO = {"no", "n", "false", "0"}
-
-
-def _yesno(raw: object) -> bool | None:
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, bool):
-        return raw
-    text = _shown(raw).strip().lower()
-    if text in _YES:
-        return True
-    if text in _NO:
-        return False
-    if not text:
-        return None
-    raise CellError(f'"{_shown(raw)}" is not Yes or No')
-
-
-def _choice(raw: object, choices: tuple[str, ...]) -> str | None:
-    text = _text(raw)
-    if text is None:
-        return None
-    wanted = schema.normalize(text)
-    for choice in choices:
-        if schema.normalize(choice) == wanted:
-            return choice
-    alias = schema.CHOICE_ALIASES.get(wanted)
-    if alias in choices:
-        return alias
-    raise CellError(f'"{text}" is not one of {", ".join(choices)}')
-
-
-def _npi(raw: object) -> str | None:
-    text = _text(raw)
-    if text is None:
-        return None
-    message = npi_problem(text)
-    if message:
-        raise CellError(message)
-    return text
-
-
-CONVERTERS = {
-    schema.ID: _text,
-    schema.TEXT: _text,
-    schema.CODE: _text,
-    schema.ZIP: _zip,
-    schema.DATE: _date,
-    schema.MONEY: _money,
-    schema.INT: _int,
-    schema.YESNO: _yesno,
-    schema.NPI: _npi,
-}
-
-
-def convert(column_type: str, raw: object, choices: tuple[str, ...] = ()) -> object:
-    """Convert one raw cell value to its column type.
-
-    Args:
-        column_type: one of the types in :mod:`claimbook.schema`.
-        raw: the value python-calamine returned.
-        choices: the allowed values of a choice column.
-
-    Returns:
-        The converted value, or None for a blank cell.
-
-    Raises:
-        CellError: with a message naming the value, when it cannot be read.
-    """
-    if column_type == schema.CHOICE:
-        return _choice(raw, choices)
-    return CONVERTERS[column_type](raw)
-
-
-def _blank(row: list) -> bool:
-    if row.count("") == len(row):
-        return True
-    return all(v == "" or v is None or (isinstance(v, str) and not v.strip()) for v in row)
-
-
-_SLOW = object()  # a fast path's answer when the general converter must decide
-
-
-class _Unreadable:
-    """A cell that could not be read (its problem is already recorded): None to the
-    records, but not "blank", so no "is required" follows the real problem."""
-
-
-_UNREADABLE = _Unreadable()
-
-
-def _fast_text(raw: str):
-    text = raw.strip()
-    if text[:1] == "#":
-        return _SLOW  # maybe a formula error such as #N/A
-    return text or None
-
-
-def _fast_money(raw: float):
-    scaled = raw * 100
-    cents = round(scaled)
-    return int(cents) if abs(scaled - cents) < 1e-6 else _SLOW
-
-
-def _fast_int(raw: float):
-    return int(raw) if raw.is_integer() else _SLOW
-
-
-# The raw type python-calamine gives for most cells of a column type, and its converter.
-_FAST_PATHS = {
-    schema.ID: (str, _fast_text),
-    schema.TEXT: (str, _fast_text),
-    schema.CODE: (str, _fast_text),
-    schema.DATE: (date, lambda raw: raw if raw.year > 1900 else _SLOW),
-    schema.MONEY: (float, _fast_money),
-    schema.INT: (float, _fast_int),
-}
-
-
-def _column_converter(col: schema.Column):
-    """The one function that converts a raw cell of ``col``; a choice or Yes/No column
-    holds few distinct values, so each is converted once and remembered."""
-    if col.type == schema.CHOICE:
-        convert_one = functools.partial(_choice, choices=col.choices)
-    elif col.type == schema.YESNO:
-        convert_one = _yesno
-    else:
-        return CONVERTERS[col.type]
-    seen: dict[object, object] = {}
-
-    def remembered(raw: object):
-        if raw not in seen:
-            seen[raw] = convert_one(raw)  # a CellError is raised again each time
-        return seen[raw]
-
-    return remembered
+logging.getLogger("fastexcel").setLevel(logging.ERROR)  # no notes about all-blank columns
 
 
 @dataclass
@@ -277,142 +50,285 @@ class SheetLayout:
 
     def keys(self) -> list[str]:
         """Every key (ID) on the sheet, in sheet order."""
-        return [t for t in (raw_text(v) for v in self.raw_keys) if t]
+        return [k for k in self.raw_keys if k]
 
 
-def raw_text(raw: object) -> str | None:
-    """A raw cell as an ID, or None when it is blank or unreadable (for matching only)."""
-    if type(raw) is str:  # the common case, kept fast for 100,000-row sheets
-        return raw.strip() or None
-    try:
-        return _text(raw)
-    except CellError:
-        return None
+@dataclass
+class SheetTable:
+    """One contract sheet, read: a column per schema field (converted, defaults filled
+    in) and ``row``, each record's Excel row; blank rows left out."""
+
+    spec: schema.Sheet
+    layout: SheetLayout
+    table: pa.Table
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def records(self, positions: np.ndarray | None = None) -> list:
+        """The rows (all, or those at ``positions``) as records of the sheet's class."""
+        table = self.table if positions is None else self.table.take(pa.array(positions))
+        cls = RECORD_CLASSES[self.spec.name]
+        name, letters = self.spec.name, self.layout.letters
+        values = [table.column(c.field).to_pylist() for c in self.spec.columns]
+        return [cls(*row, Source(name, excel_row, letters))
+                for *row, excel_row in zip(*values, table.column(ROW).to_pylist())]
+
+    def lazy_records(self) -> LazyRecords:
+        """The records, made when first used."""
+        return LazyRecords(self.records, len(self), self)
 
 
-class SheetReader:
-    """Reads one contract sheet column by column, collecting problems.
+def empty_table(spec: schema.Sheet) -> pa.Table:
+    """A sheet's table with no rows."""
+    return pa.table({**{c.field: pa.array([], columns.arrow_type(c.type)) for c in spec.columns},
+                     ROW: pa.array([], pa.int32())})
 
-    The header is found once, on creation (a missing required column is a problem then);
-    :meth:`records` converts the data rows, all of them or those a filter keeps.
+
+@dataclass
+class OpenedWorkbook:
+    """A workbook opened for reading: fastexcel for the sheets, the zip for their tops."""
+
+    where: str
+    excel: object  # fastexcel.ExcelReader
+    parts: ZipParts
+    sheet_parts: dict[str, str]  # sheet name -> XML part
+    strings: SharedStrings
+    reopen: Callable[[], object]  # another fastexcel reader (one per thread)
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self.excel.sheet_names)
+
+    def actual_name(self, name: str) -> str | None:
+        """The sheet's name as the owner spelled it, matched like a header."""
+        wanted = schema.normalize(name)
+        return next((n for n in self.sheet_names if schema.normalize(n) == wanted), None)
+
+
+def open_workbook(path: str | os.PathLike, data: bytes | None = None) -> OpenedWorkbook:
+    """Open a workbook for reading, or raise :class:`WorkbookUnreadable`.
+
+    Args:
+        path: the workbook's path (read from disk unless ``data`` is given).
+        data: the file's bytes, when the caller has already read them.
     """
+    import fastexcel
 
-    def __init__(self, spec: schema.Sheet, calamine_sheet, problems: list[Problem]):
-        self.spec = spec
-        self.problems = problems
-        self.rows = calamine_sheet.to_python()
-        self.row0, self.col0 = calamine_sheet.start or (0, 0)
-        self.positions: dict[str, int] = {}
-        self.data_start = len(self.rows)
-        self.layout = self._layout(calamine_sheet.name)
+    where = os.fspath(path)
+    if data is None and not os.path.exists(where):
+        raise WorkbookUnreadable(f"{where}: no such workbook (give one with --workbook)")
 
-    def _layout(self, name: str) -> SheetLayout:
-        header = next((i for i, row in enumerate(self.rows) if not _blank(row)), None)
-        if header is None:
+    def reopen():
+        return fastexcel.read_excel(data if data is not None else where)
+
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data) if data is not None else where)
+        source = ZipParts(zf, where)
+        found = sheet_parts(source)
+        excel = reopen()
+    except Exception as exc:  # zipfile and fastexcel raise several types for a broken file
+        raise WorkbookUnreadable(
+            f"{where}: not an Excel workbook claimbook can read ({exc})") from None
+    return OpenedWorkbook(where, excel, source, found, SharedStrings(source), reopen)
+
+
+# -- one sheet ------------------------------------------------------------------------
+_DETAIL = re.compile(r"got '(\w+)\((.*)\)'?$", re.S)
+_ERROR_NAMES = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NULL!",
+                "Num": "#NUM!", "Ref": "#REF!", "Value": "#VALUE!",
+                "GettingData": "#GETTING_DATA"}
+_RUST_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "0": "\0", "\\": "\\", '"': '"', "'": "'"}
+
+
+def _rust_string(literal: str) -> str:
+    """A Rust debug string literal (``"a \\"b\\""``) as the text it shows."""
+    body = literal[1:-1] if literal.startswith('"') and literal.endswith('"') else literal
+    return re.sub(r"\\(u\{[0-9a-fA-F]+\}|.)",
+                  lambda m: chr(int(m.group(1)[2:-1], 16)) if m.group(1)[0] == "u"
+                  else _RUST_ESCAPES.get(m.group(1), m.group(1)), body)
+
+
+def raw_value(detail: str) -> object:
+    """The value of a cell that did not fit its column, from fastexcel's report of it."""
+    found = _DETAIL.search(detail)
+    if found is None:
+        return detail
+    kind, inner = found.groups()
+    if kind == "String" or kind.endswith("Iso"):
+        return _rust_string(inner)
+    if kind == "Error":
+        return cells.ExcelError(_ERROR_NAMES.get(inner, f"#{inner.upper()}"))
+    if kind == "Bool":
+        return inner == "true"
+    if kind in ("Float", "Int"):
+        return float(inner)
+    if kind == "DateTime":
+        serial = re.search(r"value: ([-0-9.eE+]+)", inner)
+        if serial:
+            from datetime import datetime, timedelta
+
+            return datetime(1899, 12, 30) + timedelta(days=float(serial.group(1)))
+    return inner
+
+
+class _SheetRead:
+    """Reads one contract sheet: its header from the XML, its cells with fastexcel."""
+
+    def __init__(self, workbook: OpenedWorkbook, spec: schema.Sheet, actual: str,
+                 problems: list[Problem]):
+        self.workbook, self.spec, self.actual, self.problems = workbook, spec, actual, problems
+        self.head = read_head(workbook.parts, workbook.sheet_parts[actual], workbook.strings)
+        self.positions: dict[str, int] = {}  # field -> absolute column index
+        self.names: dict[int, str] = {}  # absolute column index -> header text
+        self.layout = self._layout()
+
+    def _layout(self) -> SheetLayout:
+        head = self.head
+        if not head.header_row:
             self.problems.append(Problem(self.spec.name, 0, "", "the sheet has no header row"))
-            return SheetLayout(name, 0, {})
-        found = {schema.normalize(v): j for j, v in enumerate(self.rows[header]) if _text(v)}
-        header_row = self.row0 + header + 1
+            return SheetLayout(self.actual, 0, {})
+        found: dict[str, int] = {}
+        for j, raw in sorted(head.header.items()):
+            try:
+                label = cells.text(raw)
+            except CellError:
+                label = None
+            if label:
+                found.setdefault(schema.normalize(label), j)
+                self.names[j] = raw if isinstance(raw, str) else label
         letters = {}
         for col in self.spec.columns:
             j = found.get(schema.normalize(col.header))
             if j is not None:
                 self.positions[col.field] = j
-                letters[col.field] = column_letter(self.col0 + j)
+                letters[col.field] = column_letter(j)
             elif col.required:
-                self.problems.append(Problem(self.spec.name, header_row, "",
+                self.problems.append(Problem(self.spec.name, head.header_row, "",
                                              f'no "{col.header}" column in the header row'))
-        self.data_start = header + 1
-        return SheetLayout(name, header_row, letters)
+        return SheetLayout(self.actual, head.header_row, letters)
 
-    def raw_column(self, field_name: str) -> list:
-        """The raw values of one column over the data rows (blank rows included)."""
-        j = self.positions.get(field_name)
-        rows = self.rows[self.data_start:]
-        if j is None:
-            return [None] * len(rows)
-        return [r[j] if j < len(r) else "" for r in rows]
+    def _dtypes(self) -> dict[str, str]:
+        by_position = {j: columns.load_as(self.spec.column(f).type)
+                       for f, j in self.positions.items()}
+        counts: dict[str, int] = {}
+        for name in self.names.values():
+            counts[name] = counts.get(name, 0) + 1
+        return {name: by_position.get(j, "string") for j, name in self.names.items()
+                if counts[name] == 1}
 
-    def records(self, cls: type, keep=None) -> list:
-        """Every non-blank data row (that ``keep(row)`` accepts) as a record of ``cls``."""
-        data = [(self.row0 + i + 1, row)
-                for i, row in enumerate(self.rows[self.data_start:], start=self.data_start)
-                if (keep is None or keep(row)) and not _blank(row)]
-        letters = self.layout.letters
-        columns = []
+    def load(self, excel) -> SheetTable:
+        """Parse the sheet with fastexcel and convert every column."""
+        if not self.head.header_row:
+            return SheetTable(self.spec, self.layout, empty_table(self.spec))
+        wanted = self._dtypes()
+        try:
+            sheet = excel.load_sheet(self.actual, header_row=self.head.header_row - 1,
+                                     dtypes=wanted or None)
+            info = {c.index: c for c in sheet.available_columns()}
+            batch, errors = sheet.to_arrow_with_errors()
+        except Exception as exc:  # fastexcel raises several types for a broken sheet
+            raise WorkbookUnreadable(f"{self.workbook.where}: the sheet {self.actual} "
+                                     f"cannot be read ({exc})") from None
+        by_absolute = {c.absolute_index: i for i, c in info.items()}
+        odd: dict[int, dict[int, object]] = {}
+        for error in (errors.errors if errors is not None else []):
+            row, index = error.offset_position
+            odd.setdefault(info[index].absolute_index, {})[row] = raw_value(error.detail)
+        self._check_types(info, wanted)
+        return self._convert(batch, by_absolute, odd)
+
+    def _check_types(self, info: dict, wanted: dict[str, str]) -> None:
+        for f, j in self.positions.items():
+            column = next((c for c in info.values() if c.absolute_index == j), None)
+            expected = columns.load_as(self.spec.column(f).type)
+            if column is None or (column.dtype != expected and column.dtype != "null"):
+                raise WorkbookUnreadable(
+                    f'{self.workbook.where}: the "{self.spec.column(f).header}" column of '
+                    f"{self.actual} cannot be told apart from another (rename one of them)")
+
+    def _convert(self, batch, by_absolute: dict[int, int], odd: dict) -> SheetTable:
+        keep = _kept_rows(batch, odd)
+        first_data_row = self.head.header_row + 1
+        out: dict[str, pa.Array] = {}
+        name = self.spec.name
         for col in self.spec.columns:
             j = self.positions.get(col.field)
-            if j is None:
-                columns.append([col.default] * len(data))
-            else:
-                columns.append(self._column(col, col.field, j, data, letters[col.field]))
-        name = self.spec.name
-        return [cls(*values, Source(name, excel_row, letters))
-                for values, (excel_row, _) in zip(zip(*columns), data)]
+            if j is None or j not in by_absolute:
+                out[col.field] = _default_column(col, len(keep))
+                continue
+            array = batch.column(by_absolute[j]).take(pa.array(keep))
+            remap = {int(p): i for i, p in enumerate(keep)}
+            cell_odd = {remap[r]: v for r, v in odd.get(j, {}).items() if r in remap}
+            converted = columns.convert_column(col, array, cell_odd)
+            letter = column_letter(j)
+            for position, message in converted.problems:
+                self.problems.append(Problem(name, first_data_row + int(keep[position]),
+                                             letter, message))
+            out[col.field] = self._complete(col, converted, keep, letter)
+        out[ROW] = pa.array(keep + first_data_row, pa.int32())
+        return SheetTable(self.spec, self.layout, pa.table(out))
 
-    def _column(self, col: schema.Column, field_name: str, j: int, data: list,
-                letter: str) -> list:
-        """Convert column ``j`` of every data row; problems name ``letter`` and the row.
-
-        The common case (a blank, or the raw type python-calamine gives for the column's
-        type) is converted in one list comprehension; only the other cells go through
-        the general converter, one by one.
-        """
-        fast_type, fast = _FAST_PATHS.get(col.type, (None, None))
-        if fast is None:
-            values = [None if row[j] == "" else _SLOW for _, row in data]
-        else:
-            values = [None if v == "" else (fast(v) if type(v) is fast_type else _SLOW)
-                      for v in (row[j] for _, row in data)]
-        unreadable = self._convert_slowly(col, j, data, letter, values) \
-            if values.count(_SLOW) else []
-        if values.count(None) and (col.required or col.default is not None):
-            for i, value in enumerate(values):
-                if value is None:
-                    values[i] = self._blank_value(col, data[i][0], letter)
-        for i in unreadable:  # its problem is recorded; no "is required" after it
-            values[i] = col.default
+    def _complete(self, col: schema.Column, converted: columns.Converted, keep: np.ndarray,
+                  letter: str) -> pa.Array:
+        """Blank required cells are problems; blank cells take the column's default."""
+        values = converted.values
+        if col.required and values.null_count:
+            missing = np.flatnonzero(values.is_null().to_numpy(zero_copy_only=False))
+            first_data_row = self.head.header_row + 1
+            for i in missing:
+                if int(i) not in converted.unreadable:
+                    self.problems.append(Problem(self.spec.name,
+                                                 first_data_row + int(keep[i]), letter,
+                                                 f"{col.header} is required"))
+        if col.default is not None and values.null_count:
+            values = pc.fill_null(values, pa.scalar(col.default, values.type))
         return values
 
-    def _convert_slowly(self, col: schema.Column, j: int, data: list, letter: str,
-                        values: list) -> list[int]:
-        """Convert the cells the fast path left; return the rows that could not be read."""
-        convert_one = _column_converter(col)
-        unreadable = []
-        for i, value in enumerate(values):
-            if value is not _SLOW:
-                continue
-            try:
-                values[i] = convert_one(data[i][1][j])
-            except CellError as exc:
-                self.problems.append(Problem(self.spec.name, data[i][0], letter, str(exc)))
-                values[i] = _UNREADABLE
-                unreadable.append(i)
-        return unreadable
 
-    def _blank_value(self, col: schema.Column, excel_row: int, letter: str):
-        if col.required:
-            self.problems.append(Problem(self.spec.name, excel_row, letter,
-                                         f"{col.header} is required"))
-        return col.default
+def _default_column(col: schema.Column, length: int) -> pa.Array:
+    kind = columns.arrow_type(col.type)
+    if col.default is None:
+        return pa.nulls(length, kind)
+    return pa.array([col.default] * length, kind)
 
 
-def _settings(calamine_sheet, problems: list[Problem]) -> object:
-    rows = calamine_sheet.to_python() if calamine_sheet is not None else []
-    start = (calamine_sheet.start or (0, 0)) if calamine_sheet is not None else (0, 0)
+def _kept_rows(batch, odd: dict) -> np.ndarray:
+    """Positions of the rows that are not blank (a cell with only spaces is blank)."""
+    filled = np.zeros(batch.num_rows, dtype=bool)
+    for array in batch.columns:
+        if array.null_count == len(array):
+            continue
+        if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+            array = columns.trimmed(array)
+        filled |= array.is_valid().to_numpy(zero_copy_only=False)
+    for by_row in odd.values():
+        for row, raw in by_row.items():
+            if not cells.blank(raw):
+                filled[row] = True
+    return np.flatnonzero(filled)
+
+
+# -- the Practice sheet ---------------------------------------------------------------
+def _settings(workbook: OpenedWorkbook | None, problems: list[Problem]) -> object:
+    actual = workbook.actual_name(schema.PRACTICE) if workbook is not None else None
+    rows = []
+    if actual is not None:
+        rows = read_head(workbook.parts, workbook.sheet_parts[actual], workbook.strings,
+                         rows_wanted=10**9).rows
     by_name = {schema.normalize(s.name): s for s in schema.PRACTICE_SETTINGS}
     values, where = {}, {}
-    value_letter = column_letter(start[1] + 1)
-    for i, row in enumerate(rows):
-        if len(row) < 1 or not isinstance(row[0], str):
+    first_col = min((min(cs) for _, cs in rows if cs), default=0)
+    value_letter = column_letter(first_col + 1)
+    for excel_row, row_cells in rows:
+        label = row_cells.get(first_col)
+        if not isinstance(label, str) or isinstance(label, cells.ExcelError):
             continue
-        setting = by_name.get(schema.normalize(row[0]))
+        setting = by_name.get(schema.normalize(label))
         if setting is None:
             continue
-        excel_row = start[0] + i + 1
-        raw = row[1] if len(row) > 1 else ""
         try:
-            value = convert(setting.type, raw, setting.choices)
+            value = convert(setting.type, row_cells.get(first_col + 1), setting.choices)
         except CellError as exc:
             problems.append(Problem(schema.PRACTICE, excel_row, value_letter, str(exc)))
             value = None
@@ -427,103 +343,36 @@ def _settings(calamine_sheet, problems: list[Problem]) -> object:
     return Settings(rows=where, **values)
 
 
-# Sheets parsed in threads of their own: python-calamine parses a sheet without holding
-# Python's lock, so on two cores the biggest sheets are read side by side.
-_PARSED_APART = ("Appointments", "Payments")
+# -- the whole workbook ---------------------------------------------------------------
+def read_tables(workbook: OpenedWorkbook, problems: list[Problem]
+                ) -> tuple[object, dict[str, SheetTable]]:
+    """The Practice settings and every contract sheet the workbook has, as tables.
 
-
-@dataclass
-class OpenedWorkbook:
-    """A workbook opened with python-calamine, and a way to open it again (one handle per
-    thread)."""
-
-    handle: CalamineWorkbook
-    reopen: Callable[[], CalamineWorkbook]
-
-    @property
-    def sheet_names(self) -> list[str]:
-        return list(self.handle.sheet_names)
-
-
-def _sheets_as_parsed(workbook: OpenedWorkbook) -> Iterator[tuple[str, object]]:
-    """The contract sheets the workbook has, each as soon as it is parsed: the small
-    ones first (parsed here while threads parse the big ones), then the big ones as
-    they finish, so a caller converts one sheet while the next is still being parsed."""
-    by_norm = {schema.normalize(n): n for n in workbook.sheet_names}
-    wanted = {name: by_norm[schema.normalize(name)]
-              for name in [schema.PRACTICE] + [s.name for s in schema.SHEETS]
-              if schema.normalize(name) in by_norm}
-    apart = [name for name in _PARSED_APART if name in wanted]
-    with ThreadPoolExecutor(max_workers=len(apart) or 1) as pool:
-        futures = {pool.submit(lambda actual: workbook.reopen().get_sheet_by_name(actual),
-                               wanted[name]): name for name in apart}
-        try:
-            for name, actual in wanted.items():
-                if name not in apart:
-                    yield name, workbook.handle.get_sheet_by_name(actual)
-            for future in as_completed(futures):
-                yield futures[future], future.result()
-        except WorkbookUnreadable:
-            raise
-        except Exception as exc:  # calamine raises several types for a broken sheet
-            raise WorkbookUnreadable(f"a sheet cannot be read ({exc})") from None
-
-
-def _each_sheet(workbook: OpenedWorkbook, problems: list[Problem]
-                ) -> Iterator[tuple[str, object]]:
-    """The Practice settings (as ``("Practice", settings)``) and a reader for every
-    contract sheet, as each is parsed; missing sheets are problems."""
-    seen = set()
-    for name, sheet in _sheets_as_parsed(workbook):
-        seen.add(name)
-        if name == schema.PRACTICE:
-            yield name, _settings(sheet, problems)
-        else:
-            yield name, SheetReader(schema.sheet(name), sheet, problems)
-    if schema.PRACTICE not in seen:
+    The big sheets are parsed in threads of their own (fastexcel parses without holding
+    Python's lock), the small ones here meanwhile. Missing sheets are problems.
+    """
+    settings = _settings(workbook, problems)
+    if workbook.actual_name(schema.PRACTICE) is None:
         problems.append(Problem(schema.PRACTICE, 0, "", "the sheet is missing"))
-        yield schema.PRACTICE, _settings(None, problems)
+    reads = {}
     for spec in schema.SHEETS:
-        if spec.name not in seen and not spec.optional:
-            problems.append(Problem(spec.name, 0, "", "the sheet is missing"))
-
-
-def open_workbook(path: str | os.PathLike, data: bytes | None = None) -> OpenedWorkbook:
-    """Open a workbook with python-calamine, or raise :class:`WorkbookUnreadable`.
-
-    Args:
-        path: the workbook's path (read from disk unless ``data`` is given).
-        data: the file's bytes, when the caller has already read them.
-    """
-    path = os.fspath(path)
-    if data is None and not os.path.exists(path):
-        raise WorkbookUnreadable(f"{path}: no such workbook (give one with --workbook)")
-
-    def reopen() -> CalamineWorkbook:
-        if data is not None:
-            return CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return CalamineWorkbook.from_path(path)
-
-    try:
-        return OpenedWorkbook(reopen(), reopen)
-    except Exception as exc:  # calamine raises several types for a broken file
-        raise WorkbookUnreadable(
-            f"{path}: not an Excel workbook claimbook can read ({exc})") from None
-
-
-def open_sheets(workbook: OpenedWorkbook) -> tuple[object, dict[str, SheetReader],
-                                                  list[Problem]]:
-    """The Practice settings and a reader for every contract sheet the workbook has.
-
-    Returns:
-        The settings, the readers by contract sheet name, and the problems so far
-        (missing sheets and columns, unreadable settings).
-    """
-    problems: list[Problem] = []
-    readers = dict(_each_sheet(workbook, problems))
-    settings = readers.pop(schema.PRACTICE)
-    return settings, {s.name: readers[s.name] for s in schema.SHEETS if s.name in readers}, \
-        problems
+        actual = workbook.actual_name(spec.name)
+        if actual is None or actual not in workbook.sheet_parts:
+            if not spec.optional:
+                problems.append(Problem(spec.name, 0, "", "the sheet is missing"))
+            continue
+        reads[spec.name] = _SheetRead(workbook, spec, actual, problems)
+    apart = [name for name in BIG_SHEETS if name in reads]
+    tables = {}
+    with ThreadPoolExecutor(max_workers=max(len(apart), 1)) as pool:
+        futures = {name: pool.submit(lambda r: r.load(workbook.reopen()), reads[name])
+                   for name in apart}
+        for name, read in reads.items():
+            if name not in apart:
+                tables[name] = read.load(workbook.excel)
+        for name, future in futures.items():
+            tables[name] = future.result()
+    return settings, {s.name: tables[s.name] for s in schema.SHEETS if s.name in tables}
 
 
 def book_of(path: str, settings, rows: dict[str, list], sheet_names: list[str]) -> Book:
@@ -552,20 +401,18 @@ def read_book(path: str | os.PathLike) -> tuple[Book, list[Problem]]:
         path: the practice workbook.
 
     Returns:
-        The book (records of every readable row) and every problem met reading it:
-        missing sheets and columns, unreadable cells, blank required values.
+        The book (records of every readable row; Appointments and Payments as columns
+        whose records are made on first use) and every problem met reading it: missing
+        sheets and columns, unreadable cells, blank required values.
 
     Raises:
         WorkbookUnreadable: the file is missing or not a workbook.
     """
     workbook = open_workbook(path)
     problems: list[Problem] = []
-    settings, rows = None, {}
-    for name, item in _each_sheet(workbook, problems):  # convert while the next parses
-        if name == schema.PRACTICE:
-            settings = item
-        else:
-            rows[name] = item.records(RECORD_CLASSES[name])
+    settings, tables = read_tables(workbook, problems)
+    rows = {name: (table.lazy_records() if name in BIG_SHEETS else table.records())
+            for name, table in tables.items()}
     return book_of(os.fspath(path), settings, rows, workbook.sheet_names), problems
 
 
