@@ -1,10 +1,14 @@
 """What each visit still owes, and from whom, as of a date (CONTRACT.md, Computation).
 
-Pure computation on records: no workbook, no Click. Money is integer cents throughout.
+Pure computation: no workbook, no Click. Money is integer cents throughout. Every
+visit at once is computed over columns (:mod:`claimbook.compute.frames`); one visit
+alone (a desk command's) by :func:`balance_of`, on its records. The two agree on every
+field (tests/test_differential.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -68,12 +72,53 @@ class Visit:
         return next((ln.claim_number for ln in self.lines if ln.claim_number), None)
 
 
-def visits_of(book: Book) -> dict[str, Visit]:
+class VisitMap(Mapping):
+    """The visits of a book read in columns: Appointment ID -> :class:`Visit`, in sheet
+    order, each made (with its records) only when asked for. The money computations
+    given one of these work on the book's columns instead."""
+
+    def __init__(self, book: Book):
+        from claimbook.compute.frames import frames_of
+
+        self.book = book
+        self.frames = frames_of(book)
+        self._ids = list(self.frames.appointment_ids)
+        self._made: dict[str, Visit] | None = None
+
+    def _all(self) -> dict[str, Visit]:
+        if self._made is None:
+            self._made = _group(self.book)
+        return self._made
+
+    def __getitem__(self, appointment_id: str) -> Visit:
+        return self._all()[appointment_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, appointment_id) -> bool:
+        return appointment_id in self._all()
+
+
+def _columnar(book: Book) -> bool:
+    return getattr(book.lines, "table", None) is not None and \
+        getattr(book.payments, "table", None) is not None
+
+
+def visits_of(book: Book) -> Mapping[str, Visit]:
     """Group service lines and payments by Appointment ID, in sheet order, with each
     line's units (by the payer's Units Rule) and charge.
 
     Payments to an appointment that has no line are left out (``check`` reports them).
+    A book read in columns gives a :class:`VisitMap` (visits made when asked for).
     """
+    return VisitMap(book) if _columnar(book) else _group(book)
+
+
+def _group(book: Book) -> dict[str, Visit]:
     visits: dict[str, Visit] = {}
     for line in book.lines:
         if line.appointment_id is None:
@@ -276,7 +321,11 @@ def balances(book: Book, as_of: date, visits: dict[str, Visit] | None = None,
         One :class:`VisitBalance` per visit with anything dated by ``as_of`` (and a
         non-zero balance unless ``include_paid``).
     """
-    visits = visits_of(book) if visits is None else visits
+    if visits is None or isinstance(visits, VisitMap):
+        from claimbook.compute.frames import frames_of
+        from claimbook.compute.visit_table import visit_balances
+
+        return visit_balances(frames_of(book), as_of, include_paid)
     out = []
     for visit in visits.values():
         vb = balance_of(book, visit, as_of, include_paid)
@@ -291,13 +340,17 @@ def total_ar(rows: list[VisitBalance]) -> int:
     return sum(b.balance for b in rows)
 
 
-def ar_as_of(visits: dict[str, Visit], as_of: date) -> int:
+def ar_as_of(visits: Mapping[str, Visit], as_of: date) -> int:
     """A/R as of a date, summed straight from the lines and payments dated by then.
 
     The same money as :func:`total_ar` of :func:`balances`, without building a record
     per visit; the roll-forward takes its opening from here and its closing from the
     balances, so the two computations check each other.
     """
+    if isinstance(visits, VisitMap):
+        from claimbook.compute.frames import ar_on
+
+        return ar_on(visits.frames, as_of)
     total = 0
     for visit in visits.values():
         for line, charge in zip(visit.lines, visit.charges):

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from claimbook.compute.balances import Visit, VisitBalance, ar_as_of, balances, total_ar
+from collections.abc import Mapping
+
+from claimbook.compute.balances import (
+    Visit,
+    VisitBalance,
+    VisitMap,
+    ar_as_of,
+    balances,
+    total_ar,
+)
 from claimbook.rules.months import BadMonth, Month, months_between  # noqa: F401
 from claimbook.rules.records import Book
 
@@ -36,12 +45,17 @@ class Activity:
         return self.client_payments + self.insurance_payments
 
 
-def activity_by_month(visits: dict[str, Visit]) -> dict[Month, Activity]:
+def activity_by_month(visits: Mapping[str, Visit]) -> dict[Month, Activity]:
     """Every visit's money events summed by the month they are dated in.
 
     Lines count in the month of their Date of Service (charge, discount, Client Paid);
     payments in the month of their Date Received.
     """
+    if isinstance(visits, VisitMap):
+        from claimbook.compute.frames import monthly_activity
+
+        return {Month(y, m): Activity(**figures)
+                for (y, m), figures in monthly_activity(visits.frames).items()}
     out: dict[tuple[int, int], Activity] = {}
     for visit in visits.values():
         for line, charge in zip(visit.lines, visit.charges):
@@ -86,7 +100,7 @@ class RollForward:
         return self.difference == 0
 
 
-def roll_forward(book: Book, month: Month, visits: dict[str, Visit],
+def roll_forward(book: Book, month: Month, visits: Mapping[str, Visit],
                  by_month: dict[Month, Activity] | None = None,
                  closing_rows: list[VisitBalance] | None = None) -> RollForward:
     """The roll-forward of ``month``: opening and closing A/R from balances, activity
