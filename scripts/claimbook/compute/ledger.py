@@ -8,9 +8,8 @@ a check that ties to the cent, not a definition.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-
 from collections.abc import Mapping
+from dataclasses import dataclass, fields
 
 from claimbook.compute.balances import (
     Visit,

@@ -1,0 +1,309 @@
+"""The per-visit computation claimbook had before it computed on columns: kept only as
+a test oracle. tests/test_differential.py asserts that the vectorised computation
+(claimbook.compute.frames) gives the same figures, field for field, visit for visit.
+
+Copied from compute/balances.py and compute/ledger.py as they were; do not "fix" it
+to match the new code: it is the reference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from claimbook.compute.balances import (
+    BILLED,
+    CLIENT_DUE,
+    DENIED,
+    OVERPAID,
+    PAID,
+    PARTIALLY_PAID,
+    PREPAID,
+    UNBILLED,
+    VisitBalance,
+    aging_bucket,
+    line_charge,
+)
+from claimbook.compute.ledger import Activity
+from claimbook.rules.months import Month
+from claimbook.rules.records import Book
+from claimbook.rules.units import line_units, visit_units
+
+
+@dataclass(slots=True)
+class Visit:
+    """One appointment: all its service lines and every payment applied to it."""
+
+    appointment_id: str
+    lines: list = field(default_factory=list)
+    charges: list = field(default_factory=list)  # cents, one per line
+    payments: list = field(default_factory=list)
+    units: list = field(default_factory=list)  # one per line, by the payer's Units Rule
+
+    @property
+    def first(self):
+        return self.lines[0]
+
+    @property
+    def date_of_service(self) -> date | None:
+        return self.first.date_of_service
+
+    @property
+    def billed_date(self) -> date | None:
+        """The earliest Billed Date on the visit's lines (row order never matters)."""
+        return min((ln.billed_date for ln in self.lines if ln.billed_date), default=None)
+
+    @property
+    def claim_status(self) -> str | None:
+        return next((ln.claim_status for ln in self.lines if ln.claim_status), None)
+
+    @property
+    def claim_number(self) -> str | None:
+        return next((ln.claim_number for ln in self.lines if ln.claim_number), None)
+
+
+def visits_of(book: Book) -> dict[str, Visit]:
+    """Group service lines and payments by Appointment ID, in sheet order, with each
+    line's units (by the payer's Units Rule) and charge.
+
+    Payments to an appointment that has no line are left out (``check`` reports them).
+    """
+    visits: dict[str, Visit] = {}
+    for line in book.lines:
+        if line.appointment_id is None:
+            continue
+        visit = visits.get(line.appointment_id)
+        if visit is None:
+            visits[line.appointment_id] = Visit(line.appointment_id, [line], [], [])
+        else:
+            visit.lines.append(line)
+    services = book.services
+    for visit in visits.values():
+        price_visit(book, visit, services)
+    for payment in book.payments:
+        visit = visits.get(payment.appointment_id)
+        if visit is not None:
+            visit.payments.append(payment)
+    return visits
+
+
+def price_visit(book: Book, visit: Visit, services: dict | None = None) -> None:
+    """Fill a visit's units and charges from its lines, services and payer."""
+    services = book.services if services is None else services
+    lines = visit.lines
+    if len(lines) == 1:  # the common case: no pooling of minutes
+        line = lines[0]
+        service = services.get(line.service_code)
+        units = [line.units if line.units is not None else line_units(line, service)]
+    else:
+        payer = book.payer_of(lines[0].policy_id)
+        units = visit_units(lines, [services.get(ln.service_code) for ln in lines],
+                            payer.units_rule if payer is not None else None)
+    visit.units = units
+    visit.charges = [ln.charge if ln.charge is not None else
+                     line_charge(ln, services.get(ln.service_code), n)
+                     for ln, n in zip(lines, units)]
+
+
+@dataclass(slots=True)
+class _Sums:
+    charge: int = 0
+    discount: int = 0
+    client_paid: int = 0
+    insurance_paid: int = 0
+    adjustments: int = 0
+    responsibility: int = 0
+    insurance_rows: int = 0
+    counted: bool = False
+
+
+def _sums(visit: Visit, as_of: date) -> _Sums:
+    s = _Sums()
+    for line, charge in zip(visit.lines, visit.charges):
+        if line.date_of_service is None or line.date_of_service > as_of:
+            continue
+        s.counted = True
+        s.charge += charge
+        s.discount += line.discount or 0
+        s.client_paid += line.client_paid or 0
+    for payment in visit.payments:
+        if payment.date_received is None or payment.date_received > as_of:
+            continue
+        s.counted = True
+        if payment.source == "Insurance":
+            s.insurance_paid += payment.amount or 0
+            s.insurance_rows += 1
+        else:
+            s.client_paid += payment.amount or 0
+        s.adjustments += payment.adjustment or 0
+        s.responsibility += payment.patient_responsibility or 0
+    return s
+
+
+def _clamp(value: int, balance: int) -> int:
+    low, high = min(0, balance), max(0, balance)
+    return max(low, min(high, value))
+
+
+def status_of(balance: int, insured: bool, billed: bool, insurance_rows: int,
+              insurance_paid: int, insurance_due: int, dated: bool) -> str:
+    """A visit's status (CONTRACT.md): Paid; Prepaid (a credit on a visit not yet
+    dated); Overpaid; Client Due (self-pay); for an insured visit Unbilled or Billed
+    until the insurer answers (an insurance row, a $0 one included), then Client Due
+    where nothing is due from the insurer, Denied where it paid nothing, else Partially
+    Paid."""
+    if balance == 0:
+        return PAID
+    if balance < 0:
+        return OVERPAID if dated else PREPAID
+    if not insured:
+        return CLIENT_DUE
+    if insurance_rows == 0:
+        return BILLED if billed else UNBILLED
+    if insurance_due == 0:
+        return CLIENT_DUE
+    if insurance_paid == 0:
+        return DENIED
+    return PARTIALLY_PAID
+
+
+def balance_of(book: Book, visit: Visit, as_of: date,
+               include_paid: bool = True) -> VisitBalance | None:
+    """A visit's balance as of ``as_of``; None when nothing of it is dated by then.
+
+    Args:
+        book: the practice (for names, payers and settings).
+        visit: the visit, from :func:`visits_of`.
+        as_of: lines count when their Date of Service is on or before it, payments
+            when their Date Received is.
+        include_paid: when false, a visit whose balance is zero gives None too.
+
+    Returns:
+        The visit's charge, payments, balance, who owes it, its age and status.
+    """
+    s = _sums(visit, as_of)
+    if not s.counted:
+        return None
+    balance = s.charge - s.discount - s.client_paid - s.insurance_paid - s.adjustments
+    if balance == 0 and not include_paid:
+        return None
+    first = visit.first
+    insured = first.policy_id is not None
+    client_due = _clamp(s.responsibility - s.client_paid, balance) if insured else balance
+    billed = visit.billed_date
+    if billed is not None and billed > as_of:
+        billed = None
+    payer = book.payer_of(first.policy_id)
+    dos = visit.date_of_service
+    start = billed if (billed and book.settings.aging_basis == "Billed Date") else dos
+    age = max(0, (as_of - start).days) if start else 0
+    deadline = dos + timedelta(days=book.timely_filing_days(payer)) if dos and insured else None
+    return VisitBalance(
+        appointment_id=visit.appointment_id,
+        date_of_service=dos,
+        client_id=first.client_id,
+        client_name=book.client_name(first.client_id),
+        staff_id=first.staff_id,
+        policy_id=first.policy_id,
+        payer_id=payer.payer_id if payer else None,
+        charge=s.charge,
+        discount=s.discount,
+        client_paid=s.client_paid,
+        insurance_paid=s.insurance_paid,
+        adjustments=s.adjustments,
+        patient_responsibility=s.responsibility,
+        balance=balance,
+        insurance_due=balance - client_due,
+        client_due=client_due,
+        age_days=age,
+        aging_bucket=aging_bucket(age),
+        status=status_of(balance, insured, billed is not None, s.insurance_rows,
+                         s.insurance_paid, balance - client_due,
+                         dos is not None and dos <= as_of),
+        claim_status=visit.claim_status,
+        billed_date=billed,
+        timely_filing_deadline=deadline,
+        service_codes=tuple(ln.service_code for ln in visit.lines if ln.service_code),
+    )
+
+
+def balances(book: Book, as_of: date, visits: dict[str, Visit] | None = None,
+             include_paid: bool = False) -> list[VisitBalance]:
+    """Every visit's balance as of a date, oldest visit first.
+
+    Args:
+        book: the practice.
+        as_of: the date the balances are taken.
+        visits: the grouped visits, when the caller already has them.
+        include_paid: keep visits whose balance is zero too.
+
+    Returns:
+        One :class:`VisitBalance` per visit with anything dated by ``as_of`` (and a
+        non-zero balance unless ``include_paid``).
+    """
+    visits = visits_of(book) if visits is None else visits
+    out = []
+    for visit in visits.values():
+        vb = balance_of(book, visit, as_of, include_paid)
+        if vb is not None:
+            out.append(vb)
+    out.sort(key=lambda b: (b.date_of_service or date.min, b.appointment_id))
+    return out
+
+
+def total_ar(rows: list[VisitBalance]) -> int:
+    """A/R: the sum of balances."""
+    return sum(b.balance for b in rows)
+
+
+def ar_as_of(visits: dict[str, Visit], as_of: date) -> int:
+    """A/R as of a date, summed straight from the lines and payments dated by then.
+
+    The same money as :func:`total_ar` of :func:`balances`, without building a record
+    per visit; the roll-forward takes its opening from here and its closing from the
+    balances, so the two computations check each other.
+    """
+    total = 0
+    for visit in visits.values():
+        for line, charge in zip(visit.lines, visit.charges):
+            day = line.date_of_service
+            if day is not None and day <= as_of:
+                total += charge - (line.discount or 0) - (line.client_paid or 0)
+        for payment in visit.payments:
+            day = payment.date_received
+            if day is not None and day <= as_of:
+                total -= (payment.amount or 0) + (payment.adjustment or 0)
+    return total
+
+
+def activity_by_month(visits: dict[str, Visit]) -> dict[Month, Activity]:
+    """Every visit's money events summed by the month they are dated in.
+
+    Lines count in the month of their Date of Service (charge, discount, Client Paid);
+    payments in the month of their Date Received.
+    """
+    out: dict[tuple[int, int], Activity] = {}
+    for visit in visits.values():
+        for line, charge in zip(visit.lines, visit.charges):
+            day = line.date_of_service
+            if day is None:
+                continue
+            act = out.get((day.year, day.month)) or out.setdefault((day.year, day.month),
+                                                                   Activity())
+            act.charges += charge
+            act.discounts += line.discount or 0
+            act.client_payments += line.client_paid or 0
+        for payment in visit.payments:
+            day = payment.date_received
+            if day is None:
+                continue
+            act = out.get((day.year, day.month)) or out.setdefault((day.year, day.month),
+                                                                   Activity())
+            if payment.source == "Insurance":
+                act.insurance_payments += payment.amount or 0
+            else:
+                act.client_payments += payment.amount or 0
+            act.adjustments += payment.adjustment or 0
+    return {Month(year, month): act for (year, month), act in sorted(out.items())}
+
+
