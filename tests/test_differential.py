@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import oracle
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import oracle
 from claimbook.compute.balances import ar_as_of, balances, visits_of
 from claimbook.compute.ledger import activity_by_month
 from claimbook.io.xlsx.reader import book_of, load_book, read_book

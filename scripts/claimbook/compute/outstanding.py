@@ -62,6 +62,8 @@ class MonthlyReport:
     client_due: int
     over_90_percent: Decimal
     days_in_ar: Decimal
+    history: list = field(default_factory=list)  # MonthEnd: the last 12 month ends' aging
+    days_to_pay: list = field(default_factory=list)  # DaysToPay by insurer, last 12 months
 
     @property
     def as_of(self) -> date:
@@ -92,7 +94,17 @@ def monthly_report(book: Book, month: Month) -> MonthlyReport:
         client_due=sum(i.client_due for i in open_items),
         over_90_percent=percent_half_up(aging["91-120"] + aging["120+"], roll.closing_ar),
         days_in_ar=_days_in_ar(roll.closing_ar, trend[-DAYS_IN_AR_MONTHS:]),
+        **_history(book, month),
     )
+
+
+def _history(book: Book, month: Month) -> dict:
+    """The aging at the last 12 month ends and each insurer's days to pay."""
+    from claimbook.compute.frames import frames_of
+    from claimbook.compute.history import aging_history, days_to_pay
+
+    frames = frames_of(book)
+    return {"history": aging_history(frames, month), "days_to_pay": days_to_pay(frames, month)}
 
 
 def _trend(month: Month, by_month: dict[Month, Activity]) -> list[tuple[Month, Activity]]:
@@ -193,4 +205,17 @@ def summary_json(report: MonthlyReport) -> dict:
         "over_90_percent": str(report.over_90_percent),
         "days_in_ar": str(report.days_in_ar),
         "ties": report.roll.ties,
+        **history_json(report),
+    }
+
+
+def history_json(report: MonthlyReport) -> dict:
+    """The aging history and days to pay, as ``report --format json`` adds them."""
+    return {
+        "aging_history": [{"month": str(h.month), "as_of": h.month.last_day.isoformat(),
+                           "aging": {b: fmt(v) for b, v in h.buckets.items()},
+                           "total": fmt(h.total)} for h in report.history],
+        "days_to_pay": [{"payer_id": d.payer_id, "name": d.name, "visits": d.visits,
+                         "median_days": str(d.median_days), "longest_days": d.longest_days}
+                        for d in report.days_to_pay],
     }

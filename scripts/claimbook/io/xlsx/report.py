@@ -9,6 +9,7 @@ from claimbook.compute.outstanding import MonthlyReport
 from claimbook.io.xlsx.safe import replace_atomically
 from claimbook.io.xlsx.styles import (
     DATE,
+    DECIMAL,
     INT,
     MONEY,
     TEXT,
@@ -38,6 +39,7 @@ def write_monthly_report(report: MonthlyReport, path: str) -> str:
         _open_items(wb, fmts, report, title)
         _follow_up(wb, fmts, report, title)
         _charts(wb, fmts, report, title, payer_range)
+        write_history(wb, fmts, report, title)
         summary.activate()
         wb.close()
 
@@ -198,4 +200,39 @@ def _charts(wb, fmts: Formats, report: MonthlyReport, title: str, payer_range) -
     aging.set_legend({"position": "bottom"})
     aging.set_size({"width": 720, "height": 340})
     ws.insert_chart("F19", aging)
+    print_setup(ws, title, repeat_row=None)
+
+
+HISTORY_SHEET = "A-R History"
+
+
+def write_history(wb, fmts: Formats, report: MonthlyReport, title: str) -> None:
+    """The A/R aging at each of the last 12 month ends (a table and a stacked chart),
+    and each insurer's median days from date of service to its first payment."""
+    ws = wb.add_worksheet(HISTORY_SHEET)
+    cols = [Col("Month End", DATE, 12), *AGING_COLS, Col("A/R", MONEY, 13)]
+    rows = [[h.month.last_day, *h.buckets.values(), h.total] for h in report.history]
+    write_table(ws, fmts, "AgingHistory", cols, rows, freeze=False)
+    n = len(rows)
+    chart = wb.add_chart({"type": "column", "subtype": "stacked"})
+    colors = ("#A9D18E", "#FFD966", "#F4B183", "#E06666", "#990000")
+    for i, color in enumerate(colors):
+        chart.add_series({"name": [HISTORY_SHEET, 0, 1 + i],
+                          "categories": [HISTORY_SHEET, 1, 0, n, 0],
+                          "values": [HISTORY_SHEET, 1, 1 + i, n, 1 + i],
+                          "fill": {"color": color}, "gap": 60})
+    chart.set_title({"name": "A/R by age at each month end, last 12 months"})
+    chart.set_x_axis({"date_axis": False, "num_format": "mmm yyyy"})
+    chart.set_y_axis({"num_format": "$#,##0", "major_gridlines": {"visible": True}})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 720, "height": 320})
+    ws.insert_chart("I2", chart)
+    top = n + 3
+    ws.write_string(top - 1, 0, "Days to pay, last 12 months: from the date of service to "
+                                "the insurer's first payment on the visit", fmts.heading)
+    pay_cols = [Col("Payer ID", TEXT, 12), Col("Payer", TEXT, 24), Col("Visits Paid", INT, 10),
+                Col("Median Days", DECIMAL, 11), Col("Longest", INT, 9)]
+    pay_rows = [[d.payer_id, d.name, d.visits, float(d.median_days), d.longest_days]
+                for d in report.days_to_pay]
+    write_table(ws, fmts, "DaysToPay", pay_cols, pay_rows, first_row=top, freeze=False)
     print_setup(ws, title, repeat_row=None)
