@@ -43,7 +43,7 @@ def report_path(book_path, tmp_path):
 def test_sheets_and_summary(report_path):
     wb = openpyxl.load_workbook(report_path[0], data_only=True)
     assert wb.sheetnames == ["Summary", "Aging by Payer", "Aging by Client", "Open Items",
-                             "Follow-up", "Charts"]
+                             "Follow-up", "Charts", "A-R History"]
     ws = wb["Summary"]
     # opening: A1 120.00 - 25.00 + A2 95.00 = 190.00 on Sep 30
     expected = [("A/R at the start of the month", 190.0), ("+ Charges", 150.0),
