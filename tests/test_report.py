@@ -114,7 +114,7 @@ def test_text_that_looks_like_a_formula_stays_text(report_path):
         strings = z.read("xl/sharedStrings.xml").decode()
     assert "<f>1+2" not in sheets and "<f>=1+2" not in sheets
     assert "=1+2 @Home" in strings
-    assert sum(n.startswith("xl/charts/chart") for n in names) == 2
+    assert sum(n.startswith("xl/charts/chart") for n in names) == 3
 
 
 def test_json_summary(report_path):
