@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from claimbook.cli.main import BALANCE_KEYS, cli
 from conftest import line, payment
+from helpers import all_commands
 
 D = date(2026, 10, 1)
 
@@ -120,14 +121,6 @@ def test_report_refuses_while_the_report_is_open_in_excel(path, tmp_path):
     assert result.exit_code == 1
     assert "is open in Excel or LibreOffice" in result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["~$2026-10-outstanding-balances.xlsx"]
-
-
-def all_commands() -> list[str]:
-    """Every command, the lazily loaded ones included."""
-    import click
-
-    with click.Context(cli) as ctx:
-        return cli.list_commands(ctx)
 
 
 def test_every_command_has_help_with_an_example():

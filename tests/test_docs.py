@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 from claimbook.cli.docs import workbook_table
-from test_cli import all_commands
+from helpers import all_commands
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()

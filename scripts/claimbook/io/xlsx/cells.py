@@ -48,7 +48,7 @@ def column_letter(index: int) -> str:
 
 def shown(raw: object) -> str:
     """A raw value as the owner sees it in a message: ``12.0`` -> ``12``."""
-    if isinstance(raw, float) and raw.is_integer():
+    if isinstance(raw, float) and raw.is_integer() and abs(raw) < 1e15:
         return str(int(raw))
     return str(raw)
 
@@ -118,9 +118,10 @@ def day(raw: object) -> date | None:
         return None
     for pattern in DATE_FORMATS:
         try:
-            return _plausible(datetime.strptime(value, pattern).date(), value)
+            parsed = datetime.strptime(value, pattern).date()
         except ValueError:
             continue
+        return _plausible(parsed, value)
     raise CellError(f'"{value}" is not a date')
 
 

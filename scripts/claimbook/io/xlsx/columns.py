@@ -169,7 +169,7 @@ def _whole_fast(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _number_column(array: pa.Array, fast_path, convert_one) -> Converted:
     x = _floats(array)
-    present = ~np.isnan(x)
+    present = array.is_valid().to_numpy(zero_copy_only=False)  # text "nan" is not blank
     values, fast = fast_path(x)
     fast &= present
     out_mask = ~fast
