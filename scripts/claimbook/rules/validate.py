@@ -23,6 +23,11 @@ def validate(book: Book) -> list[Problem]:
     Returns:
         The problems; an empty list when the book is consistent.
     """
+    if getattr(book.lines, "table", None) is not None and \
+            getattr(book.payments, "table", None) is not None:
+        from claimbook.io.xlsx.suspects import narrowed
+
+        book = narrowed(book)  # only the rows that might have a problem, as records
     problems: list[Problem] = []
     for name in KEYED:
         problems += _duplicates(book.rows.get(name, []), schema.sheet(name))

@@ -1,0 +1,114 @@
+"""The rows of the big sheets that ``validate`` needs to look at, found over columns.
+
+Checking a million lines one record at a time is most of ``check``'s time, and nearly
+every line is fine. Here each cross-check is asked of whole columns first (is every
+Client ID a client? does every line agree with its visit's first line?); the rows that
+might fail, with the rows their messages name (a visit's first line, an ID's first
+use), become records, and :mod:`claimbook.rules.validate` checks those as it checks
+any book, so every message is the one it always was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from claimbook.rules.records import Book
+
+
+def _mask(array) -> np.ndarray:
+    return pc.fill_null(array, False).to_numpy(zero_copy_only=False)
+
+
+def _unknown(column, known) -> np.ndarray:
+    """A value is typed and is not one of ``known``."""
+    values = pa.array(sorted(k for k in known if k is not None), pa.string())
+    return _mask(pc.and_(column.is_valid(), pc.invert(pc.is_in(column, values))))
+
+
+def _first_positions(column) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's key number and the position of each key's first row."""
+    codes = column.combine_chunks().dictionary_encode().indices.to_numpy(zero_copy_only=False)
+    codes = np.where(np.isnan(codes), -1, codes).astype(np.int64) \
+        if codes.dtype.kind == "f" else codes.astype(np.int64)
+    _, first = np.unique(codes, return_index=True)
+    first_of = np.full(codes.max() + 1 if len(codes) else 0, -1, np.int64)
+    first_of[codes[first]] = first
+    return codes, first_of
+
+
+def _disagree(lines, codes: np.ndarray, first_of: np.ndarray) -> np.ndarray:
+    """Lines whose Date of Service, Client ID or Policy ID differ from their visit's
+    first line."""
+    firsts = pa.array(np.where(codes >= 0, first_of[np.maximum(codes, 0)], 0))
+    out = np.zeros(len(codes), bool)
+    for name in ("date_of_service", "client_id", "policy_id"):
+        column = lines.column(name)
+        first = column.take(firsts)
+        same = pc.or_kleene(pc.equal(column, first),
+                            pc.and_(column.is_null(), first.is_null()))
+        out |= ~_mask(same)
+    return out & (codes >= 0)
+
+
+def narrowed(book: Book) -> Book:
+    """The book with only the lines and payments that ``validate`` must see."""
+    lines = book.lines.table.table
+    pays = book.payments.table.table
+    policies = book.policies
+    line_rows = _unknown(lines.column("client_id"), book.clients)
+    line_rows |= _unknown(lines.column("staff_id"), book.staff)
+    line_rows |= _unknown(lines.column("service_code"), book.services)
+    owner = {pid: p.client_id for pid, p in policies.items()}
+    policy = lines.column("policy_id").to_pylist()
+    client = lines.column("client_id").to_pylist()
+    line_rows |= np.array([p is not None and (p not in owner or (c and owner[p] != c))
+                           for p, c in zip(policy, client)], bool)
+    line_rows |= _mask(pc.less(lines.column("billed_date"), lines.column("date_of_service")))
+    codes, first_of = _first_positions(lines.column("appointment_id"))
+    line_rows |= _disagree(lines, codes, first_of)
+    pay_rows = _unknown(pays.column("payer_id"), book.payers)
+    pay_rows |= _unknown(pays.column("appointment_id"),
+                         set(lines.column("appointment_id").to_pylist()))
+    pay_codes, pay_first = _first_positions(pays.column("payment_id"))
+    counts = np.bincount(pay_codes[pay_codes >= 0], minlength=len(pay_first))
+    repeated = np.zeros(len(pay_codes), bool)
+    repeated[pay_codes >= 0] = counts[pay_codes[pay_codes >= 0]] > 1
+    pay_rows |= repeated
+    pay_rows |= _insurance_suspects(book, lines, pays)
+    keep_lines = np.flatnonzero(line_rows)
+    visits = set(lines.column("appointment_id").take(pa.array(keep_lines)).to_pylist())
+    visits |= set(pays.column("appointment_id").take(
+        pa.array(np.flatnonzero(pay_rows))).to_pylist())
+    firsts = [first_of[c] for c in set(codes[_mask(pc.is_in(
+        lines.column("appointment_id"), pa.array(sorted(v for v in visits if v),
+                                                 pa.string())))]) if c >= 0]
+    keep_lines = np.union1d(keep_lines, np.array(firsts, np.int64))
+    line_records = book.lines.table.records(keep_lines)
+    pay_records = book.payments.table.records(np.flatnonzero(pay_rows))
+    rows = dict(book.rows)
+    rows["Appointments"], rows["Payments"] = line_records, pay_records
+    return replace(book, lines=line_records, payments=pay_records, rows=rows)
+
+
+def _insurance_suspects(book: Book, lines, pays) -> np.ndarray:
+    """Insurance rows with no payer, to a self-pay visit or from another payer."""
+    first_policy: dict = {}
+    for visit, policy in zip(lines.column("appointment_id").to_pylist(),
+                             lines.column("policy_id").to_pylist()):
+        first_policy.setdefault(visit, policy)
+    payer_of_policy = {pid: p.payer_id for pid, p in book.policies.items()}
+    out = []
+    for source, payer, visit in zip(pays.column("source").to_pylist(),
+                                     pays.column("payer_id").to_pylist(),
+                                     pays.column("appointment_id").to_pylist()):
+        if source != "Insurance":
+            out.append(False)
+            continue
+        policy = first_policy.get(visit)
+        out.append(payer is None or policy is None or
+                   payer_of_policy.get(policy, payer) != payer)
+    return np.array(out, bool)
