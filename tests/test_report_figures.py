@@ -1,0 +1,169 @@
+"""The monthly report's own figures, worked by hand on a practice built at the boundaries:
+days in A/R, % over 90, every Follow-up boundary, the 12-month trend, the by-payer
+figures, every JSON summary key, and the aging history and days to pay.
+
+The practice (as of 2026-10-31; 97124 is $30 a unit, MASSAGE60 $90; AET files within
+the practice's 90 days, SF within 365):
+
+    visit  date of service  who           charge  billed      age  bucket  follow-up
+    A1     2026-10-31       AET (P1)      60      -             0  0-30    Unbilled, deadline 2027-01-29
+    A2     2026-10-01       AET           30      2026-10-01   30  0-30    Billed, unpaid: billed 30 days ago
+    A3     2026-09-30       AET           30      2026-10-02   31  31-60   (billed 29 days ago: nothing yet)
+    A4     2026-08-02       AET           30      -            90  61-90   Timely filing soon: deadline = today
+    A5     2026-08-01       AET           30      -            91  91-120  Timely filing passed (yesterday)
+    A6     2026-07-03       self-pay C1   90      -           120  91-120  (client due)
+    A7     2026-07-02       SF (P2)       30      2026-07-10  121  120+    Billed, unpaid: no answer yet
+    A8     2026-09-01       AET           30      -            60  31-60   Timely filing soon: deadline in 30 days
+    A9     2026-09-02       AET           30      -            59  31-60   Unbilled: deadline in 31 days
+    A10    2026-10-15       AET           30      2026-10-16   paid: AET $20 + $10 adjustment on 10-25
+    A11    2026-06-01       AET           30      2026-06-02   paid: AET $0 on 06-20, $30 on 07-16 (45 days)
+    A12    2025-10-01       AET           30      2025-10-02   paid: AET $30 on 2025-10-20 (before the 12 months)
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from click.testing import CliRunner
+
+from claimbook.cli.main import cli
+from claimbook.compute.outstanding import monthly_report
+from claimbook.io.xlsx.reader import load_book
+from claimbook.rules.months import Month
+from conftest import BASE_ROWS, line, payment
+
+OCT = Month(2026, 10)
+
+
+def _practice(book_path):
+    d = date
+    payers = BASE_ROWS["Payers"] + [{"payer_id": "MED", "name": "Medicare",
+                                     "type": "Medicare"}]
+    return book_path(
+        Payers=payers,
+        Appointments=[
+            line("A1", d(2026, 10, 31), units=2),
+            line("A2", d(2026, 10, 1), units=1, billed_date=d(2026, 10, 1)),
+            line("A3", d(2026, 9, 30), units=1, billed_date=d(2026, 10, 2)),
+            line("A4", d(2026, 8, 2), units=1),
+            line("A5", d(2026, 8, 1), units=1),
+            line("A6", d(2026, 7, 3), policy=None, code="MASSAGE60"),
+            line("A7", d(2026, 7, 2), client="C2", policy="P2", units=1,
+                 billed_date=d(2026, 7, 10)),
+            line("A8", d(2026, 9, 1), units=1),
+            line("A9", d(2026, 9, 2), units=1),
+            line("A10", d(2026, 10, 15), units=1, billed_date=d(2026, 10, 16)),
+            line("A11", d(2026, 6, 1), units=1, billed_date=d(2026, 6, 2)),
+            line("A12", d(2025, 10, 1), units=1, billed_date=d(2025, 10, 2))],
+        Payments=[payment("PM1", d(2026, 6, 20), "A11", 0, adjustment=0),
+                  payment("PM2", d(2026, 10, 25), "A10", 2000, adjustment=1000),
+                  payment("PM3", d(2026, 7, 16), "A11", 3000),
+                  payment("PM4", d(2025, 10, 20), "A12", 3000)])
+
+
+@pytest.fixture
+def report(book_path):
+    return monthly_report(load_book(_practice(book_path)), OCT)
+
+
+def test_roll_forward_aging_and_who_owes(report):
+    roll = report.roll
+    assert (roll.opening_ar, roll.activity.charges, roll.activity.insurance_payments,
+            roll.activity.adjustments, roll.closing_ar) == (27000, 12000, 2000, 1000, 36000)
+    assert roll.ties
+    assert report.aging == {"0-30": 9000, "31-60": 9000, "61-90": 3000, "91-120": 12000,
+                            "120+": 3000}
+    assert (report.insurance_due, report.client_due) == (27000, 9000)
+
+
+def test_percent_over_90_and_days_in_ar(report):
+    # (120.00 + 30.00) / 360.00 = 41.666...% -> 41.7 (half-up)
+    assert report.over_90_percent == Decimal("41.7")
+    # 360.00 x 92 days (Aug, Sep, Oct) / 270.00 charged in them = 122.666... -> 122.7
+    assert report.days_in_ar == Decimal("122.7")
+
+
+def test_every_follow_up_boundary(report):
+    assert [(f.item.appointment_id, f.reason, f.due_date) for f in report.follow_up] == [
+        ("A7", "Billed, unpaid", date(2026, 8, 9)),  # billed 07-10 + 30
+        ("A5", "Timely filing passed", date(2026, 10, 30)),  # deadline yesterday
+        ("A2", "Billed, unpaid", date(2026, 10, 31)),  # billed exactly 30 days ago
+        ("A4", "Timely filing soon", date(2026, 10, 31)),  # deadline today: not passed
+        ("A8", "Timely filing soon", date(2026, 11, 30)),  # deadline in exactly 30 days
+        ("A9", "Unbilled", date(2026, 12, 1)),  # in 31 days: just unbilled
+        ("A1", "Unbilled", date(2027, 1, 29)),
+    ]
+    assert "A3" not in {f.item.appointment_id for f in report.follow_up}  # 29 days
+
+
+def test_the_twelve_month_trend(report):
+    months = [str(m) for m, _ in report.trend]
+    assert months == [f"2025-{m}" for m in ("11", "12")] + \
+        [f"2026-{m:02d}" for m in range(1, 11)]
+    figures = {str(m): (a.charges, a.collections, a.adjustments) for m, a in report.trend}
+    assert figures["2026-06"] == (3000, 0, 0)
+    assert figures["2026-07"] == (12000, 3000, 0)
+    assert figures["2026-08"] == (6000, 0, 0)
+    assert figures["2026-09"] == (9000, 0, 0)
+    assert figures["2026-10"] == (12000, 2000, 1000)
+    assert sum(c for c, _, _ in figures.values()) == 42000  # A12 (2025-10) is outside
+
+
+def test_by_payer_counts_only_insurance_due(report):
+    owed = [(r.key, r.total, r.visits) for r in report.by_payer if r.total]
+    assert owed == [("AET", 24000, 7), ("SF", 3000, 1)]  # A6 (self-pay) and A10 (paid) out
+    aet = report.by_payer[0].buckets
+    assert aet == {"0-30": 9000, "31-60": 9000, "61-90": 3000, "91-120": 3000, "120+": 0}
+
+
+def test_aging_history_at_each_month_end(report):
+    history = {str(h.month): h.buckets for h in report.history}
+    assert len(report.history) == 12 and str(report.history[-1].month) == "2026-10"
+    assert history["2026-05"] == dict.fromkeys(history["2026-05"], 0)
+    assert history["2026-06"] == {"0-30": 3000, "31-60": 0, "61-90": 0, "91-120": 0,
+                                  "120+": 0}
+    assert history["2026-07"] == {"0-30": 12000, "31-60": 0, "61-90": 0, "91-120": 0,
+                                  "120+": 0}
+    assert history["2026-08"] == {"0-30": 6000, "31-60": 12000, "61-90": 0, "91-120": 0,
+                                  "120+": 0}
+    assert history["2026-09"] == {"0-30": 9000, "31-60": 6000, "61-90": 12000, "91-120": 0,
+                                  "120+": 0}
+    assert history["2026-10"] == report.aging
+    assert [h.total for h in report.history][-2:] == [27000, 36000]  # the roll-forward's
+
+
+def test_days_to_pay_by_payer(report):
+    # AET paid A10 10 days and A11 45 days after the visit (its $0 row on day 19 is no
+    # payment); A12's payment is older than the 12 months; SF has paid nothing
+    assert [(d.payer_id, d.visits, d.median_days, d.longest_days)
+            for d in report.days_to_pay] == [("AET", 2, Decimal("27.5"), 45)]
+
+
+def test_every_json_summary_key(book_path):
+    path = _practice(book_path)
+    result = CliRunner().invoke(cli, ["report", "-w", str(path), "--month", "2026-10",
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert {k: v for k, v in summary.items() if k not in
+            ("by_payer", "aging_history", "days_to_pay")} == {
+        "month": "2026-10", "as_of": "2026-10-31", "opening_ar": "270.00",
+        "charges": "120.00", "discounts": "0.00", "client_payments": "0.00",
+        "insurance_payments": "20.00", "adjustments": "10.00", "closing_ar": "360.00",
+        "aging": {"0-30": "90.00", "31-60": "90.00", "61-90": "30.00",
+                  "91-120": "120.00", "120+": "30.00"},
+        "insurance_due": "270.00", "client_due": "90.00", "over_90_percent": "41.7",
+        "days_in_ar": "122.7", "ties": True}
+    assert summary["by_payer"][0] == {
+        "payer_id": "AET", "name": "Aetna", "insurance_due": "240.00",
+        "aging": {"0-30": "90.00", "31-60": "90.00", "61-90": "30.00", "91-120": "30.00",
+                  "120+": "0.00"}}
+    assert {p["payer_id"]: p["insurance_due"] for p in summary["by_payer"]}["SF"] == "30.00"
+    assert summary["aging_history"][-1] == {
+        "month": "2026-10", "as_of": "2026-10-31", "total": "360.00",
+        "aging": summary["aging"]}
+    assert summary["days_to_pay"] == [{"payer_id": "AET", "name": "Aetna", "visits": 2,
+                                       "median_days": "27.5", "longest_days": 45}]
