@@ -96,6 +96,8 @@ def test_a_missing_sheet_is_a_problem_and_stops_every_command(tmp_path, book_pat
 @pytest.mark.parametrize("typed, message", [
     ("12,50", '"12,50" is not an amount'),  # a decimal comma: $12.50 or $1,250?
     ("(-5)", '"(-5)" is not an amount'),  # negative twice
+    ("--5", '"--5" is not an amount'),
+    ("-$-5", '"-$-5" is not an amount'),
     ("1 234", '"1 234" is not an amount'),
     (1e307, '"1e+307" is not an amount'),
     ("inf", '"inf" is not an amount'),

@@ -18,6 +18,8 @@ the practice's 90 days, SF within 365):
     A10    2026-10-15       AET           30      2026-10-16   paid: AET $20 + $10 adjustment on 10-25
     A11    2026-06-01       AET           30      2026-06-02   paid: AET $0 on 06-20, $30 on 07-16 (45 days)
     A12    2025-10-01       AET           30      2025-10-02   paid: AET $30 on 2025-10-20 (before the 12 months)
+    A13    2026-10-20       AET           30      2026-10-21   11  0-30    (AET: $0, all $30 the client's: Client Due)
+    A14    2025-10-25       AET           30      2025-10-26   paid: AET $30 on 2025-11-01 (the 12 months' first day)
 """
 
 from __future__ import annotations
@@ -57,11 +59,15 @@ def _practice(book_path):
             line("A9", d(2026, 9, 2), units=1),
             line("A10", d(2026, 10, 15), units=1, billed_date=d(2026, 10, 16)),
             line("A11", d(2026, 6, 1), units=1, billed_date=d(2026, 6, 2)),
-            line("A12", d(2025, 10, 1), units=1, billed_date=d(2025, 10, 2))],
+            line("A12", d(2025, 10, 1), units=1, billed_date=d(2025, 10, 2)),
+            line("A13", d(2026, 10, 20), units=1, billed_date=d(2026, 10, 21)),
+            line("A14", d(2025, 10, 25), units=1, billed_date=d(2025, 10, 26))],
         Payments=[payment("PM1", d(2026, 6, 20), "A11", 0, adjustment=0),
                   payment("PM2", d(2026, 10, 25), "A10", 2000, adjustment=1000),
                   payment("PM3", d(2026, 7, 16), "A11", 3000),
-                  payment("PM4", d(2025, 10, 20), "A12", 3000)])
+                  payment("PM4", d(2025, 10, 20), "A12", 3000),
+                  payment("PM5", d(2026, 10, 28), "A13", 0, patient_responsibility=3000),
+                  payment("PM6", d(2025, 11, 1), "A14", 3000)])
 
 
 @pytest.fixture
@@ -72,18 +78,18 @@ def report(book_path):
 def test_roll_forward_aging_and_who_owes(report):
     roll = report.roll
     assert (roll.opening_ar, roll.activity.charges, roll.activity.insurance_payments,
-            roll.activity.adjustments, roll.closing_ar) == (27000, 12000, 2000, 1000, 36000)
+            roll.activity.adjustments, roll.closing_ar) == (27000, 15000, 2000, 1000, 39000)
     assert roll.ties
-    assert report.aging == {"0-30": 9000, "31-60": 9000, "61-90": 3000, "91-120": 12000,
+    assert report.aging == {"0-30": 12000, "31-60": 9000, "61-90": 3000, "91-120": 12000,
                             "120+": 3000}
-    assert (report.insurance_due, report.client_due) == (27000, 9000)
+    assert (report.insurance_due, report.client_due) == (27000, 12000)
 
 
 def test_percent_over_90_and_days_in_ar(report):
-    # (120.00 + 30.00) / 360.00 = 41.666...% -> 41.7 (half-up)
-    assert report.over_90_percent == Decimal("41.7")
-    # 360.00 x 92 days (Aug, Sep, Oct) / 270.00 charged in them = 122.666... -> 122.7
-    assert report.days_in_ar == Decimal("122.7")
+    # (120.00 + 30.00) / 390.00 = 38.4615...% -> 38.5 (half-up)
+    assert report.over_90_percent == Decimal("38.5")
+    # 390.00 x 92 days (Aug, Sep, Oct) / 300.00 charged in them = 119.6
+    assert report.days_in_ar == Decimal("119.6")
 
 
 def test_every_follow_up_boundary(report):
@@ -108,13 +114,15 @@ def test_the_twelve_month_trend(report):
     assert figures["2026-07"] == (12000, 3000, 0)
     assert figures["2026-08"] == (6000, 0, 0)
     assert figures["2026-09"] == (9000, 0, 0)
-    assert figures["2026-10"] == (12000, 2000, 1000)
-    assert sum(c for c, _, _ in figures.values()) == 42000  # A12 (2025-10) is outside
+    assert figures["2026-10"] == (15000, 2000, 1000)
+    assert figures["2025-11"] == (0, 3000, 0)
+    assert sum(c for c, _, _ in figures.values()) == 45000  # A12, A14 (2025-10) are outside
 
 
 def test_by_payer_counts_only_insurance_due(report):
     owed = [(r.key, r.total, r.visits) for r in report.by_payer if r.total]
-    assert owed == [("AET", 24000, 7), ("SF", 3000, 1)]  # A6 (self-pay) and A10 (paid) out
+    # A6 (self-pay), A10 (paid) and A13 (nothing due from AET) are not AET's
+    assert owed == [("AET", 24000, 7), ("SF", 3000, 1)]
     aet = report.by_payer[0].buckets
     assert aet == {"0-30": 9000, "31-60": 9000, "61-90": 3000, "91-120": 3000, "120+": 0}
 
@@ -132,14 +140,15 @@ def test_aging_history_at_each_month_end(report):
     assert history["2026-09"] == {"0-30": 9000, "31-60": 6000, "61-90": 12000, "91-120": 0,
                                   "120+": 0}
     assert history["2026-10"] == report.aging
-    assert [h.total for h in report.history][-2:] == [27000, 36000]  # the roll-forward's
+    assert [h.total for h in report.history][-2:] == [27000, 39000]  # the roll-forward's
 
 
 def test_days_to_pay_by_payer(report):
-    # AET paid A10 10 days and A11 45 days after the visit (its $0 row on day 19 is no
-    # payment); A12's payment is older than the 12 months; SF has paid nothing
+    # AET paid A14 7 days (on the 12 months' first day), A10 10 days and A11 45 days after
+    # the visit (A11's $0 row on day 19 is no payment; nor is A13's); A12's payment is
+    # older than the 12 months; SF has paid nothing
     assert [(d.payer_id, d.visits, d.median_days, d.longest_days)
-            for d in report.days_to_pay] == [("AET", 2, Decimal("27.5"), 45)]
+            for d in report.days_to_pay] == [("AET", 3, Decimal("10.0"), 45)]
 
 
 def test_every_json_summary_key(book_path):
@@ -151,19 +160,19 @@ def test_every_json_summary_key(book_path):
     assert {k: v for k, v in summary.items() if k not in
             ("by_payer", "aging_history", "days_to_pay")} == {
         "month": "2026-10", "as_of": "2026-10-31", "opening_ar": "270.00",
-        "charges": "120.00", "discounts": "0.00", "client_payments": "0.00",
-        "insurance_payments": "20.00", "adjustments": "10.00", "closing_ar": "360.00",
-        "aging": {"0-30": "90.00", "31-60": "90.00", "61-90": "30.00",
+        "charges": "150.00", "discounts": "0.00", "client_payments": "0.00",
+        "insurance_payments": "20.00", "adjustments": "10.00", "closing_ar": "390.00",
+        "aging": {"0-30": "120.00", "31-60": "90.00", "61-90": "30.00",
                   "91-120": "120.00", "120+": "30.00"},
-        "insurance_due": "270.00", "client_due": "90.00", "over_90_percent": "41.7",
-        "days_in_ar": "122.7", "ties": True}
+        "insurance_due": "270.00", "client_due": "120.00", "over_90_percent": "38.5",
+        "days_in_ar": "119.6", "ties": True}
     assert summary["by_payer"][0] == {
         "payer_id": "AET", "name": "Aetna", "insurance_due": "240.00",
         "aging": {"0-30": "90.00", "31-60": "90.00", "61-90": "30.00", "91-120": "30.00",
                   "120+": "0.00"}}
     assert {p["payer_id"]: p["insurance_due"] for p in summary["by_payer"]}["SF"] == "30.00"
     assert summary["aging_history"][-1] == {
-        "month": "2026-10", "as_of": "2026-10-31", "total": "360.00",
+        "month": "2026-10", "as_of": "2026-10-31", "total": "390.00",
         "aging": summary["aging"]}
-    assert summary["days_to_pay"] == [{"payer_id": "AET", "name": "Aetna", "visits": 2,
-                                       "median_days": "27.5", "longest_days": 45}]
+    assert summary["days_to_pay"] == [{"payer_id": "AET", "name": "Aetna", "visits": 3,
+                                       "median_days": "10.0", "longest_days": 45}]

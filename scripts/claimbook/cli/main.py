@@ -187,7 +187,7 @@ def check(workbook: str) -> None:
     Example:
       claimbook check -w workbooks/sample-practice.xlsx
     """
-    from claimbook.io.xlsx.reader import read_book
+    from claimbook.io.xlsx.reader import count_visits, read_book
     from claimbook.rules.validate import validate
 
     book, problems = read_book(workbook)
@@ -199,7 +199,7 @@ def check(workbook: str) -> None:
         click.echo(f"{n} problem{'s' if n != 1 else ''} in {workbook}", err=True)
         sys.exit(1)
     click.echo(f"{workbook}: no problems ({len(book.clients)} clients, "
-               f"{len({ln.appointment_id for ln in book.lines})} visits on "
+               f"{count_visits(book)} visits on "
                f"{len(book.lines)} lines, {len(book.payments)} payments)")
 
 

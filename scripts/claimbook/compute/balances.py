@@ -83,15 +83,31 @@ class VisitMap(Mapping):
         self.book = book
         self.frames = frames_of(book)
         self._ids = list(self.frames.appointment_ids)
-        self._made: dict[str, Visit] | None = None
+        self._number: dict[str, int] | None = None
+        self._made: dict[str, Visit] = {}
+        self._rows = None  # (line rows, payment rows) of each visit, found on first use
 
-    def _all(self) -> dict[str, Visit]:
-        if self._made is None:
-            self._made = _group(self.book)
-        return self._made
+    def _rows_of(self, number: int) -> tuple[list[int], list[int]]:
+        if self._rows is None:
+            from claimbook.compute.visit_table import rows_by_visit
+
+            self._rows = rows_by_visit(self.frames)
+        lines, payments = self._rows
+        return lines(number), payments(number)
 
     def __getitem__(self, appointment_id: str) -> Visit:
-        return self._all()[appointment_id]
+        visit = self._made.get(appointment_id)
+        if visit is not None:
+            return visit
+        if self._number is None:
+            self._number = {v: i for i, v in enumerate(self._ids)}
+        number = self._number[appointment_id]  # KeyError for an unknown visit
+        line_rows, payment_rows = self._rows_of(number)
+        visit = Visit(appointment_id, _records_at(self.book.lines, line_rows), [],
+                      _records_at(self.book.payments, payment_rows))
+        price_visit(self.book, visit)
+        self._made[appointment_id] = visit
+        return visit
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._ids)
@@ -100,7 +116,24 @@ class VisitMap(Mapping):
         return len(self._ids)
 
     def __contains__(self, appointment_id) -> bool:
-        return appointment_id in self._all()
+        if self._number is None:
+            self._number = {v: i for i, v in enumerate(self._ids)}
+        return appointment_id in self._number
+
+    def values(self):
+        """Every visit, in sheet order (made in one pass when none is made yet)."""
+        if not self._made:
+            self._made = _group(self.book)
+        return [self[v] for v in self._ids]
+
+
+def _records_at(records, rows: list[int]) -> list:
+    """The records at these rows of a sheet (made alone when the sheet's records are not)."""
+    made = getattr(records, "_items", None)
+    table = getattr(records, "table", None)
+    if made is not None or table is None:
+        return [records[i] for i in rows]
+    return table.records_at(rows)
 
 
 def _columnar(book: Book) -> bool:

@@ -158,3 +158,21 @@ def visit_balances(frames: Frames, day: date, include_paid: bool = False
     """:func:`balance_columns` as :class:`VisitBalance` records."""
     data = balance_columns(frames, day, include_paid)
     return [VisitBalance(*row) for row in zip(*(data[name].tolist() for name in FIELDS))]
+
+
+def rows_by_visit(frames: Frames):
+    """Two functions: visit number -> the positions of its lines on Appointments, and of
+    its rows on Payments, each in sheet order."""
+    from claimbook.compute.frames import _column
+
+    n = frames.visits
+    line_order = np.argsort(frames.line_visit, kind="stable")
+    line_starts = np.searchsorted(frames.line_visit[line_order], np.arange(n + 1))
+    line_rows = frames.line_position[line_order]
+    ids = _column(frames.book.payments, "appointment_id")
+    codes = pd.Categorical(ids, categories=frames.appointment_ids).codes
+    on_visit = np.flatnonzero(codes >= 0)
+    pay_rows = on_visit[np.argsort(codes[on_visit], kind="stable")]
+    pay_starts = np.searchsorted(codes[pay_rows], np.arange(n + 1))
+    return (lambda v: line_rows[line_starts[v]:line_starts[v + 1]].tolist(),
+            lambda v: pay_rows[pay_starts[v]:pay_starts[v + 1]].tolist())

@@ -74,6 +74,16 @@ class SheetTable:
         return [cls(*row, Source(name, excel_row, letters))
                 for *row, excel_row in zip(*values, table.column(ROW).to_pylist())]
 
+    def records_at(self, positions: list[int]) -> list:
+        """The records at a few positions, made from the columns as Python lists (kept)."""
+        if not hasattr(self, "_lists"):
+            self._lists = [self.table.column(c.field).to_pylist() for c in self.spec.columns]
+            self._lists.append(self.table.column(ROW).to_pylist())
+        cls = RECORD_CLASSES[self.spec.name]
+        name, letters = self.spec.name, self.layout.letters
+        return [cls(*(column[i] for column in self._lists[:-1]),
+                    Source(name, self._lists[-1][i], letters)) for i in positions]
+
     def lazy_records(self) -> LazyRecords:
         """The records, made when first used."""
         return LazyRecords(self.records, len(self), self)
@@ -249,6 +259,9 @@ class _SheetRead:
 
     def _convert(self, batch, by_absolute: dict[int, int], odd: dict) -> SheetTable:
         keep = _kept_rows(batch, odd)
+        position_of = np.full(batch.num_rows, -1, np.int64)
+        position_of[keep] = np.arange(len(keep))
+        take = pa.array(keep) if len(keep) < batch.num_rows else None
         first_data_row = self.head.header_row + 1
         out: dict[str, pa.Array] = {}
         name = self.spec.name
@@ -257,9 +270,10 @@ class _SheetRead:
             if j is None or j not in by_absolute:
                 out[col.field] = _default_column(col, len(keep))
                 continue
-            array = batch.column(by_absolute[j]).take(pa.array(keep))
-            remap = {int(p): i for i, p in enumerate(keep)}
-            cell_odd = {remap[r]: v for r, v in odd.get(j, {}).items() if r in remap}
+            array = batch.column(by_absolute[j])
+            array = array.take(take) if take is not None else array
+            cell_odd = {int(position_of[r]): v for r, v in odd.get(j, {}).items()
+                        if position_of[r] >= 0}
             converted = columns.convert_column(col, array, cell_odd)
             letter = column_letter(j)
             for position, message in converted.problems:
@@ -423,6 +437,14 @@ def _first_by_key(records: list, key: str) -> dict:
         if value is not None and value not in out:
             out[value] = record
     return out
+
+
+def count_visits(book: Book) -> int:
+    """How many visits (distinct Appointment IDs) the book's lines hold."""
+    table = getattr(book.lines, "table", None)
+    if table is not None:
+        return pc.count_distinct(table.table.column("appointment_id")).as_py()
+    return len({ln.appointment_id for ln in book.lines if ln.appointment_id is not None})
 
 
 def load_book(path: str | os.PathLike) -> Book:

@@ -31,7 +31,9 @@ def _unknown(column, known) -> np.ndarray:
 
 def _first_positions(column) -> tuple[np.ndarray, np.ndarray]:
     """Each row's key number and the position of each key's first row."""
-    codes = column.combine_chunks().dictionary_encode().indices.to_numpy(zero_copy_only=False)
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    codes = column.dictionary_encode().indices.to_numpy(zero_copy_only=False)
     codes = np.where(np.isnan(codes), -1, codes).astype(np.int64) \
         if codes.dtype.kind == "f" else codes.astype(np.int64)
     _, first = np.unique(codes, return_index=True)
@@ -96,19 +98,19 @@ def narrowed(book: Book) -> Book:
 
 def _insurance_suspects(book: Book, lines, pays) -> np.ndarray:
     """Insurance rows with no payer, to a self-pay visit or from another payer."""
-    first_policy: dict = {}
-    for visit, policy in zip(lines.column("appointment_id").to_pylist(),
-                             lines.column("policy_id").to_pylist()):
-        first_policy.setdefault(visit, policy)
-    payer_of_policy = {pid: p.payer_id for pid, p in book.policies.items()}
-    out = []
-    for source, payer, visit in zip(pays.column("source").to_pylist(),
-                                     pays.column("payer_id").to_pylist(),
-                                     pays.column("appointment_id").to_pylist()):
-        if source != "Insurance":
-            out.append(False)
-            continue
-        policy = first_policy.get(visit)
-        out.append(payer is None or policy is None or
-                   payer_of_policy.get(policy, payer) != payer)
-    return np.array(out, bool)
+    visit_ids = lines.column("appointment_id").combine_chunks()
+    codes, first_of = _first_positions(visit_ids)
+    firsts = pa.array(first_of[first_of >= 0])
+    first_ids = visit_ids.take(firsts)
+    first_policy = lines.column("policy_id").combine_chunks().take(firsts)
+    where = pc.index_in(pays.column("appointment_id"), value_set=first_ids)
+    policy = first_policy.take(where)
+    policy_ids = pa.array(list(book.policies), pa.string())
+    policy_payers = pa.array([p.payer_id for p in book.policies.values()], pa.string())
+    expected = policy_payers.take(pc.index_in(policy, value_set=policy_ids))
+    payer = pays.column("payer_id")
+    other = pc.and_(expected.is_valid(), pc.not_equal(expected, payer))
+    odd = pc.or_(pc.or_(payer.is_null(), pc.and_(where.is_valid(), policy.is_null())),
+                 pc.fill_null(other, False))
+    insurance = pc.equal(pays.column("source"), "Insurance")
+    return _mask(pc.and_(insurance, odd))
