@@ -5,21 +5,21 @@ figures, every JSON summary key, and the aging history and days to pay.
 The practice (as of 2026-10-31; 97124 is $30 a unit, MASSAGE60 $90; AET files within
 the practice's 90 days, SF within 365):
 
-    visit  date of service  who           charge  billed      age  bucket  follow-up
-    A1     2026-10-31       AET (P1)      60      -             0  0-30    Unbilled, deadline 2027-01-29
-    A2     2026-10-01       AET           30      2026-10-01   30  0-30    Billed, unpaid: billed 30 days ago
-    A3     2026-09-30       AET           30      2026-10-02   31  31-60   (billed 29 days ago: nothing yet)
-    A4     2026-08-02       AET           30      -            90  61-90   Timely filing soon: deadline = today
-    A5     2026-08-01       AET           30      -            91  91-120  Timely filing passed (yesterday)
-    A6     2026-07-03       self-pay C1   90      -           120  91-120  (client due)
-    A7     2026-07-02       SF (P2)       30      2026-07-10  121  120+    Billed, unpaid: no answer yet
-    A8     2026-09-01       AET           30      -            60  31-60   Timely filing soon: deadline in 30 days
-    A9     2026-09-02       AET           30      -            59  31-60   Unbilled: deadline in 31 days
-    A10    2026-10-15       AET           30      2026-10-16   paid: AET $20 + $10 adjustment on 10-25
-    A11    2026-06-01       AET           30      2026-06-02   paid: AET $0 on 06-20, $30 on 07-16 (45 days)
-    A12    2025-10-01       AET           30      2025-10-02   paid: AET $30 on 2025-10-20 (before the 12 months)
-    A13    2026-10-20       AET           30      2026-10-21   11  0-30    (AET: $0, all $30 the client's: Client Due)
-    A14    2025-10-25       AET           30      2025-10-26   paid: AET $30 on 2025-11-01 (the 12 months' first day)
+    visit dos         who        $   billed      age bucket  follow-up
+    A1    2026-10-31  AET (P1)   60  -             0 0-30    Unbilled (deadline 2027-01-29)
+    A2    2026-10-01  AET        30  2026-10-01   30 0-30    Billed, unpaid: 30 days ago
+    A3    2026-09-30  AET        30  2026-10-02   31 31-60   - (billed 29 days ago)
+    A4    2026-08-02  AET        30  -            90 61-90   Timely filing soon: today
+    A5    2026-08-01  AET        30  -            91 91-120  Timely filing passed
+    A6    2026-07-03  self-pay   90  -           120 91-120  - (client due)
+    A7    2026-07-02  SF (P2)    30  2026-07-10  121 120+    Billed, unpaid: no answer
+    A8    2026-09-01  AET        30  -            60 31-60   Timely filing soon: in 30 days
+    A9    2026-09-02  AET        30  -            59 31-60   Unbilled: deadline in 31 days
+    A10   2026-10-15  AET        30  2026-10-16  paid: AET $20 + $10 adjusted on 10-25
+    A11   2026-06-01  AET        30  2026-06-02  paid: AET $0 on 06-20, $30 on 07-16
+    A12   2025-10-01  AET        30  2025-10-02  paid: AET $30 on 2025-10-20 (too early)
+    A13   2026-10-20  AET        30  2026-10-21   11 0-30    - (AET $0: Client Due)
+    A14   2025-10-25  AET        30  2025-10-26  paid: AET $30 on 2025-11-01 (first day)
 """
 
 from __future__ import annotations
