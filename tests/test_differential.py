@@ -148,3 +148,42 @@ def test_made_up_practices_written_and_read_back(tmp_path, book, day):
     assert getattr(read.lines, "table", None) is not None  # the columnar path
     assert_same(read, day)
     assert_same_activity(read)
+
+
+def test_visits_of_a_columnar_book_are_the_visits_of_its_records(sample_book):
+    ours, theirs = visits_of(sample_book), oracle.visits_of(sample_book)
+    assert list(ours) == list(theirs)
+    for key in list(theirs)[::3]:  # made one at a time
+        a, b = ours[key], theirs[key]
+        assert (a.lines, a.payments, a.units, a.charges) == \
+            (b.lines, b.payments, b.units, b.charges)
+    assert "nope" not in ours and ours.get("nope") is None
+    again = visits_of(load_book(SAMPLE))  # all at once
+    assert [(v.appointment_id, v.lines, v.payments, v.charges) for v in again.values()] == \
+        [(v.appointment_id, v.lines, v.payments, v.charges) for v in theirs.values()]
+
+
+@pytest.mark.parametrize("rule", ["Per code", "CMS total time"])
+def test_units_at_the_eight_minute_boundaries(rule):
+    """7/8 and 22/23 minutes of a 15-minute unit, 15/16 and 45/46 of a 30-minute one."""
+    cases = [("97124", 7, 0), ("97124", 8, 1), ("97124", 22, 1), ("97124", 23, 2),
+             ("97140", 15, 0), ("97140", 16, 1), ("97140", 45, 1), ("97140", 46, 2)]
+    lines = [record("Appointments", i + 2, appointment_id=f"A{i}", date_of_service=START,
+                    client_id="C1", staff_id="S1", policy_id="P1", service_code=code,
+                    minutes=minutes) for i, (code, minutes, _) in enumerate(cases)]
+    rows = {"Staff": [record("Staff", 2, staff_id="S1", name="Tess")],
+            "Clients": [record("Clients", 2, client_id="C1", first_name="Ann")],
+            "Payers": [record("Payers", 2, payer_id="AET", name="Aetna", units_rule=rule)],
+            "Policies": [record("Policies", 2, policy_id="P1", client_id="C1",
+                                payer_id="AET")],
+            "Services": [record("Services", 2, service_code="97124", fee_per_unit=3000,
+                                minutes_per_unit=15, timed=True),
+                         record("Services", 3, service_code="97140", fee_per_unit=3500,
+                                minutes_per_unit=30, timed=True)],
+            "Appointments": lines, "Payments": []}
+    book = book_of("units.xlsx", Settings(practice_name="Units", timely_filing_days=90), rows,
+                   [])
+    charges = {b.appointment_id: b.charge for b in balances(book, START, include_paid=True)}
+    fees = {"97124": 3000, "97140": 3500}
+    assert charges == {f"A{i}": units * fees[code] for i, (code, _, units) in enumerate(cases)}
+    assert_same(book, START)

@@ -100,6 +100,8 @@ def test_a_missing_sheet_is_a_problem_and_stops_every_command(tmp_path, book_pat
     ("-$-5", '"-$-5" is not an amount'),
     ("1 234", '"1 234" is not an amount'),
     (1e307, '"1e+307" is not an amount'),
+    (1e10, '"10000000000" is not an amount'),  # ten billion dollars: no practice's
+    (-1e9, '"-1000000000" is not an amount'),
     ("inf", '"inf" is not an amount'),
     ("nan", '"nan" is not an amount'),
 ])
