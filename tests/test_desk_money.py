@@ -104,7 +104,7 @@ def test_a_credit_that_grows_is_warned_one_that_shrinks_is_not():
 @pytest.mark.parametrize("payments, amount, responsibility, cleared", [
     ((), 5000, None, True),  # paid in full: balance $0.00
     ((), 4000, 2000, True),  # Aetna pays its part; $10 more of the client's remains
-    ((), 0, 5000, False),  # a $0 answer is no payment: not cleared by it
+    ((), 0, 6000, False),  # a $0 answer, all the client's: no payment, not cleared
     ((), 3000, None, False),  # Aetna still owes $20.00
 ])
 def test_the_reverse_flow_checks_a_visit_out_when_the_insurer_clears_it(
