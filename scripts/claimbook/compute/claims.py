@@ -267,7 +267,7 @@ def _place_problems(s, electronic: bool) -> list[Problem]:
 
 
 # -- one visit -------------------------------------------------------------------------------
-def address_of(record, electronic: bool = False) -> Address | None:
+def address_of(record) -> Address | None:
     """A client's address, when it has one."""
     if not record.address:
         return None

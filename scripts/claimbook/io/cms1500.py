@@ -25,7 +25,6 @@ from fpdf import FPDF
 
 from claimbook.compute.claims import (
     CHILD,
-    LINES_PER_FORM,
     NEW,
     SELF,
     SPOUSE,
