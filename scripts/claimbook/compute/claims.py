@@ -328,7 +328,7 @@ def claim_for(book: Book, visit: Visit, billing: Billing, frequency: str = NEW,
     lines = _lines(check, book, visit, diagnoses)
     reference = _original_reference(check, visit, policy, payer, frequency)
     if check.problems:
-        return None, check.problems
+        return None, list(dict.fromkeys(check.problems))
     return Claim(
         appointment_id=visit.appointment_id, frequency=frequency,
         original_reference=reference, payer=_payer_info(payer),

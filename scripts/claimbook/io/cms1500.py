@@ -82,9 +82,11 @@ class _Placer:
         self.places: list[Place] = []
 
     def put(self, box: str, line: int, col: int, width: int, value: object) -> None:
-        text = printable(value).rstrip()[:width]
+        """A value at its first column, cut to its width; leading blanks move it right."""
+        text = printable(value)[:width].rstrip()
+        shift = len(text) - len(text.lstrip())
         if text.strip():
-            self.places.append(Place(box, line, col, width, text))
+            self.places.append(Place(box, line, col + shift, width - shift, text[shift:]))
 
     def mark(self, box: str, line: int, col: int) -> None:
         self.places.append(Place(box, line, col, 1, "X"))

@@ -19,6 +19,7 @@ NUDGE = PITCH / 4  # a rule sits a quarter column before the column it bounds
 
 # (caption, first line, last line, first column, last column): caption in the first line.
 BOXES = (
+    ("CARRIER: the payer's name and address", 1, 5, 40, 79),
     ("1. MEDICARE   MEDICAID   TRICARE   CHAMPVA   GROUP HEALTH PLAN   FECA BLK LUNG   OTHER",
      7, 8, 1, 49),
     ("1a. INSURED'S I.D. NUMBER (For Program in Item 1)", 7, 8, 50, 79),

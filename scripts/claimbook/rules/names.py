@@ -41,7 +41,7 @@ class PersonName:
 
 
 def _word(token: str) -> str:
-    return token.strip(".,").lower()
+    return token.replace(".", "").strip(",").lower()
 
 
 def person_name(text: str) -> PersonName:
@@ -79,7 +79,7 @@ def _clean(words: list[str]) -> list[str]:
         words = words[1:]
     while len(words) > 1 and _word(words[-1]) in _CREDENTIALS:
         words = words[:-1]
-    return [w.strip(",") for w in words]
+    return [w.strip(",").rstrip(".") if len(w) > 2 else w.strip(",") for w in words]
 
 
 def organization(text: str) -> PersonName:
