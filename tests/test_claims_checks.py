@@ -6,6 +6,7 @@ reads it back as claimbook does and plans the claims.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -196,16 +197,15 @@ def test_npi_check_digits_of_billing_rendering_and_referring(tmp_path):
     whatever path the value came by."""
     book = load_book(claim_book(tmp_path / "p.xlsx"))
     bad = MAYA_NPI[:9] + str((int(MAYA_NPI[9]) + 1) % 10)
-    book.staff["S1"].npi = bad
-    book.policies["P2"].referring_npi = bad
+    book.staff["S1"] = replace(book.staff["S1"], npi=bad)
+    book.policies["P2"] = replace(book.policies["P2"], referring_npi=bad)
     visits = visits_of(book)
     billing, _ = billing_of(book.settings, False)
     _, problems = claim_for(book, visits["A2"], billing)
     texts = [str(p) for p in problems]
     assert f'Staff!D2: NPI "{bad}" fails its check digit' in texts
     assert f'Policies!K3: NPI "{bad}" fails its check digit' in texts
-    book.settings.billing_npi = bad
-    _, problems = billing_of(book.settings, False)
+    _, problems = billing_of(replace(book.settings, billing_npi=bad), False)
     assert [str(p) for p in problems] == [f'Practice!B10: NPI "{bad}" fails its check digit']
 
 

@@ -237,23 +237,23 @@ def _discard(files) -> None:
 
 def _mark_billed(snapshot, book, layouts, request, written: list) -> None:
     from claimbook.io.xlsx.surgery import write_changes
-    from claimbook.usecases.claims import LOG, claim_changes
+    from claimbook.usecases.claims import claim_changes
 
     files = [f for f, _ in written]
     changes = claim_changes(request, files)
     try:
-        if LOG not in layouts:
-            raise BadRequest(f'the workbook has no "{LOG}" sheet; add one with the headers '
-                             "Date, Payer ID, Appointment IDs, Kind, Frequency, Claims, Total "
-                             "Charge, File, Control Number and run the command again")
         keep = book.settings.backups_to_keep
-        write_changes(snapshot, layouts, changes, 10 if keep is None else keep)
+        done = write_changes(snapshot, layouts, changes, 10 if keep is None else keep)
     except BaseException:
         _discard(files)
         raise
     for f, what in written:
         os.replace(f.path + ".part", f.path)
         click.echo(f"{f.path}: {what}, {dollars(sum(c.total for c in f.claims))}")
+    for sheet in done.added_sheets:
+        click.echo(f"{book.path}: added the sheet \"{sheet}\"")
+    for column in done.added_columns:
+        click.echo(str(column))
     _report_marks(request, files)
 
 
