@@ -13,7 +13,8 @@ import pytest
 
 from claim_fixtures import BILLING_NPI, DOC_NPI, MAYA_NPI, claim_book
 from claimbook.compute.balances import visits_of
-from claimbook.compute.claims import billing_of, claim_for
+from claimbook.compute.billing_provider import billing_of
+from claimbook.compute.claims import claim_for
 from claimbook.io.xlsx.reader import load_book
 from claimbook.rules.names import person_name
 from claimbook.rules.problems import BadData, BadRequest

@@ -175,7 +175,7 @@ def test_the_full_form_draws_the_boxes_around_the_same_values(tmp_path):
                     "2. PATIENT'S NAME", "11. INSURED'S POLICY GROUP OR FECA NUMBER",
                     "21. DIAGNOSIS OR NATURE OF ILLNESS OR INJURY",
                     "24. A. DATE(S) OF SERVICE", "J. RENDERING", "26. PATIENT'S ACCOUNT NO.",
-                    "33. BILLING PROVIDER INFO & PH #", "33a. NPI"):
+                    "33. BILLING PROVIDER INFO & PH #", "32. SERVICE FACILITY LOCATION"):
         assert caption in text, caption
     found = grid_text(path)
     assert all(found.get(p) == t for p, t in A2_PLACES.items())

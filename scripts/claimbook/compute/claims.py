@@ -5,8 +5,8 @@ insured, the billing, rendering and referring providers, the diagnoses (box 21, 
 the service lines with their units by the payer's Units Rule and their charges. The
 CMS-1500 (``io/cms1500.py``) and the 837P (``io/x12/x837.py``) are both written from the
 same Claim, so paper and electronic claims cannot disagree. Every problem names the cell
-to fix (``Clients!M7: Sex is needed ...``). Which visits to bill: ``compute/claim_selection``.
-No I/O here.
+to fix (``Clients!M7: Sex is needed ...``). The practice as billing provider:
+``compute/billing_provider.py``; which visits to bill: ``usecases/claims.py``. No I/O.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import date
 
 from claimbook.compute.balances import Visit
 from claimbook.compute.receipts import visit_diagnoses
-from claimbook.rules import icd10, schema
+from claimbook.rules import icd10
 from claimbook.rules.names import PersonName, organization, person_name
 from claimbook.rules.npi import npi_problem
 from claimbook.rules.problems import Problem
@@ -40,9 +40,9 @@ FILING = {"Commercial": "CI", PIP: "AM", WORKERS_COMP: "WC", "Medicare": "MB",
           "Medicaid": "MC", "Other": "11"}
 BOX1 = {"Commercial": "group", "Medicare": "medicare", "Medicaid": "medicaid"}
 
-_PO_BOX = re.compile(r"\b(P\.?\s*O\.?\s*BOX|POST\s+OFFICE\s+BOX|BOX\s+\d)", re.I)
-_ZIP = re.compile(r"^\d{5}(-?\d{4})?$")
-_STATE = re.compile(r"^[A-Za-z]{2}$")
+PO_BOX = re.compile(r"\b(P\.?\s*O\.?\s*BOX|POST\s+OFFICE\s+BOX|BOX\s+\d)", re.I)
+ZIP_CODE = re.compile(r"^\d{5}(-?\d{4})?$")
+STATE_CODE = re.compile(r"^[A-Za-z]{2}$")
 _MODIFIER = re.compile(r"^[A-Za-z0-9]{2}$")
 
 
@@ -191,79 +191,10 @@ class Claim:
                 for i in range(0, len(self.lines), LINES_PER_FORM)] or [()]
 
 
-# -- the practice --------------------------------------------------------------------------
-def _setting_problem(settings, field_name: str, message: str) -> Problem:
-    row = settings.rows.get(field_name, 0)
-    return Problem(schema.PRACTICE, row, "B" if row else "", message)
-
-
 def split_street(text: str) -> tuple[str, str]:
     """``2210 N 45th St, Suite 3`` -> the street and its second line."""
     head, _, tail = text.partition(",")
     return head.strip(), tail.strip()
-
-
-def tax_id_of(text: str) -> tuple[str, str] | None:
-    """The nine digits of a Tax ID and whether it is an EIN or an SSN; None if malformed."""
-    digits = re.sub(r"[\s-]", "", text)
-    if not re.fullmatch(r"\d{9}", digits):
-        return None
-    return digits, "SSN" if re.fullmatch(r"\d{3}-\d{2}-\d{4}", text.strip()) else "EIN"
-
-
-def billing_of(settings, electronic: bool) -> tuple[Billing | None, list[Problem]]:
-    """The practice as billing provider, or the problems of the Practice sheet.
-
-    Args:
-        settings: the Practice settings.
-        electronic: an 837P is wanted (a 9-digit ZIP and the envelope's IDs too).
-
-    Returns:
-        The billing provider (None when there are problems) and the problems.
-    """
-    s, out = settings, []
-    need = [("billing_npi", "Billing NPI", "box 33a"), ("tax_id", "Tax ID", "box 25"),
-            ("address", "Address", "box 33"), ("city", "City", "box 33"),
-            ("state", "State", "box 33"), ("zip", "ZIP", "box 33")]
-    if electronic:
-        need += [("submitter_id", "Submitter ID", "the 837P's ISA06"),
-                 ("receiver_id", "Receiver ID", "the 837P's ISA08")]
-    for field_name, label, where in need:
-        if not getattr(s, field_name):
-            out.append(_setting_problem(s, field_name, f"the setting \"{label}\" is needed "
-                                                       f"for claims ({where})"))
-    if s.billing_npi and npi_problem(s.billing_npi):
-        out.append(_setting_problem(s, "billing_npi", npi_problem(s.billing_npi)))
-    tax = tax_id_of(s.tax_id) if s.tax_id else None
-    if s.tax_id and tax is None:
-        out.append(_setting_problem(s, "tax_id", f'Tax ID "{s.tax_id}" is not 9 digits '
-                                                 "(an EIN 12-3456789 or an SSN)"))
-    if s.address and _PO_BOX.search(s.address):
-        out.append(_setting_problem(s, "address", "the billing address must be a street "
-                                                  "address, not a PO box (box 33, 2010AA)"))
-    out += _place_problems(s, electronic)
-    if out:
-        return None, out
-    street, street2 = split_street(s.address)
-    return Billing(s.practice_name, Address(street, street2, s.city, s.state.upper(), s.zip),
-                   re.sub(r"\D", "", s.phone or ""), s.billing_npi, tax[0], tax[1],
-                   s.taxonomy_code or "225700000X"), []
-
-
-def _place_problems(s, electronic: bool) -> list[Problem]:
-    out = []
-    if s.state and not _STATE.match(s.state):
-        out.append(_setting_problem(s, "state", f'"{s.state}" is not a 2-letter state'))
-    if s.zip and not _ZIP.match(s.zip):
-        out.append(_setting_problem(s, "zip", f'"{s.zip}" is not a ZIP code'))
-    elif s.zip and electronic and len(s.zip.replace("-", "")) != 9:
-        out.append(_setting_problem(s, "zip", f'ZIP "{s.zip}": the 837P needs the billing '
-                                              "provider's 9-digit ZIP (e.g. 98103-4112)"))
-    pos = s.place_of_service
-    if not (pos and re.fullmatch(r"\d{2}", pos)):
-        out.append(_setting_problem(s, "place_of_service", f'Place of Service "{pos or ""}" '
-                                                           "is not a 2-digit code (11 = office)"))
-    return out
 
 
 # -- one visit -------------------------------------------------------------------------------
@@ -358,9 +289,9 @@ def _patient(check: _Checker, client) -> Person:
     check.need(client, "city", f"{_name(client)} has no City (box 5)")
     check.need(client, "state", f"{_name(client)} has no State (box 5)")
     check.need(client, "zip", f"{_name(client)} has no ZIP (box 5)")
-    if client.state and not _STATE.match(client.state):
+    if client.state and not STATE_CODE.match(client.state):
         check.add(client, "state", f'"{client.state}" is not a 2-letter state')
-    if client.zip and not _ZIP.match(client.zip):
+    if client.zip and not ZIP_CODE.match(client.zip):
         check.add(client, "zip", f'"{client.zip}" is not a ZIP code')
     name = PersonName(client.last_name or "", client.first_name or "")
     return Person(name, client.date_of_birth, client.sex, address_of(client),
@@ -421,7 +352,7 @@ def _injury(check: _Checker, policy, payer) -> date | None:
                                              "(box 14)")
         check.need(policy, "claim_number", "a workers' comp claim needs the Claim Number "
                                            "(box 11b)")
-    if policy.accident_state and not _STATE.match(policy.accident_state):
+    if policy.accident_state and not STATE_CODE.match(policy.accident_state):
         check.add(policy, "accident_state", f'"{policy.accident_state}" is not a 2-letter state')
     return policy.date_of_injury
 

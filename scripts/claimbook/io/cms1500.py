@@ -63,7 +63,8 @@ def printable(value: object) -> str:
     """Upper case ASCII as the OCR form wants it: accents dropped, others blanked."""
     text = unicodedata.normalize("NFKD", "" if value is None else str(value))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).upper()
-    return re.sub(r"[^A-Z0-9 \-&,./#']", " ", text)
+    text = re.sub(r"[^A-Z0-9 \-&,./#']", " ", text)
+    return re.sub(r"(?<=\S) {2,}(?=\S)", " ", text)  # "STATE FARM (PIP)" -> "STATE FARM PIP"
 
 
 def money8(cents: int) -> str:
@@ -231,9 +232,9 @@ def _totals(p: _Placer, claim: Claim, lines: tuple[ClaimLine, ...], signed: date
         p.put("33", 57, 66, 3, b.phone[:3])
         p.put("33", 57, 70, 3, b.phone[3:6])
         p.put("33", 57, 73, 5, f"-{b.phone[6:]}")
-    p.put("33", 58, 50, 25, b.name)
-    p.put("33", 59, 50, 25, " ".join(x for x in (b.address.street, b.address.street2) if x))
-    p.put("33", 60, 50, 27, f"{b.address.city} {b.address.state} {b.address.zip}")
+    p.put("33", 58, 50, 29, b.name)  # box 33 runs to the form's right edge, column 79
+    p.put("33", 59, 50, 29, " ".join(x for x in (b.address.street, b.address.street2) if x))
+    p.put("33", 60, 50, 29, f"{b.address.city} {b.address.state} {b.address.zip}")
     p.put("31", 60, 1, 20, "SIGNATURE ON FILE")
     p.put("31", 61, 6, 10, " ".join(_mdy(signed)))
     p.put("33a", 61, 50, 10, b.npi)

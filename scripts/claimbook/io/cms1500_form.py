@@ -77,22 +77,22 @@ BOXES = (
     ("32. SERVICE FACILITY LOCATION INFORMATION", 57, 61, 22, 48),
     ("33. BILLING PROVIDER INFO & PH #", 57, 61, 49, 79),
 )
-SUB_BOXES = (("32a. NPI", 61, 22, 34), ("32b.", 61, 35, 48), ("33a. NPI", 61, 49, 61),
-             ("33b.", 61, 62, 79))
-# Check boxes: (line, column, caption to its right).
+SUB_BOXES = (("a.", 61, 22, 34), ("b.", 61, 35, 48), ("a.", 61, 49, 61), ("b.", 61, 62, 79))
+# Check boxes: (line, column, caption); a caption ending in "<" sits left of its box.
 CHECKS = (
-    (8, 1, "Medicare"), (8, 8, "Medicaid"), (8, 15, "ID#/DoD#"), (8, 24, "Member ID#"),
-    (8, 31, "ID#"), (8, 39, "ID#"), (8, 45, "ID#"), (10, 42, "M"), (10, 47, "F"),
-    (12, 33, "Self"), (12, 38, "Spouse"), (12, 42, "Child"), (12, 47, "Other"),
+    (8, 1, "Medicare#"), (8, 8, "Medicaid#"), (8, 15, "ID#/DoD#"), (8, 24, "Member ID#"),
+    (8, 31, "ID#"), (8, 39, "ID#"), (8, 45, "ID#"), (10, 42, "M<"), (10, 47, "F<"),
+    (12, 33, "Self<"), (12, 38, "Spouse<"), (12, 42, "Child<"), (12, 47, "Other<"),
     (20, 35, "YES"), (20, 41, "NO"), (22, 35, "YES"), (22, 41, "NO"), (24, 35, "YES"),
-    (24, 41, "NO"), (20, 68, "M"), (20, 75, "F"), (26, 52, "YES"), (26, 57, "NO"),
+    (24, 41, "NO"), (20, 68, "M<"), (20, 75, "F<"), (26, 52, "YES"), (26, 57, "NO"),
     (36, 52, "YES"), (36, 57, "NO"), (56, 17, ""), (56, 19, ""), (56, 38, "YES"),
     (56, 43, "NO"),
 )
 # Box 24: column rules of the service lines, and the captions of its heading.
 LINE_RULES = (10, 19, 21, 24, 32, 45, 49, 59, 62, 64, 67, 80)
 LINE_CAPTIONS = ((1, "24. A. DATE(S) OF SERVICE"), (1, "From  MM DD YY"), (10, "To  MM DD YY"),
-                 (19, "B. POS"), (21, "C. EMG"), (24, "D. PROCEDURES, SERVICES"),
+                 (19, "B."), (19, "POS"), (21, "C."), (21, "EMG"),
+                 (24, "D. PROCEDURES, SERVICES"),
                  (24, "CPT/HCPCS     MODIFIER"), (45, "E. DIAG."), (45, "POINTER"),
                  (49, "F. $ CHARGES"), (59, "G. UNITS"), (62, "H."), (64, "I. ID."),
                  (64, "QUAL."), (67, "J. RENDERING"), (67, "PROVIDER ID. #"))
@@ -136,7 +136,11 @@ def draw_form(pdf: GridPDF) -> None:
         pdf.rect(x, y, PITCH + 1.2, LEADING - 2.4)
         if caption:
             pdf.set_font("Helvetica", size=4.2)
-            pdf.text(x + PITCH + 2.2, y + 6, caption)
+            if caption.endswith("<"):
+                caption = caption[:-1]
+                pdf.text(x - pdf.get_string_width(caption) - 1.2, y + 6, caption)
+            else:
+                pdf.text(x + PITCH + 2.2, y + 6, caption)
     _diagnosis_letters(pdf)
     pdf.set_line_width(0.2)
 
@@ -154,7 +158,8 @@ def _title(pdf: GridPDF) -> None:
 def _service_lines(pdf: GridPDF) -> None:
     _rect(pdf, 41, 42, 1, 79)
     for col, text in LINE_CAPTIONS:
-        row = 1 if text.startswith(("From", "To", "CPT", "POINTER", "QUAL", "PROVIDER")) else 0
+        row = 1 if text.startswith(("From", "To", "CPT", "POINTER", "QUAL", "PROVIDER", "POS",
+                                    "EMG")) else 0
         _caption(pdf, 41, col, text, 4.4, row)
     pdf.set_fill_color(*SHADE)
     for i in range(6):

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from claimbook.compute.balances import Visit, visits_of
-from claimbook.compute.claims import NEW, VOID, Claim, billing_of, claim_for
+from claimbook.compute.billing_provider import billing_of
+from claimbook.compute.claims import NEW, VOID, Claim, claim_for
 from claimbook.rules.changes import CellChange, Changes
 from claimbook.rules.money import dollars
 from claimbook.rules.problems import BadData, BadRequest, Problem
