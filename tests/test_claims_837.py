@@ -13,6 +13,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+import pyx12.params
+import pyx12.x12n_document as pyx12_document
 
 from claim_fixtures import claim_book
 from claimbook.io.x12 import read_interchange
@@ -20,9 +22,6 @@ from claimbook.io.x12.x837 import Envelope, interchange
 from claimbook.io.xlsx.reader import load_book
 from claimbook.usecases.claims import ClaimRequest, plan_claims
 from conftest import SAMPLE
-
-pyx12_document = pytest.importorskip("pyx12.x12n_document")
-import pyx12.params  # noqa: E402
 
 DATA = Path(__file__).parent / "data" / "x12" / "837p"
 DAY = date(2026, 10, 31)
