@@ -51,7 +51,8 @@ ROWS = {
     ],
     "Policies": [
         {"policy_id": "P1", "client_id": "C1", "payer_id": "AET", "member_id": "W123456",
-         "group_number": "G77", "subscriber_name": "Ann Lee", "relationship": "Self"},
+         "group_number": "G77", "subscriber_name": "Ann Lee", "relationship": "Self",
+         "prior_authorization": "AUTH-77"},
         {"policy_id": "P2", "client_id": "C2", "payer_id": "SF", "member_id": "SF-9",
          "subscriber_name": "Bo Diaz", "relationship": "Self", "claim_number": "CL-25-1",
          "date_of_injury": date(2026, 9, 20), "accident_state": "WA",

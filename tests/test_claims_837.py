@@ -170,6 +170,8 @@ def _reread(path: Path) -> dict:
                 "total": seg.cents(2, "CLM02"), "frequency": seg.components(5)[2],
                 "member_id": subscriber, "lines": [], "diagnoses": [],
                 "related": seg.components(11)}
+        elif seg.tag == "REF" and seg.text(1) == "G1":
+            claim["prior_authorization"] = seg.text(2)
         elif seg.tag == "HI":
             claim["diagnoses"] = [seg.components(i)[1] for i in range(1, len(seg))]
         elif seg.tag == "SV1":
@@ -197,6 +199,7 @@ def test_our_own_tokenizer_reads_back_the_same_claims(tmp_path):
                                  "units": ln.units, "pointers": ln.pointers, "day": ln.day,
                                  "control": ln.control_number} for ln in claim.lines]
     assert read["A2"]["related"] == ["AA", "", "", "WA"] and read["A3"]["related"] == ["EM"]
+    assert read["A1"]["prior_authorization"] == "AUTH-77"
 
 
 def test_a_corrected_and_a_void_claim(tmp_path):

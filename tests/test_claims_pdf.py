@@ -103,6 +103,7 @@ def test_modifiers_pointers_and_a_second_line(tmp_path):
     assert (found[(44, 53)], found[(44, 59)], found[(46, 53)], found[(46, 59)]) == \
         ("96 00", "3", "72 00", "2")
     assert found[(56, 54)] == "168 00" and found[(18, 50)] == "G77"  # 28; 11 group number
+    assert found[(40, 50)] == "AUTH-77"  # 23 prior authorization
     assert (27, 52) not in found and found[(26, 57)] == "X"  # 11d: no other plan
 
 
