@@ -6,10 +6,8 @@ the Claims Log, for the 837P control numbers already used (they never repeat).
 
 from __future__ import annotations
 
-from claimbook.io.xlsx.reader import SheetReader, open_workbook
-from claimbook.rules import schema
+from claimbook.io.xlsx.reader import open_workbook, read_sheet
 from claimbook.rules.problems import BadData, Problem
-from claimbook.rules.records import ClaimsLogEntry
 
 SHEET = "Claims Log"
 
@@ -21,13 +19,11 @@ def read_claims_log(data: bytes, where: str) -> list:
         BadData: a cell of the sheet that cannot be read, naming it.
     """
     workbook = open_workbook(where, data)
-    wanted = schema.normalize(SHEET)
-    name = next((n for n in workbook.sheet_names if schema.normalize(n) == wanted), None)
-    if name is None:
-        return []
     problems: list[Problem] = []
-    reader = SheetReader(schema.sheet(SHEET), workbook.handle.get_sheet_by_name(name), problems)
-    entries = reader.records(ClaimsLogEntry)
+    table = read_sheet(workbook, SHEET, problems)
+    if table is None:
+        return []
+    entries = table.records()
     if problems:
         raise BadData(problems)
     return entries

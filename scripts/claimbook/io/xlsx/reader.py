@@ -389,6 +389,23 @@ def read_tables(workbook: OpenedWorkbook, problems: list[Problem]
     return settings, {s.name: tables[s.name] for s in schema.SHEETS if s.name in tables}
 
 
+def read_sheet(workbook: OpenedWorkbook, name: str, problems: list[Problem]
+               ) -> SheetTable | None:
+    """One contract sheet as a table (None when the workbook has no such sheet)."""
+    actual = workbook.actual_name(name)
+    if actual is None or actual not in workbook.sheet_parts:
+        return None
+    return _SheetRead(workbook, schema.sheet(name), actual, problems).load(workbook.excel)
+
+
+def open_sheets(workbook: OpenedWorkbook) -> tuple[object, dict[str, SheetTable],
+                                                  list[Problem]]:
+    """The Practice settings, every contract sheet as a table, and the problems met."""
+    problems: list[Problem] = []
+    settings, tables = read_tables(workbook, problems)
+    return settings, tables, problems
+
+
 def book_of(path: str, settings, rows: dict[str, list], sheet_names: list[str]) -> Book:
     """A :class:`Book` of the records read, by contract sheet name."""
     rows = {spec.name: rows.get(spec.name, []) for spec in schema.SHEETS}
