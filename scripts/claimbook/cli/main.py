@@ -7,7 +7,6 @@ Errors the user can fix are :class:`ClaimbookError`; they print as one line
 
 from __future__ import annotations
 
-import csv
 import functools
 import gc
 import importlib
@@ -23,7 +22,6 @@ from claimbook.compute.ledger import BadMonth, Month
 from claimbook.rules import schema
 from claimbook.rules.money import dollars, fmt
 from claimbook.rules.problems import BadRequest, ClaimbookError, in_order
-from claimbook.rules.textsafe import csv_safe
 
 DEFAULT_WORKBOOK = os.path.join("workbooks", "practice.xlsx")
 
@@ -251,25 +249,24 @@ def balances(workbook, as_of, include_paid, clients, payers, output_format) -> N
         if unknown:
             raise BadRequest(f'no {what} "{unknown[0]}" in {workbook}')
     as_of = as_of or date.today()
-    items = [i for i in compute_balances(book, as_of, include_paid=include_paid)
-             if (not clients or i.client_id in clients) and (not payers or i.payer_id in payers)]
-    if output_format == "json":
-        click.echo(json.dumps([balance_record(i) for i in items], indent=2))
-    elif output_format == "csv":
-        _balances_csv(items)
-    else:
+    if output_format == "table":
         from claimbook.cli.terminal import balances_table
 
+        items = [i for i in compute_balances(book, as_of, include_paid=include_paid)
+                 if (not clients or i.client_id in clients)
+                 and (not payers or i.payer_id in payers)]
         balances_table(items, as_of, book.settings.practice_name)
+        return
+    from claimbook.cli.listing import balances_json, write_balances_csv
+    from claimbook.compute.frames import frames_of
+    from claimbook.compute.visit_table import balance_columns, select_rows
 
-
-def _balances_csv(items) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(BALANCE_KEYS)
-    for item in items:
-        record = balance_record(item)
-        writer.writerow([record[k] if k in MONEY_KEYS else csv_safe(record[k])
-                         for k in BALANCE_KEYS])
+    columns = balance_columns(frames_of(book), as_of, include_paid)
+    columns = select_rows(columns, client_id=clients, payer_id=payers)
+    if output_format == "json":
+        click.echo(balances_json(columns, BALANCE_KEYS, MONEY_KEYS))
+    else:
+        write_balances_csv(sys.stdout, columns, BALANCE_KEYS, MONEY_KEYS)
 
 
 # -- report --------------------------------------------------------------------------

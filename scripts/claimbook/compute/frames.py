@@ -18,6 +18,8 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from claimbook.rules.records import Book
 from claimbook.rules.units import CMS_TOTAL_TIME, DEFAULT_MINUTES_PER_UNIT, visit_units
@@ -118,39 +120,63 @@ def frames_of(book: Book) -> Frames:
     return found
 
 
+def _encoded(source, name: str) -> tuple[np.ndarray, list]:
+    """A text column as codes (-1 for a blank) into its distinct values, numbered in the
+    order they first appear."""
+    table = getattr(source, "table", None)
+    if table is not None:
+        column = table.table.column(name)
+        if isinstance(column, pa.ChunkedArray):
+            column = column.combine_chunks()
+        encoded = column.dictionary_encode()
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        return codes.astype(np.int64), encoded.dictionary.to_pylist()
+    codes, uniques = pd.factorize(pd.Series(_column(source, name), dtype=object),
+                                  use_na_sentinel=True)
+    return codes.astype(np.int64), list(uniques)
+
+
+def _by_code(codes: np.ndarray, values: list, blank) -> np.ndarray:
+    """``values[code]`` for each code, ``blank`` where the code is -1."""
+    table = np.array(list(values) + [blank], dtype=object)
+    return table[np.where(codes < 0, len(values), codes)]
+
+
 def _build(book: Book) -> Frames:
     lines = book.lines
-    ids = _column(lines, "appointment_id")
-    codes, uniques = pd.factorize(pd.Series(ids, dtype=object), use_na_sentinel=True)
+    codes, ids = _encoded(lines, "appointment_id")
     kept = np.flatnonzero(codes >= 0)
-    codes = codes[kept].astype(np.int64)
-    n = len(uniques)
+    codes = codes[kept]
+    n = len(ids)
     first_line = np.full(n, -1, np.int64)
     first_line[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the first occurrence
     day = _day_column(lines, "date_of_service")[kept]
     billed = _day_column(lines, "billed_date")[kept]
     visit_billed = np.full(n, NO_DAY, np.int64)
     np.minimum.at(visit_billed, codes, billed)
-    policy = np.array(_column(lines, "policy_id"), dtype=object)[kept]
-    charge = _line_charges(book, lines, kept, codes, first_line, policy)
+    policy_codes, policies = _encoded(lines, "policy_id")
+    policy_codes = policy_codes[kept]
+    charge = _line_charges(book, lines, kept, codes, first_line, policy_codes, policies)
     discount = _cents_column(lines, "discount")[0][kept]
     client_paid = _cents_column(lines, "client_paid")[0][kept]
-    visit_policy = policy[first_line]
-    payer_ids = np.array([_payer_id(book, p) for p in visit_policy], dtype=object)
+    visit_policy = policy_codes[first_line]
+    payers = [_payer_id(book, p) for p in policies]
+    payer_ids = _by_code(visit_policy, payers, None).astype(object)
+    filing = _by_code(visit_policy, [book.timely_filing_days(book.payers.get(p))
+                                     for p in payers], book.settings.timely_filing_days)
     visit_day = day[first_line]
-    insured = np.array([p is not None for p in visit_policy], bool)
-    filing = np.array([book.timely_filing_days(book.payers.get(p)) if p else
-                       book.settings.timely_filing_days for p in payer_ids], np.int64)
-    deadline = np.where(insured & (visit_day != NO_DAY), visit_day + filing, NO_DAY)
+    insured = visit_policy >= 0
+    deadline = np.where(insured & (visit_day != NO_DAY), visit_day + filing.astype(np.int64),
+                        NO_DAY)
     pays = book.payments
-    pay_codes = pd.Categorical(_column(pays, "appointment_id"), categories=uniques).codes
+    pay_codes = _visit_codes(pays, ids)
     on_visit = np.flatnonzero(pay_codes >= 0)
     source = np.array(_column(pays, "source"), dtype=object)[on_visit]
     return Frames(
-        book=book, appointment_ids=np.asarray(uniques, dtype=object),
+        book=book, appointment_ids=np.array(ids, dtype=object),
         line_visit=codes, line_day=day, line_charge=charge, line_discount=discount,
         line_client_paid=client_paid, line_position=kept,
-        pay_visit=pay_codes[on_visit].astype(np.int64),
+        pay_visit=pay_codes[on_visit],
         pay_day=_day_column(pays, "date_received")[on_visit],
         pay_insurance=source == "Insurance",
         pay_amount=_cents_column(pays, "amount")[0][on_visit],
@@ -161,30 +187,42 @@ def _build(book: Book) -> Frames:
         visit_deadline=deadline, visit_first_line=first_line, payer_of_visit=payer_ids)
 
 
+def _visit_codes(payments, ids: list) -> np.ndarray:
+    """Each payment's visit number (-1 for a visit with no line)."""
+    table = getattr(payments, "table", None)
+    if table is not None:
+        found = pc.index_in(table.table.column("appointment_id"),
+                            value_set=pa.array(ids, pa.string()))
+        return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return pd.Categorical(_column(payments, "appointment_id"),
+                          categories=ids).codes.astype(np.int64)
+
+
 def _payer_id(book: Book, policy_id) -> str | None:
     payer = book.payer_of(policy_id)
     return payer.payer_id if payer is not None else None
 
 
 def _line_charges(book: Book, lines, kept: np.ndarray, codes: np.ndarray,
-                  first_line: np.ndarray, policy: np.ndarray) -> np.ndarray:
+                  first_line: np.ndarray, policy_codes: np.ndarray, policies: list
+                  ) -> np.ndarray:
     """Each line's charge: Charge, else units x Fee per Unit (units by the 8-minute rule,
     pooled per visit where the payer's Units Rule is CMS total time)."""
-    services = book.services
-    service_codes = np.array(_column(lines, "service_code"), dtype=object)[kept]
-    known = {code: (s.fee_per_unit or 0, s.minutes_per_unit or DEFAULT_MINUTES_PER_UNIT,
-                    s.timed is not False) for code, s in services.items()}
-    unknown = (0, DEFAULT_MINUTES_PER_UNIT, True)
-    found = [known.get(c, unknown) for c in service_codes]
-    fee = np.array([f[0] for f in found], np.int64)
-    per_unit = np.array([f[1] for f in found], np.int64)
-    timed = np.array([f[2] for f in found], bool)
+    service_codes, services = _encoded(lines, "service_code")
+    service_codes = service_codes[kept]
+    found = [book.services.get(code) for code in services]
+    fee = _by_code(service_codes, [(s.fee_per_unit or 0) if s else 0 for s in found], 0)
+    per_unit = _by_code(service_codes, [(s.minutes_per_unit or DEFAULT_MINUTES_PER_UNIT)
+                                        if s else DEFAULT_MINUTES_PER_UNIT for s in found],
+                        DEFAULT_MINUTES_PER_UNIT)
+    timed = _by_code(service_codes, [s is None or s.timed is not False for s in found], True)
+    fee, per_unit, timed = fee.astype(np.int64), per_unit.astype(np.int64), timed.astype(bool)
     typed_units, has_units = _int_column(lines, "units", kept)
     minutes, has_minutes = _int_column(lines, "minutes", kept)
     whole, rest = np.divmod(minutes, per_unit)
     eight = whole + (rest * 2 > per_unit)
     units = np.where(has_units, typed_units, np.where(timed & has_minutes, eight, 1))
-    units = _pooled_units(book, codes, first_line, policy, units, service_codes)
+    units = _pooled_units(book, codes, first_line, policy_codes, policies, units, kept)
     charge, has_charge = _cents_column(lines, "charge")
     return np.where(has_charge[kept], charge[kept], units * fee)
 
@@ -194,34 +232,38 @@ def _int_column(lines, name: str, kept: np.ndarray) -> tuple[np.ndarray, np.ndar
     return values[kept], typed[kept]
 
 
-def _pooled_units(book: Book, codes: np.ndarray, first_line: np.ndarray, policy: np.ndarray,
-                  units: np.ndarray, service_codes: np.ndarray) -> np.ndarray:
+def _pooled_units(book: Book, codes: np.ndarray, first_line: np.ndarray,
+                  policy_codes: np.ndarray, policies: list, units: np.ndarray,
+                  kept: np.ndarray) -> np.ndarray:
     """Units of the visits of more than one line whose payer counts total time."""
     cms = {pid for pid, p in book.payers.items() if p.units_rule == CMS_TOTAL_TIME}
     if not cms:
         return units
-    cms_policies = {pid for pid, p in book.policies.items() if p.payer_id in cms}
+    counted = [i for i, p in enumerate(policies) if _payer_id(book, p) in cms]
     counts = np.bincount(codes, minlength=len(first_line))
-    pooled = np.flatnonzero((counts > 1) & np.isin(policy[first_line], list(cms_policies)))
+    pooled = np.flatnonzero((counts > 1) & np.isin(policy_codes[first_line], counted))
     if not len(pooled):
         return units
     units = units.copy()
     order = np.argsort(codes, kind="stable")
     starts = np.searchsorted(codes[order], pooled)
-    records = book.lines
-    kept_positions = _kept_positions(book)
+    rows = np.concatenate([order[start:start + counts[v]] for v, start in zip(pooled, starts)])
+    records = dict(zip(rows.tolist(), _records_at(book.lines, kept[rows].tolist())))
     for visit, start in zip(pooled, starts):
         where = order[start:start + counts[visit]]
-        visit_lines = [records[int(kept_positions[i])] for i in where]
-        services = [book.services.get(c) for c in service_codes[where]]
+        visit_lines = [records[int(i)] for i in where]
+        services = [book.services.get(ln.service_code) for ln in visit_lines]
         payer = book.payer_of(visit_lines[0].policy_id)
         units[where] = visit_units(visit_lines, services, payer.units_rule if payer else None)
     return units
 
 
-def _kept_positions(book: Book) -> np.ndarray:
-    ids = _column(book.lines, "appointment_id")
-    return np.array([i for i, v in enumerate(ids) if v is not None], np.int64)
+def _records_at(records, rows: list[int]) -> list:
+    """The records at these rows of a sheet (made alone when the sheet's are not made)."""
+    table = getattr(records, "table", None)
+    if getattr(records, "_items", None) is not None or table is None:
+        return [records[i] for i in rows]
+    return table.records_at(rows)
 
 
 def _per_visit(index: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:

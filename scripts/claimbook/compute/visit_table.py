@@ -54,7 +54,7 @@ def _first_lines(frames: Frames) -> dict[str, np.ndarray]:
         "staff_id": column("staff_id")[first],
         "policy_id": column("policy_id")[first],
         "claim_status": _first_filled(frames, column("claim_status")),
-        "service_codes": _codes(frames, column("service_code")),
+        "service_code": column("service_code"),
     }
     book.cache["visit_columns"] = found
     return found
@@ -70,26 +70,26 @@ def _first_filled(frames: Frames, values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _codes(frames: Frames, codes: np.ndarray) -> np.ndarray:
-    """Per visit, the tuple of its lines' service codes, in sheet order."""
-    out = np.empty(frames.visits, dtype=object)
-    single = np.bincount(frames.line_visit, minlength=frames.visits) == 1
+def _codes(frames: Frames, codes: np.ndarray, visits: np.ndarray) -> np.ndarray:
+    """For these visits, the tuple of each one's service codes, in sheet order."""
+    counts = np.bincount(frames.line_visit, minlength=frames.visits)
     first = frames.visit_first_line
-    for v in np.flatnonzero(single):
-        code = codes[first[v]]
-        out[v] = (code,) if code is not None else ()
-    several = np.flatnonzero(~single[frames.line_visit])
-    gathered: dict[int, list] = {}
-    for i in several:
-        if codes[i] is not None:
-            gathered.setdefault(int(frames.line_visit[i]), []).append(codes[i])
-    for v in np.flatnonzero(~single):
-        out[v] = tuple(gathered.get(int(v), ()))
+    out = np.empty(len(visits), dtype=object)
+    out[:] = [(c,) if c is not None else () for c in codes[first[visits]]]
+    several = np.flatnonzero(counts[visits] > 1)
+    if len(several):
+        wanted = {int(visits[i]): int(i) for i in several}
+        gathered: dict[int, list] = {}
+        for line in np.flatnonzero(np.isin(frames.line_visit, list(wanted))):
+            if codes[line] is not None:
+                gathered.setdefault(int(frames.line_visit[line]), []).append(codes[line])
+        for visit, i in wanted.items():
+            out[i] = tuple(gathered.get(visit, ()))
     return out
 
 
-def balance_columns(frames: Frames, day: date, include_paid: bool = False
-                    ) -> dict[str, np.ndarray]:
+def balance_columns(frames: Frames, day: date, include_paid: bool = False,
+                    service_codes: bool = True) -> dict[str, np.ndarray]:
     """Every visit's balance as of ``day`` (one row per visit with anything dated by
     then, and a non-zero balance unless ``include_paid``), oldest visit first: a
     column per :class:`VisitBalance` field. Money is int64 cents; text and dates are
@@ -122,9 +122,23 @@ def balance_columns(frames: Frames, day: date, include_paid: bool = False
         "claim_status": who["claim_status"][idx],
         "billed_date": _dates(money.billed[idx]),
         "timely_filing_deadline": _dates(frames.visit_deadline[idx]),
-        "service_codes": who["service_codes"][idx],
     })
+    if service_codes:
+        data["service_codes"] = _codes(frames, who["service_code"], idx)
     return data
+
+
+def select_rows(columns: dict[str, np.ndarray], **wanted) -> dict[str, np.ndarray]:
+    """The rows whose column ``name`` is one of ``wanted[name]`` (an empty choice keeps
+    every row)."""
+    keep = None
+    for name, values in wanted.items():
+        if values:
+            found = np.isin(columns[name], list(values))
+            keep = found if keep is None else keep & found
+    if keep is None:
+        return columns
+    return {name: values[keep] for name, values in columns.items()}
 
 
 def balance_frame(frames: Frames, day: date, include_paid: bool = False) -> pd.DataFrame:
