@@ -72,3 +72,22 @@ def test_names_that_need_escaping_and_filters(book_path):
         out = io.StringIO()
         write_balances_csv(out, columns, BALANCE_KEYS, MONEY_KEYS)
         assert out.getvalue() == _expected_csv(items)
+
+
+def test_in_pieces_as_the_command_writes_them(monkeypatch):
+    from click.testing import CliRunner
+
+    from claimbook.cli import listing
+    from claimbook.cli.main import cli
+
+    monkeypatch.setattr(listing, "CHUNK", 7)
+    book = load_book(SAMPLE)
+    day = date(2026, 10, 31)
+    items = balances(book, day, include_paid=True)
+    for output, expected in (("json", json.dumps([balance_record(i) for i in items],
+                                                 indent=2) + "\n"),
+                             ("csv", _expected_csv(items))):
+        result = CliRunner().invoke(cli, ["balances", "-w", str(SAMPLE), "--all", "--as-of",
+                                          day.isoformat(), "--format", output])
+        assert result.exit_code == 0
+        assert result.stdout == expected

@@ -47,15 +47,28 @@ def _json_values(key: str, values, money: bool) -> list[str]:
     return out
 
 
-def balances_json(columns: dict, keys: tuple[str, ...], money_keys: set[str]) -> str:
-    """The records as ``json.dumps(records, indent=2)`` writes them."""
+CHUNK = 20_000  # records made into text at a time, so a million never sit in memory
+
+
+def balances_json_chunks(columns: dict, keys: tuple[str, ...], money_keys: set[str]):
+    """The records as ``json.dumps(records, indent=2)`` writes them, in pieces."""
     rows = len(columns[keys[0]]) if keys else 0
     if not rows:
-        return "[]"
+        yield "[]"
+        return
     prefixes = [f'    "{key}": ' for key in keys]
-    values = [_json_values(key, columns[key], key in money_keys) for key in keys]
-    records = (",\n".join(p + v for p, v in zip(prefixes, row)) for row in zip(*values))
-    return "[\n  {\n" + "\n  },\n  {\n".join(records) + "\n  }\n]"
+    for start in range(0, rows, CHUNK):
+        values = [_json_values(key, columns[key][start:start + CHUNK], key in money_keys)
+                  for key in keys]
+        records = (",\n".join(p + v for p, v in zip(prefixes, row)) for row in zip(*values))
+        yield ("[\n  {\n" if start == 0 else "\n  },\n  {\n") + \
+            "\n  },\n  {\n".join(records)
+    yield "\n  }\n]"
+
+
+def balances_json(columns: dict, keys: tuple[str, ...], money_keys: set[str]) -> str:
+    """The records as ``json.dumps(records, indent=2)`` writes them."""
+    return "".join(balances_json_chunks(columns, keys, money_keys))
 
 
 def write_balances_csv(out, columns: dict, keys: tuple[str, ...],
@@ -63,14 +76,16 @@ def write_balances_csv(out, columns: dict, keys: tuple[str, ...],
     """The records as CSV: a header, then a row per record (text made formula-safe)."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(keys)
-    shown = []
-    for key in keys:
-        values = columns[key]
-        if key in money_keys:
-            shown.append(money_text(values))
-        elif isinstance(values, np.ndarray) and values.dtype.kind in "iu":
-            shown.append(values.tolist())
-        else:
-            shown.append([csv_safe(v.isoformat() if isinstance(v, date) else v)
-                          for v in values])
-    writer.writerows(zip(*shown))
+    rows = len(columns[keys[0]]) if keys else 0
+    for start in range(0, rows, CHUNK):
+        shown = []
+        for key in keys:
+            values = columns[key][start:start + CHUNK]
+            if key in money_keys:
+                shown.append(money_text(values))
+            elif isinstance(values, np.ndarray) and values.dtype.kind in "iu":
+                shown.append(values.tolist())
+            else:
+                shown.append([csv_safe(v.isoformat() if isinstance(v, date) else v)
+                              for v in values])
+        writer.writerows(zip(*shown))

@@ -257,14 +257,16 @@ def balances(workbook, as_of, include_paid, clients, payers, output_format) -> N
                  and (not payers or i.payer_id in payers)]
         balances_table(items, as_of, book.settings.practice_name)
         return
-    from claimbook.cli.listing import balances_json, write_balances_csv
+    from claimbook.cli.listing import balances_json_chunks, write_balances_csv
     from claimbook.compute.frames import frames_of
     from claimbook.compute.visit_table import balance_columns, select_rows
 
     columns = balance_columns(frames_of(book), as_of, include_paid)
     columns = select_rows(columns, client_id=clients, payer_id=payers)
     if output_format == "json":
-        click.echo(balances_json(columns, BALANCE_KEYS, MONEY_KEYS))
+        for text in balances_json_chunks(columns, BALANCE_KEYS, MONEY_KEYS):
+            sys.stdout.write(text)
+        sys.stdout.write("\n")
     else:
         write_balances_csv(sys.stdout, columns, BALANCE_KEYS, MONEY_KEYS)
 

@@ -56,10 +56,19 @@ class Converted:
     unreadable: set[int] = field(default_factory=set)
 
 
+# What str.strip() removes: Unicode white space (RE2 spells it \s, \p{Z} and the rest).
+_SPACE = r"[\s\p{Z}\x{85}\x{1c}-\x{1f}]"
+PADDED = rf"^{_SPACE}|{_SPACE}$|^$"  # text with outer white space, or empty
+BLANK = rf"^{_SPACE}*$"  # text that is only white space
+
+
 def trimmed(array: pa.Array) -> pa.Array:
-    """Text with outer spaces removed; empty text becomes null."""
+    """Text with outer spaces removed; empty text becomes null (the column is copied only
+    when some value needs it)."""
     if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
         array = array.cast(pa.string())
+    if not pc.any(pc.match_substring_regex(array, PADDED)).as_py():
+        return array
     stripped = pc.utf8_trim_whitespace(array)
     return pc.if_else(pc.equal(stripped, ""), pa.scalar(None, pa.string()), stripped)
 

@@ -314,8 +314,10 @@ def _kept_rows(batch, odd: dict) -> np.ndarray:
         if array.null_count == len(array):
             continue
         if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
-            array = columns.trimmed(array)
-        filled |= array.is_valid().to_numpy(zero_copy_only=False)
+            blank = pc.match_substring_regex(array, columns.BLANK)
+            filled |= pc.fill_null(pc.invert(blank), False).to_numpy(zero_copy_only=False)
+        else:
+            filled |= array.is_valid().to_numpy(zero_copy_only=False)
     for by_row in odd.values():
         for row, raw in by_row.items():
             if not cells.blank(raw):
