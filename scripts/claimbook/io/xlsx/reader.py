@@ -35,6 +35,9 @@ from claimbook.rules.records import RECORD_CLASSES, Book, LazyRecords, Settings,
 # Sheets that grow with the practice: kept as columns, records made only on demand.
 BIG_SHEETS = ("Appointments", "Payments")
 ROW = "row"  # the column holding each record's Excel row number
+# The big sheets are parsed in threads of their own (faster on two cores), unless the file
+# is this big: then one after the other, so that one sheet's parse is in memory at a time.
+PARSE_APART_BELOW = 32 << 20
 
 logging.getLogger("fastexcel").setLevel(logging.ERROR)  # no notes about all-blank columns
 
@@ -105,6 +108,7 @@ class OpenedWorkbook:
     sheet_parts: dict[str, str]  # sheet name -> XML part
     strings: SharedStrings
     reopen: Callable[[], object]  # another fastexcel reader (one per thread)
+    size: int = 0  # the file's size in bytes
 
     @property
     def sheet_names(self) -> list[str]:
@@ -140,7 +144,8 @@ def open_workbook(path: str | os.PathLike, data: bytes | None = None) -> OpenedW
     except Exception as exc:  # zipfile and fastexcel raise several types for a broken file
         raise WorkbookUnreadable(
             f"{where}: not an Excel workbook claimbook can read ({exc})") from None
-    return OpenedWorkbook(where, excel, source, found, SharedStrings(source), reopen)
+    size = len(data) if data is not None else os.path.getsize(where)
+    return OpenedWorkbook(where, excel, source, found, SharedStrings(source), reopen, size)
 
 
 # -- one sheet ------------------------------------------------------------------------
@@ -378,7 +383,8 @@ def read_tables(workbook: OpenedWorkbook, problems: list[Problem]
                 problems.append(Problem(spec.name, 0, "", "the sheet is missing"))
             continue
         reads[spec.name] = _SheetRead(workbook, spec, actual, problems)
-    apart = [name for name in BIG_SHEETS if name in reads]
+    apart = [name for name in BIG_SHEETS if name in reads] \
+        if workbook.size < PARSE_APART_BELOW else []
     tables = {}
     with ThreadPoolExecutor(max_workers=max(len(apart), 1)) as pool:
         futures = {name: pool.submit(lambda r: r.load(workbook.reopen()), reads[name])

@@ -60,21 +60,17 @@ def narrowed(book: Book) -> Book:
     """The book with only the lines and payments that ``validate`` must see."""
     lines = book.lines.table.table
     pays = book.payments.table.table
-    policies = book.policies
     line_rows = _unknown(lines.column("client_id"), book.clients)
     line_rows |= _unknown(lines.column("staff_id"), book.staff)
     line_rows |= _unknown(lines.column("service_code"), book.services)
-    owner = {pid: p.client_id for pid, p in policies.items()}
-    policy = lines.column("policy_id").to_pylist()
-    client = lines.column("client_id").to_pylist()
-    line_rows |= np.array([p is not None and (p not in owner or (c and owner[p] != c))
-                           for p, c in zip(policy, client)], bool)
+    line_rows |= _policy_suspects(book, lines)
     line_rows |= _mask(pc.less(lines.column("billed_date"), lines.column("date_of_service")))
     codes, first_of = _first_positions(lines.column("appointment_id"))
     line_rows |= _disagree(lines, codes, first_of)
     pay_rows = _unknown(pays.column("payer_id"), book.payers)
-    pay_rows |= _unknown(pays.column("appointment_id"),
-                         set(lines.column("appointment_id").to_pylist()))
+    visit_ids = pc.unique(lines.column("appointment_id"))
+    pay_rows |= _mask(pc.and_(pays.column("appointment_id").is_valid(), pc.invert(
+        pc.is_in(pays.column("appointment_id"), value_set=visit_ids))))
     pay_codes, pay_first = _first_positions(pays.column("payment_id"))
     counts = np.bincount(pay_codes[pay_codes >= 0], minlength=len(pay_first))
     repeated = np.zeros(len(pay_codes), bool)
@@ -94,6 +90,20 @@ def narrowed(book: Book) -> Book:
     rows = dict(book.rows)
     rows["Appointments"], rows["Payments"] = line_records, pay_records
     return replace(book, lines=line_records, payments=pay_records, rows=rows)
+
+
+def _policy_suspects(book: Book, lines) -> np.ndarray:
+    """Lines whose policy is unknown or belongs to another client."""
+    policy = lines.column("policy_id")
+    ids = pa.array(list(book.policies), pa.string())
+    owners = pa.array([p.client_id for p in book.policies.values()], pa.string())
+    where = pc.index_in(policy, value_set=ids)
+    owner = owners.take(where)
+    client = lines.column("client_id")
+    unknown = pc.and_(policy.is_valid(), where.is_null())
+    other = pc.and_(pc.and_(where.is_valid(), client.is_valid()),
+                    pc.or_kleene(owner.is_null(), pc.not_equal(owner, client)))
+    return _mask(pc.or_(unknown, pc.fill_null(other, False)))
 
 
 def _insurance_suspects(book: Book, lines, pays) -> np.ndarray:
