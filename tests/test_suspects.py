@@ -23,7 +23,8 @@ def _every_record(book):
 def test_suspects_find_what_every_record_finds(book_path):
     path = book_path(
         Policies=BASE_ROWS["Policies"] + [{"policy_id": "P3", "client_id": "C9",
-                                           "payer_id": "AET"}],
+                                           "payer_id": "AET"},
+                                          {"policy_id": "P4", "payer_id": "AET"}],
         Appointments=[
             line("A1", D, units=1), line("A1", D, units=1),  # fine: two lines
             line("A2", D, client="C9", policy=None, units=1),  # unknown client
@@ -33,7 +34,8 @@ def test_suspects_find_what_every_record_finds(book_path):
             line("A8", D, units=1, billed_date=date(2026, 9, 1)),
             line("A9", D, units=1), line("A9", date(2026, 10, 2), client="C2", policy="P2",
                                          units=1),
-            line("A10", D, policy=None, units=1)],
+            line("A10", D, policy=None, units=1),
+            line("A11", D, policy="P4", units=1)],  # a policy with no client
         Payments=[payment("PM1", D, "A1", 100), payment("PM1", D, "A1", 100),
                   payment("PM2", D, "A99", 100), payment("PM3", D, "A1", 100, payer="SF"),
                   payment("PM4", D, "A10", 100), payment("PM5", D, "A1", 100, payer="ZZ"),
