@@ -36,18 +36,19 @@ __all__ = ["SheetLayout", "Selection", "read_desk"]
 
 @dataclass(frozen=True)
 class Selection:
-    """Which visits to read: by Appointment ID, client or date of service.
+    """Which visits to read: by Appointment ID, client, date of service or Claim Number.
 
-    All three empty means everything.
+    All empty means everything.
     """
 
     visits: frozenset[str] = frozenset()
     clients: frozenset[str] = frozenset()
     dates: frozenset[date] = frozenset()
+    claim_numbers: frozenset[str] = frozenset()  # an insurer's claim numbers (claimbook era)
 
     @property
     def everything(self) -> bool:
-        return not (self.visits or self.clients or self.dates)
+        return not (self.visits or self.clients or self.dates or self.claim_numbers)
 
 
 def _day(raw: object) -> date | None:
@@ -96,7 +97,8 @@ def _selected_rows(readers: dict[str, SheetReader], layouts: dict,
     def records(name: str, keep=None) -> list:
         return readers[name].records(RECORD_CLASSES[name], keep)
 
-    rows = {name: records(name) for name in ("Staff", "Payers", "Services")}
+    rows = {name: records(name) for name in ("Staff", "Payers", "Services", "Remittances")
+            if name in readers}
     if selection.everything:
         rows.update({name: records(name)
                      for name in ("Clients", "Policies", "Appointments", "Payments")})
@@ -133,5 +135,9 @@ def _visits_and_clients(sheet: SheetReader, selection: Selection) -> tuple[set[s
         days = sheet.raw_column("date_of_service")
         clients |= {raw_text(c) for d, c in zip(days, clients_col)
                     if _day(d) in selection.dates}
+    if selection.claim_numbers:
+        numbers = sheet.raw_column("claim_number")
+        clients |= {raw_text(c) for n, c in zip(numbers, clients_col)
+                    if raw_text(n) in selection.claim_numbers}
     clients.discard(None)
     return visits, clients
