@@ -141,10 +141,8 @@ def claim_line(posting: ClaimPosting) -> str:
     if p.adjustment:
         parts.append(f"written off {dollars(p.adjustment)} ({p.adjustment_reason})")
     if p.patient_responsibility:
-        client = [carc.client_words(code) for code in c.reason_codes if code.startswith("PR")]
-        words = "; ".join(w for w in client if w)
-        parts.append(f"client owes {dollars(p.patient_responsibility)}"
-                     + (f" ({words})" if words else ""))
+        codes = [code for code in c.reason_codes if code.startswith("PR")]
+        parts.append(f"client owes {dollars(p.patient_responsibility)} ({' '.join(codes)})")
     if posting.kind == DENIED:
         parts.append("denied: " + carc.denial_words(c.reason_codes))
     if posting.kind == FORWARDED:
