@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -345,3 +345,53 @@ def test_a_self_pay_visit_is_not_an_insurers(book, tmp_path):
                       lines=[Line("MASSAGE60", "90.00", "90.00", "20261116")])
     result = era(book, era_file(tmp_path / "s.835", [claim], "90.00"))
     assert '  A0005 BO DIAZ: not posted: appointment "A0005" is self-pay' in result.output
+
+
+def test_an_owners_workbook_gains_the_columns_and_the_remittances_sheet(tmp_path):
+    """A workbook made in Excel without Claim Status Code, Reason Codes, Remittance and the
+    Remittances sheet: they are added (and said); every other part stays as it was."""
+    import openpyxl
+
+    from test_desk_books import owner_book, parts_of, sheet_part
+
+    owner = owner_book(tmp_path / "owner.xlsx")
+    before = parts_of(owner)
+    secondary = ClaimSpec("A0001", "2", "120.00", "20.00", cas=[("OA", "23", "100.00")],
+                          lines=[Line("97124", "120.00", "20.00", "20261005")])
+    remit = era_file(tmp_path / "sec.835", [secondary], "20.00", trace="EFT300")
+    result = run("era", str(remit), "-w", str(owner), "--date", DAY)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:] == [
+        "  A0001 ANN LEE: paid $20.00, earlier payers $100.00 (OA-23) -> PMT0003",
+        "Posted 1 claim ($20.00) and 1 remittance",
+        'Payments: added the column "Claim Status Code" (column O)',
+        'Payments: added the column "Reason Codes" (column P)',
+        'Payments: added the column "Remittance" (column Q)',
+        'Remittances: added the sheet "Remittances", as an Excel Table']
+    wb = openpyxl.load_workbook(owner)  # read only: never saved
+    ws = wb["Payments"]
+    assert [ws.cell(1, c).value for c in (15, 16, 17)] == ["Claim Status Code",
+                                                             "Reason Codes", "Remittance"]
+    assert [ws.cell(4, c).value for c in (1, 7, 8, 15, 16, 17)] == [
+        "PMT0003", 20, None, "2", "OA-23", "EFT300"]
+    remittances = wb["Remittances"]
+    assert [[c.value for c in row] for row in remittances.iter_rows()] == [
+        ["Trace Number", "Date", "Payer ID", "Amount", "Claims Paid", "Provider Adjustments",
+         "Method", "File", "Posted"],
+        ["EFT300", datetime(2026, 11, 20), "AET", 20, 20, None, "EFT", "sec.835",
+         datetime(2026, 11, 30)]]
+    assert list(remittances.tables) == ["Remittances"]
+    after = parts_of(owner)
+    changed = {n for n in set(before) | set(after) if before.get(n) != after.get(n)}
+    new_sheet = sheet_part(owner, "Remittances")
+    touched = {sheet_part(owner, "Payments"), sheet_part(owner, "Clients"), new_sheet,
+               new_sheet.replace("worksheets/", "worksheets/_rels/") + ".rels",
+               "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml",
+               "xl/styles.xml"}
+    tables = {n for n in changed if n.startswith("xl/tables/")}
+    assert len(tables) == 2  # the Payments table grew; the Remittances table is new
+    assert changed - tables == touched
+    assert load_book(owner).clients["C1"].reminder is None  # nothing is owed any more
+    assert run("check", "-w", str(owner)).exit_code == 0
+    again = run("era", str(remit), "-w", str(owner), "--date", DAY)
+    assert "already posted on 11/30/2026 (Remittances row 2)" in again.output

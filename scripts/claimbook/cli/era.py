@@ -112,9 +112,11 @@ def _report(done: Posted) -> None:
                f"remittance{'' if rows == 1 else 's'}"
                + (f"; {len(plan.refused)} refused" if plan.refused else "")
                + ("; dry run: nothing written" if done.dry_run else ""))
-    written = done.written
-    for sheet, letters in sorted((getattr(written, "added_columns", None) or {}).items()):
-        click.echo(f"Added to {sheet}: {', '.join(letters)}")
+    if done.written is not None:
+        for added in done.written.added_columns:
+            click.echo(str(added))
+        for sheet in done.written.added_sheets:
+            click.echo(f'{sheet}: added the sheet "{sheet}", as an Excel Table')
 
 
 def _remittance_text(posting: RemittancePosting) -> None:
@@ -140,6 +142,10 @@ def claim_line(posting: ClaimPosting) -> str:
     parts = [f"{'reversal' if posting.kind == REVERSAL else 'paid'} {dollars(p.amount)}"]
     if p.adjustment:
         parts.append(f"written off {dollars(p.adjustment)} ({p.adjustment_reason})")
+    prior = sum(a.amount for a in c.all_adjustments
+                if a.group != "PR" and a.reason == carc.PRIOR_PAYERS)
+    if prior and posting.kind != REVERSAL:
+        parts.append(f"earlier payers {dollars(prior)} (OA-23)")
     if p.patient_responsibility:
         codes = [code for code in c.reason_codes if code.startswith("PR")]
         parts.append(f"client owes {dollars(p.patient_responsibility)} ({' '.join(codes)})")
