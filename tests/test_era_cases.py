@@ -340,11 +340,45 @@ def test_an_unreadable_file_stops_everything_naming_the_segment(book, tmp_path):
     assert result.output == f"Error: {tmp_path / 'missing.835'}: No such file or directory\n"
 
 
-def test_a_self_pay_visit_is_not_an_insurers(book, tmp_path):
+def test_a_remittance_none_of_whose_claims_posts_writes_nothing(book, tmp_path):
+    before = digest(book)
     claim = ClaimSpec("A0005", "1", "90.00", "90.00", last="DIAZ", first="BO",
                       lines=[Line("MASSAGE60", "90.00", "90.00", "20261116")])
-    result = era(book, era_file(tmp_path / "s.835", [claim], "90.00"))
-    assert '  A0005 BO DIAZ: not posted: appointment "A0005" is self-pay' in result.output
+    remit = era_file(tmp_path / "s.835", [claim], "90.00")
+    result = era(book, remit)
+    assert result.output.splitlines()[0] == (
+        f"Refused: {remit}, trace EFT100: no claim could be posted; 1 claim not posted: "
+        'A0005: appointment "A0005" is self-pay')
+    assert digest(book) == before
+
+
+def test_a_check_made_only_of_provider_adjustments_goes_on_remittances(book, tmp_path):
+    remit = era_file(tmp_path / "plb.835", [], "25.00", plb=[("1000000004", "L6", "-25.00")])
+    result = era(book, remit)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "Posted 0 claims ($0.00) and 1 remittance"
+    [remittance] = load_book(book).remittances
+    assert (remittance.amount, remittance.claims_paid, remittance.provider_adjustments) == (
+        2500, 0, "L6 -25.00 (interest owed)")
+
+
+def test_a_payment_recorded_by_hand_with_pay_is_not_posted_again(book, tmp_path):
+    done = run("pay", "--date", "2026-11-20", "--payer", "AET", "--reference", "EFT100",
+               "--apply", "A0001=50.00", "--adjust", "A0001=20.00:CO-45", "-w", str(book))
+    assert done.exit_code == 0, done.output
+    remit = era_file(tmp_path / "remit.835", [paid(), paid("A0004", "20261116")], "100.00")
+    result = era(book, remit)
+    assert result.exit_code == 0, result.output
+    assert "  A0001 ANN LEE: not posted: already recorded on 11/20/2026 with reference EFT100 " \
+           "(Payments!A2)" in result.output
+    assert [p.appointment_id for p in load_book(book).payments] == ["A0001", "A0004"]
+    run("pay", "--date", "2026-11-21", "--payer", "AET", "--reference", "EFT555",
+        "--apply", "A0002=50.00", "-w", str(book))
+    one = era_file(tmp_path / "one.835", [paid("A0002", "20261109")], "50.00", trace="EFT555")
+    result = era(book, one)
+    assert result.output.startswith(
+        f"Refused: {one}, trace EFT555: every claim is on the sheet already (already "
+        "recorded on 11/21/2026 with reference EFT555 (Payments!A4))\n")
 
 
 def test_an_owners_workbook_gains_the_columns_and_the_remittances_sheet(tmp_path):

@@ -157,7 +157,7 @@ def claim_line(posting: ClaimPosting) -> str:
 
 
 def _fail_when_left(plan: EraPlan) -> None:
-    left = [c for r in plan.posted for c in r.claims if not c.posted]
+    left = [c for r in plan.posted for c in r.claims if not c.posted and not c.done_before]
     if not (plan.refused or left):
         return
     parts = []

@@ -57,6 +57,7 @@ class ClaimPosting:
     payment: object | None = None  # the Payments record planned
     why: str | None = None  # why nothing posts
     notes: list[str] = field(default_factory=list)
+    done_before: bool = False  # posted by an earlier run, or recorded by hand
 
     @property
     def posted(self) -> bool:
@@ -153,8 +154,8 @@ class _Planner:
             return
         known = self.traces.get(plain(remittance.trace_number))
         claims = self._claims(remittance, payer, known)
-        if known is not None and not any(c.posted for c in claims):
-            self.refuse(remittance, _posted_before(known, claims))
+        if remittance.claims and not any(c.posted for c in claims):
+            self.refuse(remittance, _nothing_posted(known, claims))
             return
         self.planned_traces[plain(remittance.trace_number)] = remittance
         row = None if known is not None else _remittance_row(remittance, payer, self.req)
@@ -194,13 +195,16 @@ class _Planner:
             posting.appointment_id = visit.appointment_id
             if claim.status != carc.REVERSAL:
                 taken.add(visit.appointment_id)
-            posting.why = self._check_visit(visit, payer, remittance, claim, known)
+            posting.why = self._check_visit(visit, payer, remittance, claim)
+            done = _done_before(visit, payer, remittance, claim, known)
+            if posting.why is None and done:
+                posting.why, posting.done_before = done, True
             if posting.why is None:
                 self._plan_row(posting, visit, remittance, payer)
         return out
 
-    def _check_visit(self, visit: Visit, payer, remittance: Remittance, claim: Claim,
-                     known) -> str | None:
+    def _check_visit(self, visit: Visit, payer, remittance: Remittance,
+                     claim: Claim) -> str | None:
         first = visit.first
         if first.policy_id is None:
             return f'appointment "{visit.appointment_id}" is self-pay'
@@ -211,11 +215,6 @@ class _Planner:
                 and payer.payer_id not in client_payers:
             return (f'{payer.payer_id} is not the payer of appointment "{visit.appointment_id}" '
                     f'(its policy "{policy.policy_id}" is with {policy.payer_id})')
-        if known is not None:
-            done = _already_posted(visit, remittance, claim)
-            if done is not None:
-                return f"already posted on {_shown(known.posted or known.date)} " \
-                       f"({done.src.cell('payment_id')})"
         return None
 
     def _plan_row(self, posting: ClaimPosting, visit: Visit, remittance: Remittance,
@@ -321,12 +320,21 @@ def _not_to_post(claim: Claim) -> str | None:
     return None
 
 
-def _already_posted(visit: Visit, remittance: Remittance, claim: Claim):
+def _done_before(visit: Visit, payer, remittance: Remittance, claim: Claim,
+                 known) -> str | None:
+    """Why the claim is on the sheet already: posted from this remittance by an earlier
+    run (its Remittance and Claim Status Code), or recorded by hand with ``pay`` (the
+    trace number as its Reference, from this payer)."""
     trace = plain(remittance.trace_number)
     for p in visit.payments:
-        if plain(p.remittance) == trace and (p.claim_status_code or "") == claim.status \
-                and p.src.row:  # a row on the sheet, not one planned by this run
-            return p
+        if not p.src.row:  # planned by this run
+            continue
+        if plain(p.remittance) == trace and (p.claim_status_code or "") == claim.status:
+            when = known.posted or known.date if known is not None else p.date_received
+            return f"already posted on {_shown(when)} ({p.src.cell('payment_id')})"
+        if not p.remittance and plain(p.reference) == trace and p.payer_id == payer.payer_id:
+            return (f"already recorded on {_shown(p.date_received)} with reference "
+                    f"{p.reference} ({p.src.cell('payment_id')})")
     return None
 
 
@@ -357,13 +365,20 @@ def _unbalanced(remittance: Remittance) -> str | None:
     return None
 
 
-def _posted_before(known, claims: list[ClaimPosting]) -> str:
-    why = f"already posted on {_shown(known.posted or known.date)} (Remittances row " \
-          f"{known.src.row})"
-    left = [c for c in claims if c.why and not c.why.startswith("already posted")]
+def _nothing_posted(known, claims: list[ClaimPosting]) -> str:
+    """Why a remittance with claims posts none of them."""
+    left = [c for c in claims if not c.done_before]
+    if known is not None:
+        why = f"already posted on {_shown(known.posted or known.date)} (Remittances row " \
+              f"{known.src.row})"
+    elif not left:
+        return f"every claim is on the sheet already ({claims[0].why})"
+    else:
+        why = "no claim could be posted"
     if left:
-        why += (f"; {len(left)} claim{'s' if len(left) > 1 else ''} still not posted: "
-                f"{left[0].claim.patient_control_number}: {left[0].why}")
+        first = left[0]
+        why += (f"; {len(left)} claim{'s' if len(left) > 1 else ''} not posted: "
+                f"{first.claim.patient_control_number}: {first.why}")
     return why
 
 
