@@ -53,8 +53,8 @@ def test_a_paid_claim_posts_one_row_with_its_codes_and_the_remittance(book, tmp_
     assert result.exit_code == 0, result.output
     assert result.output == (
         f"{remit}: AETNA (AET), EFT EFT100 of 2026-11-20: $50.00\n"
-        "  A0001 ANN LEE: paid $50.00, written off $20.00 (CO-45), client owes $20.00 (PR-3)"
-        " -> PMT000001\n"
+        "  A0001 ANN LEE: paid $50.00, written off $20.00 (CO-45), patient share $20.00 (PR-3)"
+        " -> PMT000001; now owes $20.00: $20.00 from the client\n"
         "Posted 1 claim ($50.00) and 1 remittance\n")
     saved = load_book(book)
     [row] = saved.payments
@@ -108,7 +108,7 @@ def test_a_reversal_undoes_the_original_exactly_and_the_correction_posts_anew(bo
     result = era(book, era_file(tmp_path / "2.835", [reversal, correction], "10.00",
                                 trace="EFT200"))
     assert result.exit_code == 0, result.output
-    assert "  A0001 ANN LEE: reversal -$50.00, written off -$20.00 (CO-45), client owes " \
+    assert "  A0001 ANN LEE: reversal -$50.00, written off -$20.00 (CO-45), patient share " \
            "-$20.00 (PR-3) -> PMT000002" in result.output
     first, undo, again = load_book(book).payments
     assert (undo.amount, undo.adjustment, undo.patient_responsibility) == (
@@ -263,8 +263,8 @@ def test_an_unmatched_claim_is_listed_with_why_and_posts_later(book, tmp_path):
     result = era(book, remit)
     assert result.exit_code == 1
     assert result.output.splitlines()[1:4] == [
-        "  A0001 ANN LEE: paid $50.00, written off $20.00 (CO-45), client owes $20.00 (PR-3) "
-        "-> PMT000001",
+        "  A0001 ANN LEE: paid $50.00, written off $20.00 (CO-45), patient share $20.00 (PR-3) "
+        "-> PMT000001; now owes $20.00: $20.00 from the client",
         '  7777 JO NOBODY: not posted: no appointment "7777" and no visit of JO NOBODY on '
         "2026-11-03 for $90.00",
         '  A0003 ANN LEE: not posted: AET is not the payer of appointment "A0003" (its policy '
@@ -396,7 +396,8 @@ def test_an_owners_workbook_gains_the_columns_and_the_remittances_sheet(tmp_path
     result = run("era", str(remit), "-w", str(owner), "--date", DAY)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[1:] == [
-        "  A0001 ANN LEE: paid $20.00, earlier payers $100.00 (OA-23) -> PMT0003",
+        "  A0001 ANN LEE: paid $20.00, earlier payers $100.00 (OA-23) -> PMT0003; now owes "
+        "nothing",
         "Posted 1 claim ($20.00) and 1 remittance",
         'Payments: added the column "Claim Status Code" (column O)',
         'Payments: added the column "Reason Codes" (column P)',

@@ -154,7 +154,7 @@ def test_the_uhc_file_with_gt_separators_reads_its_codes(tmp_path):
     book = workbook_for((DATA / name).read_bytes(), tmp_path / "practice.xlsx")
     result = run("era", str(DATA / name), "-w", str(book), "--date", "2026-11-30")
     assert result.output.splitlines()[1:3] == [
-        "  001-18573-358 COOL MR: paid $88.92, written off $147.10 (CO-45), client owes "
-        "$105.26 (PR-1) -> PMT000001",
-        "  001-18604-358 COOL MR: paid $261.07, written off $440.04 (CO-45), client owes "
-        "$115.13 (PR-2 PR-1) -> PMT000002"]
+        "  001-18573-358 COOL MR: paid $88.92, written off $147.10 (CO-45), patient share "
+        "$105.26 (PR-1) -> PMT000001; now owes $105.26: $105.26 from the client",
+        "  001-18604-358 COOL MR: paid $261.07, written off $440.04 (CO-45), patient share "
+        "$115.13 (PR-2 PR-1) -> PMT000002; now owes $115.13: $115.13 from the client"]

@@ -14,6 +14,7 @@ from datetime import date
 import click
 
 from claimbook.cli.main import cli, date_option, format_option, workbook_option
+from claimbook.compute import reminders
 from claimbook.compute.era import (
     DENIED,
     FORWARDED,
@@ -101,7 +102,7 @@ def _claim_json(posting: ClaimPosting) -> dict:
 def _report(done: Posted) -> None:
     plan = done.plan
     for posting in plan.posted:
-        _remittance_text(posting)
+        _remittance_text(posting, plan.balances, done.payer_names)
     for refusal in plan.refused:
         click.echo(f"Refused: {refusal.file}, trace {refusal.trace_number}: {refusal.why}")
     payments = plan.payments
@@ -119,7 +120,7 @@ def _report(done: Posted) -> None:
             click.echo(f'{sheet}: added the sheet "{sheet}", as an Excel Table')
 
 
-def _remittance_text(posting: RemittancePosting) -> None:
+def _remittance_text(posting: RemittancePosting, balances: dict, book_payers: dict) -> None:
     r = posting.remittance
     when = f" of {r.date.isoformat()}" if r.date else ""
     method = {"Check": "check", "EFT": "EFT", "None": "notice"}.get(r.method, r.method)
@@ -128,7 +129,12 @@ def _remittance_text(posting: RemittancePosting) -> None:
     click.echo(f"{r.file}: {r.payer_name or posting.payer.name} ({posting.payer.payer_id}), "
                f"{method} {r.trace_number}{when}: {dollars(r.amount)}{plb}")
     for claim in posting.claims:
-        click.echo("  " + claim_line(claim))
+        text = "  " + claim_line(claim)
+        if claim.posted:
+            now = balances.get(claim.appointment_id)
+            payer = book_payers.get(now.payer_id) if now is not None else None
+            text += f"; now owes {_owes(now, payer)}"
+        click.echo(text)
 
 
 def claim_line(posting: ClaimPosting) -> str:
@@ -148,12 +154,20 @@ def claim_line(posting: ClaimPosting) -> str:
         parts.append(f"earlier payers {dollars(prior)} (OA-23)")
     if p.patient_responsibility:
         codes = [code for code in c.reason_codes if code.startswith("PR")]
-        parts.append(f"client owes {dollars(p.patient_responsibility)} ({' '.join(codes)})")
+        parts.append(f"patient share {dollars(p.patient_responsibility)} ({' '.join(codes)})")
     if posting.kind == DENIED:
         parts.append("denied: " + carc.denial_words(c.reason_codes))
     if posting.kind == FORWARDED:
         parts.append(f"forwarded to {c.forwarded_to or 'another payer'}")
     return f"{head}: {', '.join(parts)} -> {p.payment_id}"
+
+
+def _owes(item, payer_name: str | None) -> str:
+    if item is None or item.balance == 0:
+        return "nothing"
+    if item.balance < 0:
+        return f"nothing (a credit of {dollars(-item.balance)})"
+    return f"{dollars(item.balance)}: {reminders.who_owes(item, payer_name)}"
 
 
 def _fail_when_left(plan: EraPlan) -> None:

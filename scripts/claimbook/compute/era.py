@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from claimbook.compute.balances import Visit, visits_of
+from claimbook.compute.balances import Visit, VisitBalance, balance_of, visits_of
 from claimbook.compute.era_match import Matcher, find_payer, plain
 from claimbook.rules import carc, schema
-from claimbook.rules.changes import Changes, new_record, next_ids, row_values
+from claimbook.rules.changes import Changes, new_record, next_ids, row_values, with_records
 from claimbook.rules.money import dollars, fmt
 from claimbook.rules.records import Book, Payment
 
@@ -95,6 +95,7 @@ class EraPlan:
     refused: list[Refusal]
     changes: Changes
     warnings: list[str] = field(default_factory=list)
+    balances: dict[str, VisitBalance] = field(default_factory=dict)  # visits posted, after
 
     @property
     def payments(self) -> list:
@@ -124,7 +125,21 @@ def plan_era(book: Book, remittances: list[Remittance], payment_keys: list[str],
     changes = Changes()
     changes.add("Payments", [row_values(p, "Payments") for p in planner.payments])
     changes.add("Remittances", [r.row for r in planner.posted if r.row is not None])
-    return EraPlan(planner.posted, planner.refused, changes, planner.warnings)
+    return EraPlan(planner.posted, planner.refused, changes, planner.warnings,
+                   balances_after(book, planner.payments, req.posted_on))
+
+
+def balances_after(book: Book, payments: list, posted_on: date) -> dict[str, VisitBalance]:
+    """What each visit paid by ``payments`` owes once they are written, as of the day of
+    posting (or of the payment, or of the visit, when later)."""
+    after = with_records(book, [], payments)
+    visits = visits_of(after)
+    out = {}
+    for payment in payments:
+        visit = visits[payment.appointment_id]
+        day = max(d for d in (posted_on, payment.date_received, visit.date_of_service) if d)
+        out[payment.appointment_id] = balance_of(after, visit, day)
+    return out
 
 
 class _Planner:

@@ -10,7 +10,7 @@ backup, read back, atomic replace) unless it is a dry run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from claimbook.compute import reminders
@@ -30,6 +30,7 @@ class Posted:
     plan: EraPlan
     written: Written | None  # None in a dry run, or when nothing was to be written
     dry_run: bool
+    payer_names: dict[str, str] = field(default_factory=dict)  # Payer ID -> Name
 
 
 def read_remittances(files: list[str]) -> list[Remittance]:
@@ -84,9 +85,10 @@ def post_remittances(path: str, files: list[str], req: EraRequest,
         clients = _clients_of(book, payments)
         plan.changes.cells += reminders.reminder_changes(
             after, max(req.posted_on, date.today()), clients, optional=True)
+    names = {p.payer_id: p.name for p in book.payers.values()}
     if dry_run or not (plan.changes.rows or plan.changes.cells):
-        return Posted(plan, None, dry_run)
-    return Posted(plan, write(opened, plan.changes), dry_run)
+        return Posted(plan, None, dry_run, names)
+    return Posted(plan, write(opened, plan.changes), dry_run, names)
 
 
 def _clients_of(book, payments: list) -> set[str]:
