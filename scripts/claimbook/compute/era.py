@@ -153,6 +153,7 @@ class _Planner:
         self.payments: list = []
         self.warnings: list[str] = []
         self.traces = {plain(r.trace_number): r for r in book.remittances if r.trace_number}
+        self.coverage = {(p.client_id, p.payer_id) for p in book.policies.values()}
         self.planned_traces: dict[str, Remittance] = {}
 
     def refuse(self, remittance: Remittance, why: str) -> None:
@@ -191,7 +192,7 @@ class _Planner:
 
     # claims
     def _claims(self, remittance: Remittance, payer, known) -> list[ClaimPosting]:
-        shared = _shared_pcns(remittance.claims)
+        shared = shared_pcns(remittance.claims)
         taken: set[str] = set()
         out = []
         for claim in remittance.claims:
@@ -224,10 +225,8 @@ class _Planner:
         if first.policy_id is None:
             return f'appointment "{visit.appointment_id}" is self-pay'
         policy = self.book.policies.get(first.policy_id)
-        client_payers = {p.payer_id for p in self.book.policies.values()
-                         if p.client_id == first.client_id}
         if policy is not None and policy.payer_id != payer.payer_id \
-                and payer.payer_id not in client_payers:
+                and (first.client_id, payer.payer_id) not in self.coverage:
             return (f'{payer.payer_id} is not the payer of appointment "{visit.appointment_id}" '
                     f'(its policy "{policy.policy_id}" is with {policy.payer_id})')
         return None
@@ -262,8 +261,12 @@ class _Planner:
         reversed amount that no earlier reversal has undone."""
         rows = [p for p in visit.payments
                 if p.source == "Insurance" and p.payer_id == payer.payer_id]
-        originals = [p for p in rows if p.amount == -claim.paid and p.amount]
-        undone = sum(1 for p in rows if claim.paid and p.amount == claim.paid)
+
+        def reverses(p) -> bool:
+            return p.claim_status_code == carc.REVERSAL or (p.amount or 0) < 0
+
+        originals = [p for p in rows if (p.amount or 0) == -claim.paid and not reverses(p)]
+        undone = sum(1 for p in rows if (p.amount or 0) == claim.paid and reverses(p))
         left = originals[undone:]
         return left[-1] if left else None
 
@@ -279,7 +282,7 @@ def _money_values(claim: Claim, notes: list[str]) -> tuple[str, dict]:
         notes.append(f"Denied: {carc.denial_words(claim.reason_codes)}"
                      + (f"; {dollars(left)} not written off: correct and resubmit, appeal, "
                         "or write it off" if left else ""))
-        return DENIED, {"amount": 0, "patient_responsibility": responsibility or None}
+        return DENIED, {"amount": claim.paid, "patient_responsibility": responsibility or None}
     written_off = [a for a in claim.all_adjustments
                    if a.group != "PR" and a.reason != carc.PRIOR_PAYERS]
     prior = sum(a.amount for a in claim.all_adjustments
@@ -353,7 +356,7 @@ def _done_before(visit: Visit, payer, remittance: Remittance, claim: Claim,
     return None
 
 
-def _shared_pcns(claims: list[Claim]) -> set[str]:
+def shared_pcns(claims: list[Claim]) -> set[str]:
     """The CLP01s that several claims of one remittance share for different patients."""
     patients: dict[str, set] = {}
     for claim in claims:

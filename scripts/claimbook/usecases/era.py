@@ -43,14 +43,28 @@ def read_remittances(files: list[str]) -> list[Remittance]:
 
 
 def era_selection(remittances: list[Remittance]) -> Selection:
-    """The visits the remittances may speak of: by Appointment ID (CLP01), by the
-    payer's claim number, and every visit on a date of service a claim names."""
+    """The visits the remittances may speak of: by Appointment ID (CLP01) and by the
+    payer's claim number; and, for a claim with neither on the sheet (or a CLP01 that
+    several patients' claims share), every visit on a date of service it names."""
+    from claimbook.compute.era import shared_pcns
+    from claimbook.compute.era_match import plain
+
     claims = [c for r in remittances for c in r.claims]
+    shared = set().union(*(shared_pcns(r.claims) for r in remittances))
+    dates, fallback = set(), []
+    for claim in claims:
+        days = frozenset(claim.service_days())
+        if plain(claim.patient_control_number) in shared:
+            dates |= days
+        else:
+            keys = {claim.patient_control_number, claim.payer_claim_number} - {None, ""}
+            fallback.append((frozenset(keys), days))
     return Selection(
         visits=frozenset(c.patient_control_number for c in claims),
-        dates=frozenset(d for c in claims for d in c.service_days()),
+        dates=frozenset(dates),
         claim_numbers=frozenset(c.payer_claim_number for c in claims
-                                if c.payer_claim_number))
+                                if c.payer_claim_number),
+        unless_found=tuple(fallback))
 
 
 def post_remittances(path: str, files: list[str], req: EraRequest,
