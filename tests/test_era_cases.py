@@ -430,3 +430,25 @@ def test_an_owners_workbook_gains_the_columns_and_the_remittances_sheet(tmp_path
     assert run("check", "-w", str(owner)).exit_code == 0
     again = run("era", str(remit), "-w", str(owner), "--date", DAY)
     assert "already posted on 11/30/2026 (Remittances row 2)" in again.output
+
+
+def test_the_selection_reads_visits_by_date_only_for_claims_not_found_otherwise(book):
+    """A 100,000-line workbook is read for the visits an 835 names; the visits on a
+    claim's dates are read only when its CLP01 and claim number are not on the sheet."""
+    from claimbook.io.xlsx.desk_reader import Selection, read_desk
+
+    def clients(selection):
+        read, _ = read_desk(book.read_bytes(), str(book), selection)
+        return sorted({ln.client_id for ln in read.lines})
+
+    nov2 = frozenset({date(2026, 11, 2)})
+    assert clients(Selection(visits=frozenset({"A0004"}))) == ["C1"]
+    found = Selection(visits=frozenset({"A0004"}),
+                      unless_found=((frozenset({"A0004", "X"}), nov2),))
+    assert clients(found) == ["C1"]
+    by_number = Selection(visits=frozenset({"Q1"}), claim_numbers=frozenset({"ICN-77"}),
+                          unless_found=((frozenset({"Q1", "ICN-77"}), nov2),))
+    assert clients(by_number) == ["C1"]
+    missing = Selection(visits=frozenset({"Q1"}),
+                        unless_found=((frozenset({"Q1", "Z"}), nov2),))
+    assert clients(missing) == ["C1", "C2"]  # A0001 and A0003 are on 2026-11-02
