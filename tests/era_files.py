@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from claimbook.io.x12.era835 import read_835
+from claimbook.rules.npi import npi_problem
 from conftest import write_book
 
 BASE_PAYER = {"payer_id": "AET", "name": "Aetna", "type": "Commercial"}
@@ -60,7 +61,9 @@ def workbook_for(x12: bytes, path: Path, payer_ids: tuple[str, ...] = ("INS",),
             "Policies": list(policies.values()), "Services": list(services.values()),
             "Appointments": lines, "Payments": []}
     rows.update(extra_rows)
-    return write_book(path, **rows)
+    payee = remittances[0].payee_npi
+    npi = payee if payee and not npi_problem(payee) else None  # the practice the file pays
+    return write_book(path, {"billing_npi": npi}, **rows)
 
 
 # -- small 835s ------------------------------------------------------------------------------

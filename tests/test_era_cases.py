@@ -452,3 +452,21 @@ def test_the_selection_reads_visits_by_date_only_for_claims_not_found_otherwise(
     missing = Selection(visits=frozenset({"Q1"}),
                         unless_found=((frozenset({"Q1", "Z"}), nov2),))
     assert clients(missing) == ["C1", "C2"]  # A0001 and A0003 are on 2026-11-02
+
+
+def test_warnings_another_practices_npi_a_clp05_that_disagrees_an_overpayment(book, tmp_path):
+    claim = paid()
+    claim.pr = "25.00"  # CLP05 says 25.00; the PR adjustments say 20.00
+    remit = era_file(tmp_path / "w.835", [claim], "50.00")
+    remit.write_text(remit.read_text().replace("XX*1000000004", "XX*1234567893"))
+    again = era_file(tmp_path / "again.835", [paid()], "50.00", trace="EFT999")
+    result = era(book, remit, again)
+    assert result.exit_code == 0, result.output
+    warnings = [ln for ln in result.output.splitlines() if ln.startswith("Warning:")]
+    assert warnings == [
+        f"Warning: {remit}: the remittance is for NPI 1234567893 (TEST MASSAGE), not the "
+        "Practice's Billing NPI 1000000004: is it another practice's?",
+        f"Warning: {remit}: claim A0001 (segment 12) says the patient owes $25.00 (CLP05) but "
+        "its PR adjustments come to $20.00; $20.00 was posted",
+        'Warning: appointment "A0001" is overpaid now: a credit of $50.00']
+    assert [p.patient_responsibility for p in load_book(book).payments] == [2000, 2000]

@@ -125,8 +125,11 @@ def plan_era(book: Book, remittances: list[Remittance], payment_keys: list[str],
     changes = Changes()
     changes.add("Payments", [row_values(p, "Payments") for p in planner.payments])
     changes.add("Remittances", [r.row for r in planner.posted if r.row is not None])
-    return EraPlan(planner.posted, planner.refused, changes, planner.warnings,
-                   balances_after(book, planner.payments, req.posted_on))
+    after = balances_after(book, planner.payments, req.posted_on)
+    warnings = planner.warnings + [
+        f'appointment "{visit_id}" is overpaid now: a credit of {dollars(-now.balance)}'
+        for visit_id, now in after.items() if now is not None and now.balance < 0]
+    return EraPlan(planner.posted, planner.refused, changes, warnings, after)
 
 
 def balances_after(book: Book, payments: list, posted_on: date) -> dict[str, VisitBalance]:
@@ -176,7 +179,7 @@ class _Planner:
         self.planned_traces[plain(remittance.trace_number)] = remittance
         row = None if known is not None else _remittance_row(remittance, payer, self.req)
         self.posted.append(RemittancePosting(remittance, payer, claims, row))
-        self.warnings += remittance.notes
+        self.warnings += remittance.notes + _remittance_warnings(self.book, remittance, claims)
 
     def _duplicate_in_run(self, remittance: Remittance) -> str | None:
         earlier = self.planned_traces.get(plain(remittance.trace_number))
@@ -398,6 +401,26 @@ def _nothing_posted(known, claims: list[ClaimPosting]) -> str:
         why += (f"; {len(left)} claim{'s' if len(left) > 1 else ''} not posted: "
                 f"{first.claim.patient_control_number}: {first.why}")
     return why
+
+
+def _remittance_warnings(book: Book, remittance: Remittance,
+                         claims: list[ClaimPosting]) -> list[str]:
+    """What to look at although it posts: a payee NPI that is not the practice's, a
+    CLP05 that disagrees with the PR adjustments (these are what post)."""
+    out = []
+    ours = book.settings.billing_npi
+    if ours and remittance.payee_npi and remittance.payee_npi != ours:
+        out.append(f"{remittance.file}: the remittance is for NPI {remittance.payee_npi} "
+                   f"({remittance.payee_name}), not the Practice's Billing NPI {ours}: is it "
+                   "another practice's?")
+    for posting in claims:
+        claim = posting.claim
+        said, given = claim.patient_responsibility, claim.total("PR")
+        if posting.posted and said is not None and said != given:
+            out.append(f"{remittance.file}: claim {claim.patient_control_number} (segment "
+                       f"{claim.segment}) says the patient owes {dollars(said)} (CLP05) but its "
+                       f"PR adjustments come to {dollars(given)}; {dollars(given)} was posted")
+    return out
 
 
 def _unknown_payer(remittance: Remittance) -> str:
