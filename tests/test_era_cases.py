@@ -470,3 +470,11 @@ def test_warnings_another_practices_npi_a_clp05_that_disagrees_an_overpayment(bo
         "its PR adjustments come to $20.00; $20.00 was posted",
         'Warning: appointment "A0001" is overpaid now: a credit of $50.00']
     assert [p.patient_responsibility for p in load_book(book).payments] == [2000, 2000]
+
+
+def test_a_claim_file_is_not_a_remittance(book, tmp_path):
+    claim = tmp_path / "claim.837"
+    claim.write_text("ST*837*0001*005010X222A1~BHT*0019*00*1*20261102*1200*CH~SE*3*0001~")
+    result = era(book, claim)
+    assert result.output == (f"Error: {claim}: segment 1 ST: a 837 transaction, not an 835 "
+                             "remittance\n")
