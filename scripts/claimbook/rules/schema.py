@@ -115,6 +115,25 @@ class Setting:
         return normalize(self.name).replace(" ", "_").replace("/", "_")
 
 
+# -- What clients receive: receipts and statements (claimbook receipt / statement) ------------
+# Practice settings, a Staff column and a Policies column of their own, spliced into the
+# lists below at their ends; docs/statements.md and docs/receipts.md describe them.
+CLIENT_PAPERS_SETTINGS: tuple[Setting, ...] = (
+    Setting("Statement Due Days", INT, 30, note="a statement is due this many days after its date"),
+    Setting("Payable To", note="checks payable to (statements; default: the practice's name)"),
+    Setting("Remit Address", note="where clients mail payments (statements; default: Address)"),
+    Setting("Payment Options", note="how clients may pay, printed on statements"),
+)
+CLIENT_PAPERS_STAFF_COLUMNS: tuple[Column, ...] = (
+    Column("Signature Image", TEXT, width=24, optional=True,
+           note="a PNG or JPEG of the signature, beside the workbook, for receipts"),
+)
+CLIENT_PAPERS_POLICY_COLUMNS: tuple[Column, ...] = (
+    Column("Employer", TEXT, width=22, optional=True,
+           note="workers' comp: the employer, shown on receipts"),
+)
+
+
 PRACTICE_SETTINGS: tuple[Setting, ...] = (
     Setting("Practice Name", required=True),
     Setting("Address"),
@@ -162,6 +181,7 @@ PRACTICE_SETTINGS: tuple[Setting, ...] = (
             note="money received until it is deposited (claimbook handoff)"),
     Setting("Gift Card Account", default="Gift Card Liability",
             note="visits paid with a gift card (claimbook handoff)"),
+    *CLIENT_PAPERS_SETTINGS,
 )
 
 SHEETS: tuple[Sheet, ...] = (
@@ -176,6 +196,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("License State", CODE, width=13),
             Column("Taxonomy Code", CODE, width=15, note="225700000X = massage therapist"),
             Column("Email", TEXT, width=26),
+            *CLIENT_PAPERS_STAFF_COLUMNS,
         ),
         key="staff_id",
         purpose="therapists, with the NPI and license that go on every receipt",
@@ -234,6 +255,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("Authorization Start", DATE, width=12),
             Column("Authorization End", DATE, width=12),
             Column("Priority", CHOICE, choices=PRIORITIES, default="Primary", width=10),
+            *CLIENT_PAPERS_POLICY_COLUMNS,
         ),
         key="policy_id",
         purpose="a client's coverage with one payer (claim number, injury date, authorization)",
