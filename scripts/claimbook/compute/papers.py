@@ -216,6 +216,15 @@ def money_text(cents: int) -> str:
     return dollars(cents)
 
 
+def visits_text(days: list[date]) -> str:
+    """``the visit of 10/02/2026``; ``the visits of 10/02/2026 and 10/09/2026``; more
+    than six: ``the 12 visits from 10/02/2026 to 12/28/2026``."""
+    texts = [date_text(d) for d in sorted(set(days))]
+    if len(texts) > 6:
+        return f"the {len(texts)} visits from {texts[0]} to {texts[-1]}"
+    return f"the visit{'s' if len(texts) > 1 else ''} of {dates_text(days)}"
+
+
 def dates_text(days: list[date]) -> str:
     """``10/02/2026``; ``10/02/2026 and 10/09/2026``; ``10/02/2026, ... and 10/16/2026``."""
     texts = [date_text(d) for d in sorted(set(days))]

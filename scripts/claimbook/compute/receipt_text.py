@@ -39,6 +39,7 @@ from claimbook.compute.papers import (  # noqa: F401 - TEXT ... part of the inte
     denial_reason,
     money_text,
     reason_legend,
+    visits_text,
 )
 from claimbook.compute.receipts import (
     SUPERBILL,
@@ -127,7 +128,7 @@ def _sentence(kind: str, payer: str | None, group: list[VisitState], document: s
     one = len(group) == 1
     first = group[0].insurer
     days = [v.date_of_service for v in group]
-    visits = "this visit" if one else f"the visits of {dates_text(days)}"
+    visits = "this visit" if one else visits_text(days)
     if kind == SELF_PAY:
         return f"Thank you. Keep {document} for your records."
     if kind == SUBMIT:
@@ -221,10 +222,10 @@ def service_columns(receipt: Receipt) -> list[Column]:
     """The service table's columns: the CMS-1500 line (with modifiers) on an insurance
     receipt; date, service, provider, minutes and charge on a plain one."""
     if receipt.plain:
-        return [Column("#", INT, 7, "RIGHT"), Column("Date", DATE, 22), Column("Service"),
+        return [Column("#", INT, 7, "CENTER"), Column("Date", DATE, 22), Column("Service"),
                 Column("Provider", TEXT, 40), Column("Minutes", INT, 18, "RIGHT"),
                 Column("Charge", MONEY, 24, "RIGHT")]
-    columns = [Column("#", INT, 6, "RIGHT"), Column("Date", DATE, 20),
+    columns = [Column("#", INT, 6, "CENTER"), Column("Date", DATE, 20),
                Column("POS", TEXT, 10, "CENTER"), Column("Code", TEXT, 14),
                Column("Mod", TEXT, 14), Column("Description"),
                Column("Dx", TEXT, 12, "CENTER"), Column("Min", INT, 11, "RIGHT"),
@@ -332,8 +333,8 @@ def email_text(receipts: list[Receipt]) -> tuple[str, str]:
     visits = [v for r in receipts for v in r.visits]
     days = [v.date_of_service for v in visits]
     lines = [f"Dear {first.client.first_name},", "",
-             f"Attached {are} {what} for your visit{'s' if len(days) > 1 else ''} of "
-             f"{dates_text(days)}.", ""]
+             f"Attached {are} {what} for {visits_text(days).replace('the ', 'your ', 1)}.",
+             ""]
     lines += insurer_sentences(visits, _this(first) if len(receipts) == 1 else
                                "these receipts")
     lines += [""] + money_lines(sum(r.totals.client_due for r in receipts),

@@ -42,7 +42,7 @@ class PaperPDF(FPDF):
         self.practice_name = practice_name
         self.heading = heading
         self.set_margins(MARGIN, MARGIN, MARGIN)
-        self.set_auto_page_break(True, margin=16)
+        self.set_auto_page_break(True, margin=15)
         self.set_title(heading)
         self.set_author(practice_name)
         self.set_creator("claimbook")
@@ -147,20 +147,24 @@ def draw_table(pdf: PaperPDF, columns: list[Column], rows: list[list],
     return widths
 
 
-BLOCK_HEAD, BLOCK_LABEL, BLOCK_LINE = 6.5, 21, 4.3
+BLOCK_HEAD, BLOCK_LABEL, BLOCK_LINE = 6.2, 21, 4.0
 BOLD_LABELS = ("Client", "Provider", "Payer", "Account")
 
 
-def draw_blocks(pdf: PaperPDF, blocks: list[tuple[str, list[tuple[str, object]]]]) -> None:
-    """Framed label/value blocks side by side, as tall as the tallest."""
+def draw_blocks(pdf: PaperPDF, blocks: list[tuple[str, list[tuple[str, object]]]],
+                weights: tuple[float, ...] | None = None) -> None:
+    """Framed label/value blocks side by side, as tall as the tallest; ``weights``
+    share the width (equal by default)."""
     gap = 4
-    width = (pdf.content_width - (len(blocks) - 1) * gap) / len(blocks)
-    height = max(_block_lines(pdf, pairs, width, None) for _, pairs in blocks)
+    weights = weights or (1,) * len(blocks)
+    room = pdf.content_width - (len(blocks) - 1) * gap
+    widths = [room * w / sum(weights) for w in weights]
+    height = max(_block_lines(pdf, pairs, w, None) for (_, pairs), w in zip(blocks, widths))
     height += BLOCK_HEAD + 3
     pdf.room(height)
     top = pdf.get_y()
-    for i, (heading, pairs) in enumerate(blocks):
-        x = pdf.l_margin + i * (width + gap)
+    x = pdf.l_margin
+    for (heading, pairs), width in zip(blocks, widths):
         pdf.set_draw_color(*RULE)
         pdf.set_fill_color(*BAND)
         pdf.rect(x, top, width, height)
@@ -169,7 +173,8 @@ def draw_blocks(pdf: PaperPDF, blocks: list[tuple[str, list[tuple[str, object]]]
         pdf.style(7.5, bold=True, color=NAVY)
         pdf.cell(width - 5, 5, heading.upper())
         _block_lines(pdf, pairs, width, (x, top + BLOCK_HEAD + 1.5))
-    pdf.set_xy(pdf.l_margin, top + height + 4)
+        x += width + gap
+    pdf.set_xy(pdf.l_margin, top + height + 3.5)
 
 
 def _block_lines(pdf: PaperPDF, pairs, width: float, at: tuple[float, float] | None) -> float:
@@ -228,13 +233,13 @@ def _summary_row(pdf: PaperPDF, x: float, width: float, amount: float, row) -> N
         pdf.ln(1.6)
         pdf.set_x(x)
         pdf.style(12, bold=True, color=NAVY)
-        height = 7.5
+        height = 7.0
     elif row.style == "detail":
         pdf.style(7.8, italic=True, color=GREY)
-        height = 4.4
+        height = 4.1
     else:
         pdf.style(8.6)
-        height = 5.0
+        height = 4.6
     label_w = width - amount - 3
     lines = pdf.multi_cell(label_w - 3, height, row.label, dry_run=True, output="LINES")
     y = pdf.get_y()

@@ -110,7 +110,7 @@ def _masthead(pdf: PaperPDF, receipt: Receipt) -> None:
     pdf.set_line_width(0.6)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
     pdf.set_line_width(0.2)
-    pdf.ln(4.5)
+    pdf.ln(3.5)
 
 
 def _blocks(pdf: PaperPDF, receipt: Receipt) -> None:
@@ -126,7 +126,7 @@ def _blocks(pdf: PaperPDF, receipt: Receipt) -> None:
         coverages = [("", "Not billed by us: submit this to your insurer" if submit
                       else "None billed"), ("", "")]
     draw_blocks(pdf, [client, ("Rendering provider", therapists[:-1]),
-                      ("Insurance", coverages[:-1])])
+                      ("Insurance", coverages[:-1])], (1.2, 1, 1))
 
 
 def _diagnoses(pdf: PaperPDF, receipt: Receipt) -> None:
@@ -144,7 +144,7 @@ def _diagnoses(pdf: PaperPDF, receipt: Receipt) -> None:
         pdf.cell(5.5, 5.5, pointer(i), align="C", fill=True)
         pdf.style(9.5, bold=True)
         pdf.cell(slot - 7, 5.5, " " + code)
-    pdf.ln(8.5)
+    pdf.ln(7.5)
 
 
 def _services(pdf: PaperPDF, receipt: Receipt) -> None:
@@ -157,7 +157,7 @@ def _services(pdf: PaperPDF, receipt: Receipt) -> None:
     pdf.cell(pdf.content_width - widths[-1], 6.5, "Total charges", align="R")
     pdf.cell(widths[-1], 6.5, words.money_text(receipt.totals.charge), align="R",
              new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(3)
+    pdf.ln(2)
 
 
 def _summary(pdf: PaperPDF, receipt: Receipt) -> None:
@@ -171,7 +171,7 @@ def _summary(pdf: PaperPDF, receipt: Receipt) -> None:
         pdf.style(8.4 if not last else 8, color=INK if not last else GREY)
         pdf.multi_cell(note_width, 4.3, sentence, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(1.5)
-    pdf.set_y(max(bottom, pdf.get_y()) + 5)
+    pdf.set_y(max(bottom, pdf.get_y()) + 3.5)
 
 
 def _payments(pdf: PaperPDF, receipt: Receipt) -> None:
@@ -188,7 +188,7 @@ def _payments(pdf: PaperPDF, receipt: Receipt) -> None:
         pdf.cell(0, 4, "Reason codes", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         for line in legend:
             pdf.paragraph(line, 7.6, GREY, height=3.8)
-    pdf.ln(5)
+    pdf.ln(3.5)
 
 
 def _signatures(pdf: PaperPDF, receipt: Receipt) -> None:
@@ -197,15 +197,15 @@ def _signatures(pdf: PaperPDF, receipt: Receipt) -> None:
 
 
 def _signature(pdf: PaperPDF, block: words.SignatureBlock) -> None:
-    pdf.room(34)
+    pdf.room(29)
     pdf.paragraph(block.statement, 8, GREY, italic=True)
     pdf.ln(2)
-    y = pdf.get_y() + 12
+    y = pdf.get_y() + 11
     sign_w, date_w = 100, 48
     date_x = pdf.w - pdf.r_margin - date_w
     image = block.therapist.signature_image
     if image:
-        pdf.image(image, x=pdf.l_margin + 2, y=y - 12, h=11.5, keep_aspect_ratio=True,
+        pdf.image(image, x=pdf.l_margin + 2, y=y - 11, h=10.5, keep_aspect_ratio=True,
                   w=sign_w - 4)
     elif block.on_file:
         pdf.set_xy(pdf.l_margin + 2, y - 6)
@@ -227,4 +227,4 @@ def _signature(pdf: PaperPDF, block: words.SignatureBlock) -> None:
     pdf.style(9, bold=True)
     ids = f"  ·  NPI {therapist.npi}" if therapist.npi else ""
     pdf.cell(0, 5, f"{therapist.signed_name}{ids}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(5)
+    pdf.ln(4)

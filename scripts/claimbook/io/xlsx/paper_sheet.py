@@ -20,8 +20,10 @@ WIDTHS = (4, 11, 5.5, 8, 7, 16, 13, 7, 7, 10, 12)
 LAST = len(WIDTHS) - 1
 MONEY_FORMAT = '"$"#,##0.00;-"$"#,##0.00'
 DATE_FORMAT = "mm/dd/yyyy"
-LINE = 15.0  # points: one line of 11-point text
-PAGE = 640.0  # points of rows that fit on a Letter page between the margins
+LINE = 13.5  # points: one line of 10-point text
+SIZE = 10  # points: the text's size
+GAP = 8.0  # points: the space between two blocks
+PAGE = 715.0  # points of rows on a Letter page between the margins, at fit-to-width
 GREY = "#6C757D"
 RULE = "#CED4DA"
 
@@ -31,9 +33,10 @@ def span_width(first: int, last: int) -> float:
     return sum(WIDTHS[first:last + 1]) + (last - first) * 0.7
 
 
-def lines_needed(text: str, width: float, size: float = 11) -> int:
-    """The lines ``text`` wraps to in a cell ``width`` characters wide."""
-    per_line = max(1.0, width * 11 / size * 0.95 - 1)
+def lines_needed(text: str, width: float, size: float = 10) -> int:
+    """The lines ``text`` wraps to in a cell ``width`` characters wide (a character of
+    the width is a digit of 11-point Calibri; text averages narrower)."""
+    per_line = max(1.0, width * 11 / size * 1.05 - 1)
     count = 0
     for part in str(text).split("\n"):
         count += max(1, math.ceil(len(part) / per_line))
@@ -56,6 +59,7 @@ class PaperSheet:
     # -- formats ---------------------------------------------------------------------------
     def fmt(self, **props):
         """A format with these properties, made once per workbook."""
+        props.setdefault("font_size", SIZE)
         key = tuple(sorted(props.items()))
         if key not in self._formats:
             self._formats[key] = self.wb.add_format(props)
@@ -71,25 +75,28 @@ class PaperSheet:
         return self.fmt(**props)
 
     # -- cells -----------------------------------------------------------------------------
-    def put(self, row: int, first: int, last: int, value, fmt, size: float = 11) -> None:
+    def put(self, row: int, first: int, last: int, value, fmt, size: float = SIZE) -> None:
         """``value`` in columns ``first``..``last`` (merged), its row tall enough."""
         if last > first:
             self.ws.merge_range(row, first, row, last, "", fmt)
         if isinstance(value, int) and not isinstance(value, bool) and \
                 getattr(fmt, "num_format", "") == MONEY_FORMAT:
             value = value / 100
-        if value is not None and value != "":
-            write_cell(self.ws, row, first, value, fmt)
-            if isinstance(value, str):
-                self.tall(row, lines_needed(value, span_width(first, last), size) * LINE
-                          * size / 11)
+        if value is None or value == "":
+            if last == first:
+                self.ws.write_blank(row, first, None, fmt)  # its borders and fill
+            return
+        write_cell(self.ws, row, first, value, fmt)
+        lines = lines_needed(value, span_width(first, last), size) \
+            if isinstance(value, str) else 1
+        self.tall(row, lines * LINE * size / SIZE)
 
     def tall(self, row: int, points: float) -> None:
         """Make ``row`` at least ``points`` high."""
-        if points > self.heights.get(row, LINE):
-            self.heights[row] = points
+        if points > self.heights.get(row, 0.0):
+            self.heights[row] = round(points * 2) / 2
 
-    def blank_row(self, points: float = LINE) -> int:
+    def blank_row(self, points: float = GAP) -> int:
         row = self.row
         self.tall(row, points)
         self.row += 1
@@ -116,7 +123,7 @@ class PaperSheet:
             fmt = self.fmt(bold=True, font_color="#FFFFFF", bg_color=NAVY, valign="vcenter",
                            align=align, text_wrap=True)
             self.put(head, first, last, column.heading, fmt)
-        self.tall(head, 18)
+        self.tall(head, 16)
         self.row += 1
         for values in rows:
             for (first, last), column, value in zip(spans, columns, values):
@@ -148,7 +155,7 @@ class PaperSheet:
             row += 1
         return row
 
-    def sentence(self, text: str, size: float = 10, color: str = "#212529",
+    def sentence(self, text: str, size: float = SIZE, color: str = "#212529",
                  italic: bool = False) -> None:
         """Wrapped text across the whole width, on its own row."""
         fmt = self.fmt(text_wrap=True, valign="top", font_size=size, font_color=color,
@@ -159,11 +166,12 @@ class PaperSheet:
     # -- printing ----------------------------------------------------------------------------
     def finish(self, header_left: str, header_right: str) -> None:
         """Row heights, page breaks between blocks, Letter portrait one page wide."""
-        for row, points in self.heights.items():
-            self.ws.set_row(row, points)
+        for row in range(self.row):
+            self.ws.set_row(row, self.heights.get(row, LINE))
         breaks, used, repeat = [], 0.0, None
-        for first, last, heading in self.blocks:
-            size = sum(self.heights.get(r, LINE) for r in range(first, last + 1))
+        for i, (first, last, heading) in enumerate(self.blocks):
+            end = self.blocks[i + 1][0] - 1 if i + 1 < len(self.blocks) else last
+            size = sum(self.heights.get(r, LINE) for r in range(first, end + 1))
             if size > PAGE:  # a long table flows over pages, its heading repeated
                 repeat = heading if repeat is None else repeat
                 used = (used + size) % PAGE
@@ -180,9 +188,10 @@ class PaperSheet:
         ws.set_portrait()
         ws.set_paper(1)  # Letter
         ws.fit_to_pages(1, 0)
-        ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
         ws.center_horizontally()
         ws.print_area(0, 0, max(self.row - 1, 0), LAST)
         left = header_left.replace("&", "&&")
-        ws.set_header(f'&L&"Calibri,Bold"{left}&R{header_right.replace("&", "&&")}')
-        ws.set_footer(f"&L{left}&RPage &P of &N")
+        ws.set_header(f'&L&"Calibri,Bold"{left}&R{header_right.replace("&", "&&")}',
+                      {"margin": 0.25})
+        ws.set_footer(f"&L{left}&RPage &P of &N", {"margin": 0.25})

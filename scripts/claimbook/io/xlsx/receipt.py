@@ -16,7 +16,7 @@ from datetime import date, datetime
 from claimbook.compute import receipt_text as words
 from claimbook.compute.papers import SUBMIT
 from claimbook.compute.receipts import Receipt
-from claimbook.io.xlsx.paper_sheet import GREY, LAST, LINE, MONEY_FORMAT, PaperSheet
+from claimbook.io.xlsx.paper_sheet import GREY, LAST, MONEY_FORMAT, PaperSheet
 from claimbook.io.xlsx.safe import replace_atomically
 from claimbook.io.xlsx.styles import NAVY, new_workbook, write_cell
 from claimbook.rules.icd10 import pointer
@@ -27,7 +27,7 @@ SERVICE_SPANS = [(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 6), (7, 7), (8, 8),
                  (10, 10)]
 SERVICE_SPANS_NPI = [(i, i) for i in range(11)]
 PLAIN_SPANS = [(0, 0), (1, 1), (2, 5), (6, 7), (8, 9), (10, 10)]
-PAYMENT_SPANS = [(0, 0), (1, 2), (3, 5), (6, 6), (7, 8), (9, 9), (10, 10)]
+PAYMENT_SPANS = [(0, 1), (2, 3), (4, 5), (6, 6), (7, 8), (9, 9), (10, 10)]
 
 
 def write_receipt_workbook(receipt: Receipt, path: str) -> str:
@@ -124,7 +124,7 @@ def _insurance(sheet: PaperSheet, receipt: Receipt) -> None:
     sheet.heading("Insurance", LEFT[0], LEFT[2])
     sheet.heading("Diagnoses (ICD-10-CM)", RIGHT[0], RIGHT[2])
     end = sheet.pairs(top + 1, *LEFT, pairs)
-    letter = sheet.fmt(bold=True, font_color="#FFFFFF", bg_color=NAVY, align="center")
+    letter = sheet.fmt(bold=True, font_color=NAVY, align="right")
     for i, code in enumerate(receipt.diagnoses):
         sheet.put(top + 1 + i, RIGHT[0], RIGHT[0], pointer(i), letter)
         sheet.put(top + 1 + i, RIGHT[1], RIGHT[2], code, sheet.fmt(bold=True))
@@ -164,7 +164,7 @@ def _summary(sheet: PaperSheet, receipt: Receipt) -> None:
             props = dict(italic=True, font_color=GREY, font_size=9)
             size = 9
         else:
-            props, size = {}, 11
+            props, size = {}, 10
         label = sheet.fmt(text_wrap=True, valign="top", **props)
         if item.style == words.TOTAL:
             for col in range(5, LAST):
@@ -205,7 +205,7 @@ def _signatures(sheet: PaperSheet, receipt: Receipt) -> None:
     for block in words.signature_blocks(receipt):
         top = sheet.row
         sheet.sentence(block.statement, 9, GREY, italic=True)
-        sign = sheet.blank_row(40)
+        sign = sheet.blank_row(32)
         image = block.therapist.signature_image
         if image:
             sheet.ws.insert_image(sign, 0, image, {"y_offset": 4, "object_position": 3,
@@ -227,7 +227,7 @@ def _signatures(sheet: PaperSheet, receipt: Receipt) -> None:
         sheet.put(sheet.row, 0, LAST, f"{therapist.signed_name}{npi}", sheet.fmt(bold=True))
         sheet.row += 1
         sheet.block(top)
-        sheet.blank_row(LINE)
+        sheet.blank_row()
 
 
 def _fit(image: str) -> dict:
