@@ -343,8 +343,8 @@ def _injury_problems(book: Book, visit: Visit) -> list[Problem]:
     client = book.clients.get(visit.first.client_id)
     if client is not None and not client.address:
         out.append(client.src.problem(
-            "address", f"{client.first_name} {client.last_name} has no address; a "
-                       f"{kind} receipt needs it"))
+            "address", f"{client.first_name} {client.last_name} has no address; "
+                       f"{'an' if kind.startswith('auto') else 'a'} {kind} receipt needs it"))
     return out
 
 
