@@ -11,9 +11,17 @@ from datetime import date
 import click
 
 from claimbook.cli.main import cli, date_option, workbook_option
+from claimbook.cli.papers import (
+    EmailLog,
+    deliver,
+    progress,
+    refuse,
+    stop_if_not_sent,
+    unique_stems,
+)
 from claimbook.compute.ledger import Month
 from claimbook.compute.receipts import RECEIPT, SUPERBILL, Receipt
-from claimbook.rules.problems import ClaimbookError, Problem, in_order
+from claimbook.rules.problems import Problem
 
 DEFAULT_OUT = os.path.join("reports", "receipts")
 
@@ -70,7 +78,7 @@ def receipt(workbook, appointment_id, client_id, first, last, month_text, as_of,
     if send or eml_dir:
         problems += _mail_problems(book, [g[0] for g in groups], send)
     if problems:
-        _stop(problems)
+        refuse(problems)
     if not groups:
         click.echo(f"No insured visits in {Month.parse(month_text).label} up to "
                    f"{as_of}; nothing written.", err=True)
@@ -143,35 +151,6 @@ def _mail_problems(book, first_visits, send: bool) -> list[Problem]:
     return problems
 
 
-def _stop(problems: list[Problem], what: str = "receipt") -> None:
-    """Every problem on its own line, then one error; nothing has been written."""
-    problems = in_order(problems)
-    if len(problems) == 1:
-        raise ClaimbookError(f"{problems[0]}; no {what} was written")
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    raise ClaimbookError(f"{len(problems)} problems; no {what} was written")
-
-
-def progress(total: int, what: str):
-    """A progress bar on stderr (none for a single item)."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    return Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(),
-                    console=Console(stderr=True), disable=total < 2, transient=True)
-
-
-def unique_stems(stems: list[str]) -> None:
-    """Refuse a batch where two files would be one on a disk that ignores case."""
-    seen: dict[str, str] = {}
-    for stem in stems:
-        other = seen.setdefault(stem.casefold(), stem)
-        if other != stem or stems.count(stem) > 1:
-            raise ClaimbookError(f'"{other}" and "{stem}" would be the same file on a disk '
-                                 "that ignores case; nothing was written")
-
-
 def _write_all(receipts: list[Receipt], out_dir: str) -> list[bytes]:
     """Write each receipt's workbook and PDF; returns the PDFs' bytes, as built."""
     from claimbook.io.pdf_kit import save_pdf
@@ -213,7 +192,7 @@ def _mail(book, workbook: str, receipts: list[Receipt], pdfs: list[bytes],
         attachments = tuple(Attachment(r.number, r.file_stem + ".pdf", pdf, r.fingerprint())
                             for r, pdf in items)
         jobs.append(receipt_job([r for r, _ in items], attachments))
-    deliver(book, jobs, log, eml_dir, "receipts")
+    stop_if_not_sent(deliver(book, jobs, log, eml_dir, "receipts"), log)
 
 
 def receipt_job(receipts: list[Receipt], attachments: tuple):
@@ -233,64 +212,3 @@ def receipt_job(receipts: list[Receipt], attachments: tuple):
                    (first.client.email or "").strip(), attachments, subject, body, name)
 
 
-class EmailLog:
-    """The Email Log beside the workbook: its rows, and a way to add more."""
-
-    def __init__(self, workbook: str):
-        from claimbook.io.xlsx.paper_logs import EMAIL_LOG, log_path, read_email_log
-        from claimbook.io.xlsx.safe import refuse_if_open
-
-        self.path = log_path(workbook, EMAIL_LOG)
-        refuse_if_open(self.path)  # before anything is sent, not after
-        self.entries = read_email_log(self.path)
-
-    def record(self, entries) -> None:
-        from claimbook.io.xlsx.paper_logs import write_email_log
-
-        self.entries += entries
-        write_email_log(self.path, self.entries)
-
-
-def deliver(book, jobs: list, log: EmailLog, eml_dir: str | None, what: str) -> list:
-    """Send the emails (or write them as .eml drafts with ``eml_dir``), print what
-    happened, and record it in the Email Log; returns the outcomes."""
-    from claimbook.io.mail import (
-        DRAFT,
-        NOT_SENT,
-        SENT,
-        Outcome,
-        compose,
-        log_entries,
-        mail_settings,
-        send_all,
-        sender_of,
-        write_eml,
-    )
-
-    practice = book.settings.practice_name or ""
-    if eml_dir:
-        sender, _ = sender_of(book)
-        outcomes = []
-        for job in jobs:
-            path = write_eml(compose(job, sender, practice),
-                             os.path.join(eml_dir, job.name + ".eml"))
-            log.record(log_entries(job, DRAFT, path))
-            outcomes.append(Outcome(job, DRAFT, path))
-            click.echo(path)
-        return outcomes
-    settings, _ = mail_settings(book)
-    with progress(len(jobs), f"Emailing {what}") as bar:
-        task = bar.add_task("send", total=len(jobs))
-        outcomes = send_all(jobs, settings, practice, log.record,
-                            step=lambda: bar.advance(task))
-    for o in outcomes:
-        numbers = ", ".join(a.number for a in o.job.attachments)
-        if o.status == SENT:
-            click.echo(f"sent {numbers} to {o.detail}")
-        else:
-            click.echo(f"not sent {numbers}: {o.detail}", err=True)
-    failed = [o for o in outcomes if o.status == NOT_SENT]
-    if failed:
-        raise ClaimbookError(f"{len(failed)} of {len(outcomes)} emails not sent "
-                             f"({failed[0].detail}); recorded in {log.path}")
-    return outcomes

@@ -179,7 +179,8 @@ def draw_blocks(pdf: PaperPDF, blocks: list[tuple[str, list[tuple[str, object]]]
 
 def _block_lines(pdf: PaperPDF, pairs, width: float, at: tuple[float, float] | None) -> float:
     """Draw label/value lines at ``at`` (or only measure them); returns the height."""
-    value_w = width - BLOCK_LABEL - 4
+    label_w = BLOCK_LABEL if any(label for label, _ in pairs) else 0
+    value_w = width - label_w - 4
     used = 0.0
     for label, value in pairs:
         if not label and not value:
@@ -197,10 +198,10 @@ def _block_lines(pdf: PaperPDF, pairs, width: float, at: tuple[float, float] | N
             x, y = at[0] + 2.5, at[1] + used
             pdf.set_xy(x, y + 0.15)
             pdf.style(7.2, color=GREY)
-            pdf.cell(BLOCK_LABEL, BLOCK_LINE, label)
+            pdf.cell(label_w, BLOCK_LINE, label)
             pdf.style(8.4, bold=bold)
             for i, text in enumerate(lines):
-                pdf.set_xy(x + BLOCK_LABEL, y + i * BLOCK_LINE)
+                pdf.set_xy(x + label_w, y + i * BLOCK_LINE)
                 pdf.cell(value_w, BLOCK_LINE, text)
         used += BLOCK_LINE * max(1, len(lines)) + 0.3
     return used

@@ -1,10 +1,11 @@
 """A print-ready sheet of a client paper (receipt, superbill, statement), laid on a grid.
 
-The sheet has eleven columns (A-K) whose widths add up to a Letter page, portrait,
-one page wide. Tables take one or more grid columns per column; a value that does not
-fit its width wraps and its row is made tall enough, so nothing is clipped. Rows are
-grouped into blocks that stay on one page: a block that would cross the foot of a page
-starts the next one, with the table's heading row repeated.
+The receipt's sheet has eleven columns (A-K), a statement's its own; their widths add
+up to about a Letter page, portrait, printed one page wide. Tables take one or more grid
+columns per column; a value that does not fit its width wraps and its row is made tall
+enough, so nothing is clipped. Rows are grouped into blocks that stay on one page: a
+block that would cross the foot of a page starts the next one; a table longer than a
+page has its heading row repeated.
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ SIZE = 10  # points: the text's size
 GAP = 8.0  # points: the space between two blocks
 PAGE = 715.0  # points of rows on a Letter page between the margins, at fit-to-width
 GREY = "#6C757D"
+_ALIGN = {"RIGHT": "right", "CENTER": "center"}
 RULE = "#CED4DA"
 
 
-def span_width(first: int, last: int) -> float:
+def span_width(first: int, last: int, widths: tuple[float, ...] = WIDTHS) -> float:
     """The characters that fit in columns ``first``..``last``."""
-    return sum(WIDTHS[first:last + 1]) + (last - first) * 0.7
+    return sum(widths[first:last + 1]) + (last - first) * 0.7
 
 
 def lines_needed(text: str, width: float, size: float = 10) -> int:
@@ -46,14 +48,16 @@ def lines_needed(text: str, width: float, size: float = 10) -> int:
 class PaperSheet:
     """An xlsxwriter worksheet written top to bottom, row by row, in blocks."""
 
-    def __init__(self, wb, ws):
+    def __init__(self, wb, ws, widths: tuple[float, ...] = WIDTHS):
         self.wb, self.ws = wb, ws
+        self.widths = widths
+        self.last = len(widths) - 1
         self.row = 0
         self.heights: dict[int, float] = {}
         self.blocks: list[tuple[int, int, int | None]] = []  # first, last, heading row
         self._formats: dict[tuple, object] = {}
         ws.hide_gridlines(2)
-        for col, width in enumerate(WIDTHS):
+        for col, width in enumerate(widths):
             ws.set_column(col, col, width)
 
     # -- formats ---------------------------------------------------------------------------
@@ -87,7 +91,7 @@ class PaperSheet:
                 self.ws.write_blank(row, first, None, fmt)  # its borders and fill
             return
         write_cell(self.ws, row, first, value, fmt)
-        lines = lines_needed(value, span_width(first, last), size) \
+        lines = lines_needed(value, span_width(first, last, self.widths), size) \
             if isinstance(value, str) else 1
         self.tall(row, lines * LINE * size / SIZE)
 
@@ -107,8 +111,9 @@ class PaperSheet:
         self.blocks.append((first, self.row - 1, heading))
 
     # -- shapes ------------------------------------------------------------------------------
-    def heading(self, text: str, first: int = 0, last: int = LAST) -> None:
+    def heading(self, text: str, first: int = 0, last: int | None = None) -> None:
         """A small navy heading band across the columns, on the current row."""
+        last = self.last if last is None else last
         fmt = self.fmt(bold=True, font_color=NAVY, font_size=9, bg_color="#EAEFF7",
                        bottom=1, bottom_color=NAVY)
         for col in range(first, last + 1):
@@ -119,22 +124,25 @@ class PaperSheet:
         """A table: a navy heading row, then one row per item; returns the heading row."""
         head = self.row
         for (first, last), column in zip(spans, columns):
-            align = {"RIGHT": "right", "CENTER": "center"}.get(column.align, "left")
             fmt = self.fmt(bold=True, font_color="#FFFFFF", bg_color=NAVY, valign="vcenter",
-                           align=align, text_wrap=True)
+                           align=_ALIGN.get(column.align, "left"), text_wrap=True)
             self.put(head, first, last, column.heading, fmt)
         self.tall(head, 16)
         self.row += 1
         for values in rows:
-            for (first, last), column, value in zip(spans, columns, values):
-                align = {"RIGHT": "right", "CENTER": "center"}.get(column.align, "left")
-                fmt = self.kind_format(column.kind, bottom=1, bottom_color=RULE,
-                                       valign="top", text_wrap=True, align=align)
-                if isinstance(value, date):
-                    fmt = self.kind_format(DATE, bottom=1, bottom_color=RULE, valign="top")
-                self.put(self.row, first, last, value, fmt)
-            self.row += 1
+            self.table_row(spans, columns, values)
         return head
+
+    def table_row(self, spans: list[tuple[int, int]], columns, values: list,
+                  rule: bool = True) -> None:
+        """One row of a table, ruled below unless ``rule`` is false."""
+        border = dict(bottom=1, bottom_color=RULE) if rule else {}
+        for (first, last), column, value in zip(spans, columns, values):
+            kind = DATE if isinstance(value, date) else column.kind
+            fmt = self.kind_format(kind, valign="top", text_wrap=kind != DATE,
+                                   align=_ALIGN.get(column.align, "left"), **border)
+            self.put(self.row, first, last, value, fmt)
+        self.row += 1
 
     def pairs(self, top: int, first: int, split: int, last: int, pairs, right_labels=False
               ) -> int:
@@ -160,7 +168,7 @@ class PaperSheet:
         """Wrapped text across the whole width, on its own row."""
         fmt = self.fmt(text_wrap=True, valign="top", font_size=size, font_color=color,
                        italic=italic)
-        self.put(self.row, 0, LAST, text, fmt, size)
+        self.put(self.row, 0, self.last, text, fmt, size)
         self.row += 1
 
     # -- printing ----------------------------------------------------------------------------
@@ -190,7 +198,7 @@ class PaperSheet:
         ws.fit_to_pages(1, 0)
         ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
         ws.center_horizontally()
-        ws.print_area(0, 0, max(self.row - 1, 0), LAST)
+        ws.print_area(0, 0, max(self.row - 1, 0), self.last)
         left = header_left.replace("&", "&&")
         ws.set_header(f'&L&"Calibri,Bold"{left}&R{header_right.replace("&", "&&")}',
                       {"margin": 0.25})
