@@ -55,6 +55,13 @@ def _warn(message: str) -> None:
     click.echo(f"Warning: {message}", err=True)
 
 
+def _statements(workbook: str) -> dict:
+    """Each client's last statement date, from the Statement Log beside the workbook."""
+    from claimbook.io.xlsx.paper_logs import last_statements
+
+    return last_statements(workbook)
+
+
 def _owes(item, payer_name: str | None) -> str:
     if item is None or item.balance == 0:
         return "nothing"
@@ -65,7 +72,8 @@ def _owes(item, payer_name: str | None) -> str:
 
 def _refresh_reminders(changes, after, client_ids, day: date) -> None:
     as_of = max(day, date.today())
-    changes.cells += reminders.reminder_changes(after, as_of, client_ids, optional=True)
+    changes.cells += reminders.reminder_changes(after, as_of, client_ids, optional=True,
+                                                statements=_statements(after.path))
 
 
 # -- checkout --------------------------------------------------------------------------------
@@ -357,7 +365,8 @@ def remind(workbook, day, dry_run) -> None:
         raise BadRequest(f'{layouts["Clients"].name}: no "Reminder" column; add one to its '
                          "header row and run the command again")
     open_items = balances(book, as_of)
-    changes = desk.Changes(cells=reminders.reminder_changes(book, as_of, items=open_items))
+    changes = desk.Changes(cells=reminders.reminder_changes(
+        book, as_of, items=open_items, statements=_statements(workbook)))
     items = reminders.outstanding(book, as_of, open_items)
     changes.outstanding = reminders.OutstandingList(as_of, items)
     by_row = {c.src.row: c.client_id for c in book.clients.values()}
@@ -396,7 +405,8 @@ def today(workbook, day, output_format) -> None:
     snapshot = take_snapshot(workbook)
     book, _ = read_desk(snapshot.data, workbook, Selection(dates=frozenset({day})))
     visits = _day_visits(book, day)
-    texts = reminders.reminders(book, day, {v["client_id"] for v in visits})
+    texts = reminders.reminders(book, day, {v["client_id"] for v in visits},
+                                statements=_statements(workbook))
     for visit in visits:
         visit["reminder"] = texts.get(visit["client_id"])
     if output_format == "json":

@@ -203,7 +203,8 @@ def _state_and_why(book: Book, visit: Visit, b: VisitBalance, as_of: date
     if b.client_due < 0:
         return CREDIT, "overpaid: a credit to you"
     if b.status == PAID:
-        return SETTLED, "paid in full"
+        share = _share(visit, as_of, plain=False) if payer and b.client_paid else None
+        return SETTLED, f"paid in full (your share: {share})" if share else "paid in full"
     if payer is None:
         return DUE, "no insurance billed for this visit (self-pay)"
     if b.status in (UNBILLED, BILLED):
@@ -219,8 +220,9 @@ def _state_and_why(book: Book, visit: Visit, b: VisitBalance, as_of: date
     return DUE, f"your share: {_share(visit, as_of)}"
 
 
-def _share(visit: Visit, as_of: date) -> str:
-    """Why the insurer left part to the client: ``applied to your deductible``."""
+def _share(visit: Visit, as_of: date, plain: bool = True) -> str | None:
+    """Why the insurer left part to the client: ``applied to your deductible``; when no
+    code says, ``as your plan set it`` (None instead, unless ``plain``)."""
     codes: list[str] = []
     for p in visit.payments:
         if p.source == "Insurance" and p.date_received and p.date_received <= as_of:
@@ -228,6 +230,8 @@ def _share(visit: Visit, as_of: date) -> str:
     words = share_words(codes)
     if words:
         return " and ".join(words)
+    if not plain:
+        return None
     copay = sum(ln.client_paid or 0 for ln in visit.lines)
     return "your copay or coinsurance, as your plan set it" if copay else \
         "as your plan set it"

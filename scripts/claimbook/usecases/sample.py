@@ -127,6 +127,8 @@ DIAGNOSES = {
     "Auto/PIP": ["S13.4XXA", "S16.1XXA", "S33.5XXA", "S39.012A", "M54.2"],
     "Workers Comp": ["S39.012A", "S46.011A", "M75.101", "S13.4XXA", "M54.50"],
 }
+EMPLOYERS = ("Cascade Roofing LLC", "Northgate Grocery Co-op", "Puget Sound Freight",
+             "Lakeside Elementary School")  # workers' comp employers, chosen by policy number
 REFERRERS = [("Dr. Karen Holt, DC", make_npi("132957608")),
              ("Dr. Samuel Reyes, MD", make_npi("176603421")),
              ("Dr. Lena Park, DO", make_npi("149285730"))]
@@ -186,6 +188,8 @@ class _Generator:
             policy["group_number"] = f"{rng.randint(10000, 99999)}"
         else:
             referrer, referrer_npi = rng.choice(REFERRERS)
+            if payer["type"] == "Workers Comp":  # no draw from the random stream
+                policy["employer"] = EMPLOYERS[n % len(EMPLOYERS)]
             policy.update({
                 "claim_number": f"{payer_id[:2]}-{start.year % 100}-{rng.randint(100000, 999999)}",
                 "date_of_injury": start - timedelta(days=rng.randint(7, 25)),
@@ -373,6 +377,9 @@ class _Remittance:
                     "adjustment_reason": reason if total != allowed else
                     ("CO-50 not medically necessary" if reason == "CO-50" else None),
                     "patient_responsibility": (copay + deductible) or None})
+        row["reason_codes"] = " ".join(  # every group and reason code the insurer gave
+            code for code, cents in ((reason, total - allowed or reason == "CO-50"),
+                                     ("PR-1", deductible), ("PR-3", copay)) if cents) or None
         if deductible:
             later = day + timedelta(days=self.rng.randint(10, 40))
             if later <= END:
