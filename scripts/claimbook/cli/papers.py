@@ -24,12 +24,13 @@ def refuse(problems: list[Problem], what: str = "receipt") -> None:
 
 
 def progress(total: int, what: str):
-    """A progress bar on stderr (none for a single item)."""
+    """A progress bar on a terminal's stderr (none for a single item, none in a file)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    return Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(),
-                    console=Console(stderr=True), disable=total < 2, transient=True)
+    console = Console(stderr=True)
+    return Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), console=console,
+                    disable=total < 2 or not console.is_terminal, transient=True)
 
 
 def unique_stems(stems: list[str]) -> None:

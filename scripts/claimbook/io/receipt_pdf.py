@@ -102,9 +102,9 @@ def _masthead(pdf: PaperPDF, receipt: Receipt) -> None:
                          ("Date issued", date_text(receipt.issued)), (span_label, span)):
         pdf.set_x(x)
         pdf.style(8.2, color=GREY)
-        pdf.cell(width - 48, 4.6, label, align="R")
+        pdf.cell(width - 56, 4.6, label, align="R")
         pdf.style(8.2, bold=True)
-        pdf.cell(48, 4.6, value, align="R", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.cell(56, 4.6, value, align="R", new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.set_y(max(left_bottom, pdf.get_y()) + 3)
     pdf.set_draw_color(*NAVY)
     pdf.set_line_width(0.6)
@@ -169,7 +169,8 @@ def _summary(pdf: PaperPDF, receipt: Receipt) -> None:
     for i, sentence in enumerate(words.notes(receipt)):
         last = i == len(words.notes(receipt)) - 1 and sentence.startswith("Questions")
         pdf.style(8.4 if not last else 8, color=INK if not last else GREY)
-        pdf.multi_cell(note_width, 4.3, sentence, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(note_width, 4.3, sentence, align="L", new_x=XPos.LMARGIN,
+                       new_y=YPos.NEXT)
         pdf.ln(1.5)
     pdf.set_y(max(bottom, pdf.get_y()) + 3.5)
 

@@ -18,7 +18,7 @@ from claimbook.compute.papers import SUBMIT
 from claimbook.compute.receipts import Receipt
 from claimbook.io.xlsx.paper_sheet import GREY, LAST, MONEY_FORMAT, PaperSheet
 from claimbook.io.xlsx.safe import replace_atomically
-from claimbook.io.xlsx.styles import NAVY, new_workbook, write_cell
+from claimbook.io.xlsx.styles import NAVY, new_workbook
 from claimbook.rules.icd10 import pointer
 
 SHEET = "Receipt"
@@ -214,8 +214,8 @@ def _signatures(sheet: PaperSheet, receipt: Receipt) -> None:
             sheet.put(sign, 0, 4, "Signature on file", sheet.fmt(
                 italic=True, font_color=NAVY, valign="bottom", font_size=12))
         if block.dated:
-            write_cell(sheet.ws, sign, 8, block.dated,
-                       sheet.fmt(num_format="mm/dd/yyyy", align="left", valign="bottom"))
+            sheet.put(sign, 8, LAST, block.dated,
+                      sheet.fmt(num_format="mm/dd/yyyy", align="left", valign="bottom"))
         line = sheet.fmt(top=1, font_color=GREY, font_size=9)
         for col in (0, 1, 2, 3, 4, 8, 9, 10):
             sheet.ws.write_blank(sheet.row, col, None, line)
@@ -231,13 +231,13 @@ def _signatures(sheet: PaperSheet, receipt: Receipt) -> None:
 
 
 def _fit(image: str) -> dict:
-    """Scale a signature image to about 36 points high."""
+    """Scale a signature image to about 28 points (38 pixels) high."""
     try:
         from PIL import Image
 
         with Image.open(image) as im:
             height = im.size[1] or 1
-        scale = min(1.0, 48 / height)
+        scale = min(1.0, 38 / height)
         return {"x_scale": scale, "y_scale": scale}
     except (ImportError, OSError):  # pragma: no cover - Pillow comes with fpdf2
         return {}
