@@ -21,13 +21,9 @@ from pypdf import PdfReader
 
 from claimbook.cli.main import cli
 from claimbook.compute.balances import visits_of
+from claimbook.compute.receipt_checks import receipt_problems
 from claimbook.compute.receipt_text import summary_rows
-from claimbook.compute.receipts import (
-    SUPERBILL,
-    build_receipt,
-    client_visits,
-    receipt_problems,
-)
+from claimbook.compute.receipts import SUPERBILL, build_receipt, client_visits
 from claimbook.io.receipt_pdf import receipt_pdf_bytes
 from claimbook.io.xlsx.reader import load_book
 from claimbook.rules import icd10

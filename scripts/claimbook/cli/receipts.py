@@ -133,7 +133,7 @@ def _select(book, appointment_id, client_id, first, last, month_text, as_of):
 
 
 def _receipt_problems(book, groups, already: list[Problem]) -> list[Problem]:
-    from claimbook.compute.receipts import receipt_problems
+    from claimbook.compute.receipt_checks import receipt_problems
     from claimbook.io.receipt_pdf import signature_problems
 
     known = {p.where for p in already}
