@@ -38,7 +38,7 @@ class ClaimbookGroup(click.Group):
 
     LAZY = {"checkout": "desk", "pay": "desk", "remind": "desk",
             "today": "desk", "receipt": "receipts", "handoff": "handoff",
-            "claim": "claims", "era": "era"}
+            "claim": "claims", "era": "era", "statement": "statements"}
 
     def list_commands(self, ctx) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.LAZY))
