@@ -27,6 +27,7 @@ from python_calamine import CalamineWorkbook
 
 from claimbook.io.xlsx import parts
 from claimbook.io.xlsx.desk_reader import SheetLayout
+from claimbook.io.xlsx.inspect import TOTAL_ROW
 from claimbook.io.xlsx.outstanding_sheet import SHEET_NAME, is_claimbooks, outstanding_xml
 from claimbook.io.xlsx.package import Package
 from claimbook.io.xlsx.safe import Snapshot, commit
@@ -265,9 +266,7 @@ def _tables_of(package: Package, part: str, layout: SheetLayout) -> list[str]:
         if split_ref(first)[1] != layout.header_row:
             continue
         if int(attrs.get(b"totalsRowCount", b"0")) > 0:
-            raise ClaimbookError(f"{layout.name}: its table has a Total Row, so new rows "
-                                 "cannot go under it; turn the Total Row off (Table Design) "
-                                 "and run the command again")
+            raise ClaimbookError(f"{layout.name}: {TOTAL_ROW}")
         out.append(table_part)
     return out
 
