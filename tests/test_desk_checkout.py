@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
+from claimbook.compute import desk
 from claimbook.io.xlsx.reader import load_book
-from claimbook.usecases import desk
 from conftest import line
 from test_desk_books import cells, owner_book, parts_of, run, sheet_part
 
