@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
 from xml.parsers import expat
 
 from python_calamine import CalamineWorkbook
@@ -50,6 +52,12 @@ from claimbook.io.xlsx.sheetxml import (
     tail_rows,
 )
 from claimbook.io.xlsx.stylesheet import Stylesheet
+from claimbook.io.xlsx.writeguard import (
+    refuse_merged,
+    refuse_past_last_row,
+    refuse_value,
+    uses_1904,
+)
 from claimbook.rules import schema
 from claimbook.rules.money import fmt
 from claimbook.rules.problems import ClaimbookError
@@ -81,6 +89,7 @@ class _Check:
     letters: str
     text: str | None
     size: int = 0  # the sheet part's size
+    expected: object = None  # a number (Decimal) or date meant, compared as read back
 
 
 def write_changes(snapshot: Snapshot, layouts: dict[str, SheetLayout], changes,
@@ -103,7 +112,8 @@ def write_changes(snapshot: Snapshot, layouts: dict[str, SheetLayout], changes,
             then left as it was.
     """
     package = Package(snapshot.data, snapshot.path)
-    styles = Stylesheet(package.read(STYLES)) if package.has(STYLES) else None
+    styles = Stylesheet(package.read(STYLES), uses_1904(package)) if package.has(STYLES) \
+        else None
     written, checks, fragments = Written(None), [], {}
     for sheet in _sheets_touched(changes):
         layout = layouts.get(sheet)
@@ -147,6 +157,9 @@ def _new_sheet(package: Package, sheet: str, changes, styles: Stylesheet | None,
     if any(s["name"].strip().casefold() == sheet.casefold() for s in parts.sheets(package)):
         raise ClaimbookError(f'{package.where}: the sheet "{sheet}" has no header row claimbook '
                              "can read; fix or rename it and run the command again")
+    for n, row in enumerate(changes.rows.get(sheet, []), start=2):
+        for f, v in row.items():
+            refuse_value(f"{sheet}!{column_letters(spec.fields.index(f))}{n}", v)
     rows = [{f: cell_value(sheet, f, v, None, styles) for f, v in row.items() if v is not None}
             for row in changes.rows.get(sheet, [])]
     _, numbers = add_table_sheet(package, spec, rows, styles)
@@ -189,7 +202,8 @@ def cell_value(sheet: str, field_name: str, value, model, styles: Stylesheet | N
 
     Money is written as its exact decimal (``76.50``), a date as a serial day number in
     a date format (the model's, else the model's style with a date format appended), or
-    as ISO text where the owner keeps dates as text. Text is always an inline string.
+    as ISO text where the owner keeps dates as text; serials follow the workbook's
+    date system (``styles.date1904``). Text is always an inline string.
     """
     if value is None or value == "":
         return Value("")
@@ -212,9 +226,10 @@ def _date_value(day, model, styles: Stylesheet | None) -> Value:
     style = model.style if model is not None else None
     if model is not None and model.is_text and model.has_value:
         return Value("s", day.isoformat())
+    serial = str(excel_serial(day, styles is not None and styles.date1904))
     if styles is None or styles.is_date(style):
-        return Value("n", str(excel_serial(day)))
-    return Value("n", str(excel_serial(day)), styles.with_date_format(style))
+        return Value("n", serial)
+    return Value("n", serial, styles.with_date_format(style))
 
 
 def _letter(layout: SheetLayout, sheet: str, field_name: str, optional: bool) -> str | None:
@@ -246,8 +261,9 @@ def _replace_cells(xml: bytes, layout: SheetLayout, sheet: str, cells: list,
                                  "sheet as claimbook read it")
         values = {}
         for field_name, (letters, value) in by_row[number].items():
+            refuse_value(f"{layout.name}!{letters}{number}", value)
             values[letters] = cell_value(sheet, field_name, value, row.cell(letters), styles)
-            checks.append(_Check(layout.name, number, letters, _check_text(values[letters])))
+            checks.append(_value_check(layout.name, number, letters, values[letters], value))
         out += [xml[pos:row.start], replace_cells(row, xml, values)]
         edited.append(out[-1])
         pos = row.end
@@ -263,14 +279,18 @@ def _append_rows(package: Package, part: str, xml: bytes, layout: SheetLayout, s
     model = last or (empties[0] if empties else None)
     old_last = last.number if last else layout.header_row
     numbers = list(range(old_last + 1, old_last + 1 + len(rows)))
+    refuse_past_last_row(layout.name, numbers[-1])
     new_xml, last_col = [], 0
     for number, values in zip(numbers, rows):
+        _refuse_values(layout, number, values)
         cells = _row_cells(layout, sheet, values, model, styles)
         last_col = max([last_col, *(column_index(c) for c in cells)])
         key = schema.sheet(sheet).key
         checks.append(_Check(layout.name, number, layout.letters[key], str(values[key])))
+        checks += _row_checks(layout, number, values, cells)
         new_xml.append(row_xml(number, cells, model))
     edited += new_xml
+    refuse_merged(layout.name, xml, numbers[0], numbers[-1], _written_letters(new_xml))
     insert_at = _insert_at(xml, last, layout)
     _, data_end = sheet_data_bounds(xml, layout.name)
     kept = [xml[r.start:r.end] for r in empties if r.number > numbers[-1]]
@@ -283,6 +303,20 @@ def _append_rows(package: Package, part: str, xml: bytes, layout: SheetLayout, s
     for table_part in tables:
         _grow_table(package, table_part, reach, numbers[-1])
     return xml, numbers
+
+
+def _refuse_values(layout: SheetLayout, number: int, values: dict) -> None:
+    """A new row's values that no cell should get are refused, naming their cells."""
+    for field_name, value in values.items():
+        letters = layout.letters.get(field_name, "")
+        refuse_value(f"{layout.name}!{letters}{number}", value)
+
+
+_CELL_REF = re.compile(rb'<c r="([A-Z]+)\d+"')
+
+
+def _written_letters(new_rows: list[bytes]) -> list[str]:
+    return sorted({m.decode() for row in new_rows for m in _CELL_REF.findall(row)})
 
 
 def _row_cells(layout: SheetLayout, sheet: str, values: dict, model: Row | None,
@@ -400,10 +434,50 @@ def _parse_fragments(sheet: str, fragments: list[bytes]) -> None:
 
 
 def _read_back_cell(rows: list, check: _Check) -> None:
-    if check.text is None:
-        return
     i, j = check.row - 1, column_index(check.letters)
     found = rows[i][j] if i < len(rows) and j < len(rows[i]) else ""
+    if check.expected is not None:
+        if not _same(found, check.expected):
+            raise ClaimbookError(f"{check.sheet}!{check.letters}{check.row} reads back as "
+                                 f'"{found}", not {_shown(check.expected)}; nothing was written')
+        return
+    if check.text is None:
+        return
     if str(found) != check.text:
         raise ClaimbookError(f"{check.sheet}!{check.letters}{check.row} reads back as "
                              f'"{found}", not "{check.text}"; nothing was written')
+
+
+def _same(found: object, expected: object) -> bool:
+    """A number or date read back by calamine is the one meant (a date must come back
+    as a date: a serial number shown as a number would be a missing date format)."""
+    if isinstance(expected, date):
+        day = found.date() if isinstance(found, datetime) else found
+        return isinstance(day, date) and day == expected
+    if isinstance(found, bool) or not isinstance(found, (int, float)):
+        return False
+    return Decimal(repr(found)) == expected
+
+
+def _shown(expected: object) -> str:
+    return expected.isoformat() if isinstance(expected, date) else str(expected)
+
+
+# -- what to read back -----------------------------------------------------------------------
+def _value_check(sheet: str, number: int, letters: str, cell: Value, raw: object) -> _Check:
+    """What a written cell must read back as: its text, its date, or its number."""
+    if cell.kind == "n":
+        expected = raw if isinstance(raw, date) else Decimal(cell.text)
+        return _Check(sheet, number, letters, None, expected=expected)
+    return _Check(sheet, number, letters, _check_text(cell))
+
+
+def _row_checks(layout: SheetLayout, number: int, values: dict,
+                cells: dict[str, Value]) -> list[_Check]:
+    """Every value of a new row, to read back."""
+    out = []
+    for field_name, raw in values.items():
+        letters = layout.letters.get(field_name)
+        if letters in cells and cells[letters].kind:
+            out.append(_value_check(layout.name, number, letters, cells[letters], raw))
+    return out
