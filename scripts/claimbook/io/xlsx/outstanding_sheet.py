@@ -98,9 +98,11 @@ def outstanding_xml(items: list, as_of: date, styles: Stylesheet) -> bytes:
         _row(HEADER_ROW, [cell_xml(f"{column_letters(j)}{HEADER_ROW}", Value("s", header),
                                    s["header"]) for j, (header, *_) in enumerate(COLUMNS)]),
     ]
+    d1904 = styles.date1904
     for n, item in enumerate(items, start=HEADER_ROW + 1):
-        rows.append(_row(n, [cell_xml(f"{column_letters(j)}{n}", _value(kind, getattr(item, a), styles.date1904),
-                                      s[kind]) for j, (_, a, kind, _) in enumerate(COLUMNS)]))
+        rows.append(_row(n, [cell_xml(f"{column_letters(j)}{n}",
+                                      _value(kind, getattr(item, a), d1904), s[kind])
+                             for j, (_, a, kind, _) in enumerate(COLUMNS)]))
     last_row = HEADER_ROW + max(len(items), 1)
     cols = b"".join(b'<col min="%d" max="%d" width="%d" customWidth="1"/>' % (j + 1, j + 1, w)
                     for j, (*_, w) in enumerate(COLUMNS))
