@@ -58,6 +58,11 @@ class ClaimbookGroup(click.Group):
             raise click.ClickException(str(exc)) from None
         except BadMonth as exc:
             raise click.UsageError(str(exc)) from None
+        except OSError as exc:  # a disk full, a read-only folder ...: one line, no traceback
+            from claimbook.io.xlsx.safe import os_problem
+
+            raise click.ClickException(str(os_problem(exc, f"running {ctx.invoked_subcommand}"))
+                                       ) from None
         finally:
             gc.enable()
 

@@ -11,6 +11,7 @@ carry the column's style. Excel, LibreOffice and openpyxl read the result as usu
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import zipfile
@@ -81,17 +82,29 @@ def _splice(xml: str, bulk: BulkRows) -> str:
     return re.sub(r'<dimension ref="([A-Z]+\d+:[A-Z]+)(\d+)"/>', grow, xml, count=1)
 
 
-def splice_into(path: str, bulks: list[BulkRows]) -> None:
-    """Rewrite the closed workbook at ``path`` with the bulk rows in their sheets."""
+def splice_into(path: str | io.BytesIO, bulks: list[BulkRows]) -> None:
+    """Rewrite the closed workbook at ``path`` (a file, or a workbook built in memory)
+    with the bulk rows in their sheets."""
     if not bulks:
         return
-    by_part = {f"xl/worksheets/sheet{b.sheet_index + 1}.xml": b for b in bulks}
+    if isinstance(path, io.BytesIO):  # in memory: never a copy on disk
+        spliced = io.BytesIO()
+        _copy_spliced(io.BytesIO(path.getvalue()), spliced, bulks)
+        path.seek(0)
+        path.truncate()
+        path.write(spliced.getvalue())
+        return
     tmp = path + ".bulk"
-    with zipfile.ZipFile(path) as src, \
-            zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as dst:
+    _copy_spliced(path, tmp, bulks)
+    os.replace(tmp, path)
+
+
+def _copy_spliced(source, target, bulks: list[BulkRows]) -> None:
+    by_part = {f"xl/worksheets/sheet{b.sheet_index + 1}.xml": b for b in bulks}
+    with zipfile.ZipFile(source) as src, \
+            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as dst:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename in by_part:
                 data = _splice(data.decode("utf-8"), by_part[info.filename]).encode("utf-8")
             dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
-    os.replace(tmp, path)

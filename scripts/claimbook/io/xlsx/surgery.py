@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -403,13 +404,7 @@ def _read_back(tmp: str, package: Package, checks: list[_Check],
     cells compared; a sheet too big for that in a desk command (over READ_BACK_LIMIT) has
     its edited rows parsed as XML instead, the rest of it being the owner's bytes.
     """
-    with zipfile.ZipFile(tmp) as written:
-        added = [n for n in package.changed if n not in package.members]
-        if written.namelist() != package.names() + added:
-            raise ClaimbookError("the new workbook's parts do not read back; nothing written")
-        for name, content in package.changed.items():
-            if written.read(name) != content:
-                raise ClaimbookError(f"{name} does not read back; nothing was written")
+    _read_back_parts(tmp, package)
     by_sheet: dict[str, list[_Check]] = {}
     for check in checks:
         by_sheet.setdefault(check.sheet, []).append(check)
@@ -422,6 +417,23 @@ def _read_back(tmp: str, package: Package, checks: list[_Check],
         rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
         for check in sheet_checks:
             _read_back_cell(rows, check)
+
+
+def _read_back_parts(tmp: str, package: Package) -> None:
+    """Every part is in the new file, and every changed part inflates (CRC checked) to
+    exactly the bytes meant."""
+    try:
+        with zipfile.ZipFile(tmp) as written:
+            added = [n for n in package.changed if n not in package.members]
+            if written.namelist() != package.names() + added:
+                raise ClaimbookError("the new workbook's parts do not read back; "
+                                     "nothing was written")
+            for name, content in package.changed.items():
+                if written.read(name) != content:
+                    raise ClaimbookError(f"{name} does not read back; nothing was written")
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise ClaimbookError(f"the new workbook does not read back ({exc}); "
+                             "nothing was written") from None
 
 
 def _parse_fragments(sheet: str, fragments: list[bytes]) -> None:
