@@ -197,7 +197,7 @@ def same_names(sheets: list[dict[str, str]]) -> list[Problem]:
     for sheet in sheets:
         key = schema.normalize(sheet["name"])
         if key in wanted and key in seen:
-            out.append(Problem(sheet["name"], 0, "",
+            out.append(Problem(seen[key], 0, "",
                                f'two sheets are named "{seen[key]}" and "{sheet["name"]}"; '
                                "claimbook cannot tell which to read; rename or delete one"))
         seen.setdefault(key, sheet["name"])
