@@ -134,8 +134,9 @@ def recipient_problems(book, client_ids: Iterable[str]) -> list[Problem]:
             out.append(client.src.problem(
                 "email", f"{client.first_name} {client.last_name} has no email; type it, "
                          "or print this receipt instead"))
-        elif "@" not in email or " " in email:
-            out.append(client.src.problem("email", f'"{email}" is not an email address'))
+        elif "@" not in email or any(ch.isspace() for ch in email):  # a line break too
+            shown = email.replace("\r", "\\r").replace("\n", "\\n")  # one line
+            out.append(client.src.problem("email", f'"{shown}" is not an email address'))
     return out
 
 
@@ -153,7 +154,7 @@ def receipt_message(receipt: Receipt, pdf_path: str, sender: str,
     Returns:
         The message, addressed to the client.
     """
-    practice = receipt.practice.name
+    practice = " ".join((receipt.practice.name or "").split())  # a header is one line
     msg = EmailMessage()
     msg["Subject"] = f"Your {receipt.title.lower()} {receipt.number} from {practice}"
     msg["From"] = f"{practice} <{sender}>" if practice else sender
