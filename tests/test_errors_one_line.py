@@ -79,8 +79,8 @@ def test_a_file_name_too_long_is_one_line(tmp_path, sample_copy):
     out = tmp_path / ("x" * 300)
     done = run_process("report", "-w", str(sample_copy), "--month", "2026-10", "--out", str(out))
     assert done.returncode == 1 and _one_line(done.stderr), done.stderr
-    assert done.stderr == (f"Error: {'x' * 60}...: the file name is too long (running report); "
-                           "nothing was written\n")
+    assert done.stderr == (f"Error: {'x' * 60}...: the file name is too long (300 characters; "
+                           "a disk takes at most 255); nothing was written\n")
 
 
 # -- line breaks in what goes into an email header ----------------------------------------

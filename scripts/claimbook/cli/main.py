@@ -317,6 +317,9 @@ def main() -> None:
     command returns, so the process ends at once instead of freeing a big workbook's
     millions of objects one by one (about a second for 100,000 lines).
     """
+    import warnings
+
+    warnings.filterwarnings("ignore", module="xlsxwriter")  # a user sees one line, not these
     try:
         cli.main(prog_name="claimbook")
     except SystemExit as done:

@@ -74,21 +74,26 @@ _OS_WORDS = {
 }
 
 
-def os_problem(exc: OSError, doing: str = "writing") -> ClaimbookError:
+def os_problem(exc: OSError, doing: str = "writing", where: str | None = None,
+               target: str | None = None) -> ClaimbookError:
     """An operating system error as the one line a user reads.
 
     Args:
         exc: the error (its ``filename`` names the path).
         doing: what claimbook was doing, e.g. "writing the workbook".
+        where: the path to name when the error names none (a write to an open file).
+        target: the file meant, named when its name is too long.
 
     Returns:
         A :class:`ClaimbookError` to raise: ``<path>: the disk is full (writing ...);
         nothing was written``.
     """
     words = _OS_WORDS.get(exc.errno) or (exc.strerror or str(exc)).rstrip(".").lower()
-    where = exc.filename if exc.filename is not None else "a file"
-    if exc.errno == errno.ENAMETOOLONG:
-        where = os.path.basename(str(where))[:60] + "..."
+    where = exc.filename if exc.filename is not None else (where or "a file")
+    if exc.errno == errno.ENAMETOOLONG:  # name the long name, not a temporary one
+        name = os.path.basename(str(target or where))
+        return ClaimbookError(f"{name[:60]}...: the file name is too long ({len(name)} "
+                              "characters; a disk takes at most 255); nothing was written")
     return ClaimbookError(f"{where}: {words} ({doing}); nothing was written")
 
 
@@ -127,7 +132,8 @@ def replace_atomically(path: str, build: Callable[[str], None]) -> None:
         _fsync_dir(folder)
     except OSError as exc:
         _remove(tmp)
-        raise os_problem(exc, f"writing {path}") from None
+        raise os_problem(exc, f"writing {path}", os.path.dirname(os.path.abspath(path)),
+                         path) from None
     except BaseException:
         _remove(tmp)
         raise
@@ -308,7 +314,7 @@ def commit(snapshot: Snapshot, new_data: bytes, check: Callable[[str], None],
         with writing_lock(snapshot.path):
             return _commit_locked(snapshot, real, new_data, check, keep)
     except OSError as exc:
-        raise os_problem(exc, f"writing {snapshot.path}") from None
+        raise os_problem(exc, f"writing {snapshot.path}", os.path.dirname(real)) from None
 
 
 def _commit_locked(snapshot: Snapshot, real: str, new_data: bytes,
