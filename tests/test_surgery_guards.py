@@ -194,3 +194,9 @@ def test_a_row_past_excels_last_is_refused(book):
         "new workbook for the new year (keep this one as the archive); nothing was written")
     assert b"EFT9" not in parts_of(book)[PAYMENTS_PART]
 
+
+
+def test_a_read_only_workbook_is_still_read(book):
+    book.chmod(0o444)
+    assert run("today", "-w", str(book), "--date", "2026-10-05").exit_code == 0
+    assert run("check", "-w", str(book)).exit_code == 0

@@ -173,13 +173,13 @@ def _digest(data: bytes) -> str:
 
 
 def take_snapshot(path: str) -> Snapshot:
-    """Read a workbook to change it, refusing while Excel or LibreOffice has it open, or
-    when claimbook could not replace it (read-only, hard-linked).
+    """Read a workbook to change it, refusing while Excel or LibreOffice has it open (a
+    read-only or hard-linked workbook is refused by :func:`commit`, so that commands
+    that only read, such as ``today``, still work on it).
 
     Raises:
         WorkbookInUse: a lock file sits beside it.
         WorkbookUnreadable: it does not exist.
-        ClaimbookError: it is read-only or has several names (hard links).
     """
     refuse_if_open(path)
     try:
@@ -190,7 +190,6 @@ def take_snapshot(path: str) -> Snapshot:
         raise WorkbookUnreadable(f"{path}: no such workbook (give one with --workbook)") from None
     except OSError as exc:
         raise os_problem(exc, "reading the workbook") from None
-    refuse_unreplaceable(path, stat)
     return Snapshot(path, data, stat.st_size, stat.st_mtime_ns, _digest(data))
 
 
