@@ -130,7 +130,7 @@ def umount(where: Path) -> None:
 def trial_disk(code, work: Path) -> str:
     size = SAMPLE.stat().st_size
     leaves = [0, 4096] + [int(size * f) for f in (0.5, 1, 1.5, 2, 2.5, 3, 4)]
-    good = 0
+    good = bad_backups = 0
     notes = []
     for leave in leaves:
         disk = work / f"disk{leave}"
@@ -149,26 +149,39 @@ def trial_disk(code, work: Path) -> str:
                     zipfile.ZipFile(book).read(n) for n in zipfile.ZipFile(book).namelist())
             else:
                 ok = one_clear_line(done) and digest(book) == before
+            backups = list((disk / "backups").glob("w.*.xlsx")) if (disk / "backups").is_dir() \
+                else []
+            cut = sum(1 for b in backups if digest(b) != before)
+            bad_backups += cut
+            ok = ok and not cut
             good += ok
             notes.append(f"{leave // 1024}K:{'ok' if ok else 'BAD'}")
         finally:
             umount(disk)
     return (f"disk: {good} of {len(leaves)} free-space sizes ended in one clear line with the "
-            f"original intact, or a whole write ({' '.join(notes)}; workbook {size // 1024}K)")
+            f"original intact, or a whole write, and no cut-short backup ({' '.join(notes)}; "
+            f"workbook {size // 1024}K; {bad_backups} cut-short backups under a good name)")
 
 
 # -- two at once -----------------------------------------------------------------------------
-def trial_pairs(code, work: Path, pairs: int) -> str:
+def trial_pairs(code, work: Path, pairs: int, jitter: float) -> str:
+    """Two `pay` at once; with ``jitter`` the second starts up to that many seconds
+    after the first, so that its last check may fall while the first is writing."""
     from python_calamine import CalamineWorkbook
 
     book = work / "pairs.xlsx"
     shutil.copy(SAMPLE, book)
     cmd, env = claimbook(code)
     done_ok, lost_pairs, messages = [], 0, set()
+    rng = random.Random(60)
     for p in range(pairs):
-        procs = [(f"P{p:02d}{t}", subprocess.Popen(
-            cmd + pay_args(book, f"P{p:02d}{t}", "A000856" if t == "a" else "A000926"),
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)) for t in "ab"]
+        procs = []
+        for t in "ab":
+            if t == "b" and jitter:
+                time.sleep(rng.uniform(0, jitter))
+            procs.append((f"P{p:02d}{t}", subprocess.Popen(
+                cmd + pay_args(book, f"P{p:02d}{t}", "A000856" if t == "a" else "A000926"),
+                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
         results = [(ref, proc.wait(), proc.stderr.read()) for ref, proc in procs]
         rows = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Payments").to_python()
         refs = {str(r[4]) for r in rows}
@@ -179,7 +192,8 @@ def trial_pairs(code, work: Path, pairs: int) -> str:
     rows = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Payments").to_python()
     refs = {str(r[4]) for r in rows}
     lost = [ref for ref in done_ok if ref not in refs]
-    return (f"pairs: {pairs} pairs of pay at once: {len(lost)} payments lost after exit 0 "
+    return (f"pairs (jitter {jitter:g} s): {pairs} pairs of pay at once: {len(lost)} payments "
+            f"lost after exit 0 "
             f"({lost_pairs} pairs); {2 * pairs - len(done_ok)} refused; refusals said: "
             f"{sorted(messages)[:3]}")
 
@@ -232,12 +246,14 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=20000)
     parser.add_argument("--pairs", type=int, default=60)
     parser.add_argument("--handoffs", type=int, default=11)
+    parser.add_argument("--jitter", type=float, default=0.0)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="trials-"))
     only = args.only.split(",")
     try:
         for name, trial in (("errors", lambda: trial_errors(args.code, work)),
-                            ("pairs", lambda: trial_pairs(args.code, work, args.pairs)),
+                            ("pairs", lambda: trial_pairs(args.code, work, args.pairs,
+                                                          args.jitter)),
                             ("disk", lambda: trial_disk(args.code, work)),
                             ("handoff", lambda: trial_handoff(args.code, work, args.handoffs)),
                             ("kills", lambda: trial_kills(args.code, work, args.kills,
