@@ -19,14 +19,9 @@ read back, fsynced and swapped in (see :func:`claimbook.xlsx.safe.commit`).
 from __future__ import annotations
 
 import re
-import zipfile
-import zlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from xml.parsers import expat
-
-from python_calamine import CalamineWorkbook
 
 from claimbook.io.xlsx import parts
 from claimbook.io.xlsx.desk_reader import SheetLayout
@@ -34,6 +29,8 @@ from claimbook.io.xlsx.growth import MONEY_CODE, AddedColumn, add_column, add_ta
 from claimbook.io.xlsx.inspect import TOTAL_ROW
 from claimbook.io.xlsx.outstanding_sheet import SHEET_NAME, is_claimbooks, outstanding_xml
 from claimbook.io.xlsx.package import Package
+from claimbook.io.xlsx.readback import Check
+from claimbook.io.xlsx.readback import read_back as _read_back
 from claimbook.io.xlsx.safe import Snapshot, commit
 from claimbook.io.xlsx.sheetxml import (
     Row,
@@ -81,18 +78,6 @@ class Written:
     added_sheets: list[str] = field(default_factory=list)
 
 
-@dataclass
-class _Check:
-    """A cell to read back from the temporary file: sheet, row, column, the text meant."""
-
-    sheet: str
-    row: int
-    letters: str
-    text: str | None
-    size: int = 0  # the sheet part's size
-    expected: object = None  # a number (Decimal) or date meant, compared as read back
-
-
 def write_changes(snapshot: Snapshot, layouts: dict[str, SheetLayout], changes,
                   keep_backups: int, create_outstanding: bool = False) -> Written:
     """Write ``changes`` into the workbook the snapshot was taken of.
@@ -124,7 +109,7 @@ def write_changes(snapshot: Snapshot, layouts: dict[str, SheetLayout], changes,
         part = parts.sheet_part(package, layout.name)
         xml = package.read(part)
         edited = fragments.setdefault(layout.name, [])
-        sheet_checks: list[_Check] = []
+        sheet_checks: list[Check] = []
         cells = [c for c in changes.cells if c.sheet == sheet]
         xml = _add_columns(package, part, xml, layout, sheet, changes, written, sheet_checks)
         xml = _replace_cells(xml, layout, sheet, cells, styles, sheet_checks, edited)
@@ -149,7 +134,7 @@ def write_changes(snapshot: Snapshot, layouts: dict[str, SheetLayout], changes,
 
 
 def _new_sheet(package: Package, sheet: str, changes, styles: Stylesheet | None,
-               written: Written) -> list[_Check]:
+               written: Written) -> list[Check]:
     """Add a claimbook-written sheet the workbook lacks, with the rows meant for it."""
     spec = schema.sheet(sheet)
     if not spec.optional or styles is None:
@@ -168,7 +153,7 @@ def _new_sheet(package: Package, sheet: str, changes, styles: Stylesheet | None,
     written.added_sheets.append(sheet)
     key, keys = spec.key, spec.fields
     letters = column_letters(keys.index(key)) if key in keys else "A"
-    return [_Check(sheet, n, letters, str(row[key]))
+    return [Check(sheet, n, letters, str(row[key]))
             for n, row in zip(numbers, changes.rows.get(sheet, [])) if row.get(key) is not None]
 
 
@@ -188,7 +173,7 @@ def _add_columns(package: Package, part: str, xml: bytes, layout: SheetLayout, s
         xml, letters = add_column(package, part, xml, layout.name, layout.header_row, column)
         layout.letters[field_name] = letters
         written.added_columns.append(AddedColumn(layout.name, column.header, letters))
-        checks.append(_Check(layout.name, layout.header_row, letters, column.header))
+        checks.append(Check(layout.name, layout.header_row, letters, column.header))
     return xml
 
 
@@ -287,7 +272,7 @@ def _append_rows(package: Package, part: str, xml: bytes, layout: SheetLayout, s
         cells = _row_cells(layout, sheet, values, model, styles)
         last_col = max([last_col, *(column_index(c) for c in cells)])
         key = schema.sheet(sheet).key
-        checks.append(_Check(layout.name, number, layout.letters[key], str(values[key])))
+        checks.append(Check(layout.name, number, layout.letters[key], str(values[key])))
         checks += _row_checks(layout, number, values, cells)
         new_xml.append(row_xml(number, cells, model))
     edited += new_xml
@@ -391,101 +376,17 @@ def _write_outstanding(package: Package, listing, styles: Stylesheet | None,
         package.put(existing["part"], xml)
 
 
-# -- reading back ----------------------------------------------------------------------------
-READ_BACK_LIMIT = 8 << 20  # sheets up to this size are read back whole with calamine
-
-
-def _read_back(tmp: str, package: Package, checks: list[_Check],
-               fragments: dict[str, list[bytes]]) -> None:
-    """Check the temporary file before it replaces the workbook.
-
-    Every part it holds is where it should be; every changed part decompresses to exactly
-    the bytes meant (CRC checked). Changed sheets are read back with calamine and the new
-    cells compared; a sheet too big for that in a desk command (over READ_BACK_LIMIT) has
-    its edited rows parsed as XML instead, the rest of it being the owner's bytes.
-    """
-    _read_back_parts(tmp, package)
-    by_sheet: dict[str, list[_Check]] = {}
-    for check in checks:
-        by_sheet.setdefault(check.sheet, []).append(check)
-    workbook = None
-    for name, sheet_checks in by_sheet.items():
-        if sheet_checks[0].size > READ_BACK_LIMIT:
-            _parse_fragments(name, fragments.get(name, []))
-            continue
-        workbook = workbook or CalamineWorkbook.from_path(tmp)
-        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        for check in sheet_checks:
-            _read_back_cell(rows, check)
-
-
-def _read_back_parts(tmp: str, package: Package) -> None:
-    """Every part is in the new file, and every changed part inflates (CRC checked) to
-    exactly the bytes meant."""
-    try:
-        with zipfile.ZipFile(tmp) as written:
-            added = [n for n in package.changed if n not in package.members]
-            if written.namelist() != package.names() + added:
-                raise ClaimbookError("the new workbook's parts do not read back; "
-                                     "nothing was written")
-            for name, content in package.changed.items():
-                if written.read(name) != content:
-                    raise ClaimbookError(f"{name} does not read back; nothing was written")
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise ClaimbookError(f"the new workbook does not read back ({exc}); "
-                             "nothing was written") from None
-
-
-def _parse_fragments(sheet: str, fragments: list[bytes]) -> None:
-    parser = expat.ParserCreate()
-    try:
-        parser.Parse(b"<sheetData>" + b"".join(fragments) + b"</sheetData>", True)
-    except expat.ExpatError as exc:
-        raise ClaimbookError(f"{sheet}: the new rows are not well-formed XML ({exc}); "
-                             "nothing was written") from None
-
-
-def _read_back_cell(rows: list, check: _Check) -> None:
-    i, j = check.row - 1, column_index(check.letters)
-    found = rows[i][j] if i < len(rows) and j < len(rows[i]) else ""
-    if check.expected is not None:
-        if not _same(found, check.expected):
-            raise ClaimbookError(f"{check.sheet}!{check.letters}{check.row} reads back as "
-                                 f'"{found}", not {_shown(check.expected)}; nothing was written')
-        return
-    if check.text is None:
-        return
-    if str(found) != check.text:
-        raise ClaimbookError(f"{check.sheet}!{check.letters}{check.row} reads back as "
-                             f'"{found}", not "{check.text}"; nothing was written')
-
-
-def _same(found: object, expected: object) -> bool:
-    """A number or date read back by calamine is the one meant (a date must come back
-    as a date: a serial number shown as a number would be a missing date format)."""
-    if isinstance(expected, date):
-        day = found.date() if isinstance(found, datetime) else found
-        return isinstance(day, date) and day == expected
-    if isinstance(found, bool) or not isinstance(found, (int, float)):
-        return False
-    return Decimal(repr(found)) == expected
-
-
-def _shown(expected: object) -> str:
-    return expected.isoformat() if isinstance(expected, date) else str(expected)
-
-
 # -- what to read back -----------------------------------------------------------------------
-def _value_check(sheet: str, number: int, letters: str, cell: Value, raw: object) -> _Check:
+def _value_check(sheet: str, number: int, letters: str, cell: Value, raw: object) -> Check:
     """What a written cell must read back as: its text, its date, or its number."""
     if cell.kind == "n":
         expected = raw if isinstance(raw, date) else Decimal(cell.text)
-        return _Check(sheet, number, letters, None, expected=expected)
-    return _Check(sheet, number, letters, _check_text(cell))
+        return Check(sheet, number, letters, None, expected=expected)
+    return Check(sheet, number, letters, _check_text(cell))
 
 
 def _row_checks(layout: SheetLayout, number: int, values: dict,
-                cells: dict[str, Value]) -> list[_Check]:
+                cells: dict[str, Value]) -> list[Check]:
     """Every value of a new row, to read back."""
     out = []
     for field_name, raw in values.items():
