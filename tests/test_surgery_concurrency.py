@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import time
 
 import pytest
 from python_calamine import CalamineWorkbook
@@ -73,3 +74,49 @@ def test_fifty_pairs_of_pay_at_once_lose_nothing(tmp_path):
     for ref, said in refused:
         assert said.count("\n") == 1 and any(r in said for r in REFUSALS), (ref, said)
     assert len(done) >= PAIRS  # at least one of each pair gets through
+
+
+def _slow_pay(path: str, reference: str, marker: str, out: str) -> None:
+    """A `pay` whose final rename of the workbook is slow (a slow disk): it says when it
+    has got that far, then waits a second before replacing."""
+    real = os.replace
+
+    def slow(src, dst, *args, **kwargs):
+        if os.path.basename(str(dst)) == os.path.basename(path):
+            open(marker, "w").close()
+            time.sleep(1.0)
+        return real(src, dst, *args, **kwargs)
+
+    os.replace = slow
+    _pay(path, reference, "0.02", _NoBarrier(), out)
+
+
+class _NoBarrier:
+    def wait(self) -> None:
+        return None
+
+
+def test_a_command_that_checks_while_another_replaces_never_wins_over_it(tmp_path):
+    book = owner_book(tmp_path / "owner.xlsx", keep=2)
+    context = multiprocessing.get_context("fork")
+    marker = tmp_path / "replacing"
+    first = context.Process(target=_slow_pay, args=(str(book), "SLOW", str(marker),
+                                                    str(tmp_path / "slow.out")))
+    first.start()
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    second = context.Process(target=_pay, args=(str(book), "FAST", "0.03", _NoBarrier(),
+                                                str(tmp_path / "fast.out")))
+    second.start()
+    second.join(60)
+    first.join(60)
+    found = _references(book)
+    outcomes = {"SLOW": first.exitcode, "FAST": second.exitcode}
+    assert outcomes["SLOW"] == 0 and "SLOW" in found
+    said = (tmp_path / "fast.out").read_text()
+    if outcomes["FAST"] == 0:  # it waited for the lock, then found the workbook changed
+        assert "FAST" in found, said
+    else:
+        assert "FAST" not in found and said.count("\n") == 1
+        assert any(r in said for r in REFUSALS), said
