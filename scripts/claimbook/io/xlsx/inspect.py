@@ -32,7 +32,7 @@ from claimbook.rules.problems import ClaimbookError, Problem, WorkbookUnreadable
 PART_CAP = 1 << 30  # no part may inflate beyond 1 GiB
 RATIO_FROM = 16 << 20  # parts above 16 MiB may inflate at most RATIO_CAP times their size
 RATIO_CAP = 200
-AREA_CAP = 25_000_000  # cells in a contract sheet's used area (rows x columns)
+AREA_CAP = 40_000_000  # cells in a contract sheet's used area: 1,048,576 rows x 38 columns
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 
 TOTAL_ROW = ("its table has a Total Row, so new rows cannot go under it; turn the Total Row "
