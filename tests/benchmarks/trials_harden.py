@@ -79,28 +79,40 @@ def pay_args(book: Path, ref: str, visit: str = "A000856") -> list[str]:
 
 
 # -- kills -----------------------------------------------------------------------------------
+def _desk_command(name: str, book: Path, k: int) -> list[str]:
+    if name == "pay":
+        return pay_args(book, f"K{k}")
+    if name == "checkout":
+        return ["checkout", "-w", str(book), "--date", "2026-11-20", "--client", "C0001",
+                "--staff", "S01", "--service", "MASSAGE60", "--paid", "95", "--method", "Card"]
+    return ["remind", "-w", str(book), "--date", "2026-11-20"]
+
+
 def trial_kills(code, work: Path, n: int, lines: int) -> str:
     big = work / "big.xlsx"
     if not big.exists():
         run(code, "sample", "--out", str(big), "--lines", str(lines), "--force")
-    start = time.perf_counter()
+    took = {}
     probe = work / "probe"
     probe.mkdir(exist_ok=True)
-    shutil.copy(big, probe / "w.xlsx")
-    run(code, *pay_args(probe / "w.xlsx", "PROBE"))
-    took = time.perf_counter() - start
+    for name in ("pay", "checkout", "remind"):
+        shutil.copy(big, probe / "w.xlsx")
+        start = time.perf_counter()
+        run(code, *_desk_command(name, probe / "w.xlsx", 0))
+        took[name] = time.perf_counter() - start
     bad_original = bad_backup = landed = 0
     cmd, env = claimbook(code)
     rng = random.Random(9)
     for k in range(n):
+        name = ("pay", "checkout", "remind")[k % 3]
         where = work / f"kill{k}"
         where.mkdir()
         book = where / "w.xlsx"
         shutil.copy(big, book)
         before = digest(book)
-        proc = subprocess.Popen(cmd + pay_args(book, f"K{k}"), env=env,
+        proc = subprocess.Popen(cmd + _desk_command(name, book, k), env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.45, 1.0) * took)
+        time.sleep(rng.uniform(0.45, 1.0) * took[name])
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         changed = digest(book) != before
@@ -111,7 +123,9 @@ def trial_kills(code, work: Path, n: int, lines: int) -> str:
             else []
         bad_backup += sum(1 for b in backups if not whole(b) or digest(b) != before)
         shutil.rmtree(where)
-    return (f"kills: {n} kill -9 of pay on {lines:,} lines ({took:.1f} s a run): {bad_original} "
+    runs = ", ".join(f"{k} {v:.1f} s" for k, v in took.items())
+    return (f"kills: {n} kill -9 of pay/checkout/remind on {lines:,} lines ({runs}): "
+            f"{bad_original} "
             f"corrupt originals, {bad_backup} backups under a good name not whole "
             f"({landed} had replaced the workbook before the kill)")
 
