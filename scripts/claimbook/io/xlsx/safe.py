@@ -310,6 +310,7 @@ def commit(snapshot: Snapshot, new_data: bytes, check: Callable[[str], None],
     """
     real = os.path.realpath(snapshot.path)
     try:
+        refuse_unreplaceable(snapshot.path, os.stat(real))  # before making the lock file
         with writing_lock(snapshot.path):
             return _commit_locked(snapshot, real, new_data, check, keep)
     except OSError as exc:
