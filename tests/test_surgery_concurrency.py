@@ -120,3 +120,20 @@ def test_a_command_that_checks_while_another_replaces_never_wins_over_it(tmp_pat
     else:
         assert "FAST" not in found and said.count("\n") == 1
         assert any(r in said for r in REFUSALS), said
+
+
+def test_a_write_held_up_too_long_by_another_gives_up_in_one_line(tmp_path, monkeypatch):
+    from claimbook.io.xlsx import safe
+    from test_desk_books import run
+
+    book = owner_book(tmp_path / "owner.xlsx")
+    monkeypatch.setattr(safe, "LOCK_WAIT", 0.3)
+    before = book.read_bytes()
+    with safe.writing_lock(str(book)):  # another claimbook command is writing
+        result = run("pay", "-w", str(book), "--date", "2026-11-20", "--payer", "AET",
+                     "--reference", "LATE", "--apply", "A0001=1.00")
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {book}: another claimbook command has been writing it "
+                             "for 0.3 seconds; nothing was written; run the command again "
+                             "when it is done\n")
+    assert book.read_bytes() == before

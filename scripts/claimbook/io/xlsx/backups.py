@@ -68,7 +68,8 @@ def private_folder(folder: str) -> None:
                              "command again")
     os.makedirs(folder, mode=0o700, exist_ok=True)
     found = os.stat(folder)
-    if found.st_mode & 0o077 and found.st_uid == os.geteuid():
+    mine = getattr(os, "geteuid", lambda: found.st_uid)() == found.st_uid  # Windows: no uid
+    if found.st_mode & 0o077 and mine:
         os.chmod(folder, stat_module.S_IMODE(found.st_mode) & 0o700)
 
 
@@ -118,7 +119,7 @@ def write_backup(path: str, data: bytes, mode: int, owner: tuple[int, int] | Non
 
 
 def _give(fd: int, mode: int, owner: tuple[int, int] | None) -> None:
-    if owner is not None and os.geteuid() == 0:
+    if owner is not None and hasattr(os, "fchown") and os.geteuid() == 0:
         os.fchown(fd, *owner)
     os.fchmod(fd, mode & 0o666)
 

@@ -373,7 +373,7 @@ def keep_attributes(real: str, stat: os.stat_result, tmp: str) -> None:
         ClaimbookError: claimbook may not give the owner or an attribute.
     """
     made = os.stat(tmp)
-    if (made.st_uid, made.st_gid) != (stat.st_uid, stat.st_gid):
+    if hasattr(os, "chown") and (made.st_uid, made.st_gid) != (stat.st_uid, stat.st_gid):
         try:
             os.chown(tmp, stat.st_uid, stat.st_gid)
         except PermissionError:
