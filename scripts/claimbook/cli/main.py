@@ -38,7 +38,7 @@ class ClaimbookGroup(click.Group):
 
     LAZY = {"checkout": "desk", "pay": "desk", "remind": "desk",
             "today": "desk", "receipt": "receipts", "handoff": "handoff",
-            "claim": "claims"}
+            "claim": "claims", "era": "era"}
 
     def list_commands(self, ctx) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.LAZY))
@@ -179,6 +179,10 @@ def sample(out: str, lines: int | None, seed: int, force: bool) -> None:
                             fast=lines is not None and lines > 50_000)
     counts = ", ".join(f"{len(v)} {k}" for k, v in built.rows.items())
     click.echo(f"{out}: {counts}")
+    if lines is None:  # the insurer's next payment, as an 835 to try `claimbook era` on
+        from claimbook.usecases.sample_era import write_sample_remittance
+
+        click.echo(write_sample_remittance(built, os.path.dirname(out), force))
 
 
 # -- check ----------------------------------------------------------------------------
