@@ -94,8 +94,9 @@ def _plausible(day: date, raw_shown: str) -> date:
     return day
 
 
-def day(raw: object) -> date | None:
-    """A date cell, a serial number in a plain cell, or date text as owners type it."""
+def day(raw: object, plausible: bool = True) -> date | None:
+    """A date cell, a serial number in a plain cell, or date text as owners type it;
+    with ``plausible`` (a cell), only a date from 1901 to 2099."""
     if raw is None or raw == "":
         return None
     _refuse_error(raw)
@@ -121,7 +122,7 @@ def day(raw: object) -> date | None:
             parsed = datetime.strptime(value, pattern).date()
         except ValueError:
             continue
-        return _plausible(parsed, value)
+        return _plausible(parsed, value) if plausible else parsed
     raise CellError(f'"{value}" is not a date')
 
 

@@ -36,18 +36,23 @@ __all__ = ["SheetLayout", "Selection", "read_desk"]
 
 @dataclass(frozen=True)
 class Selection:
-    """Which visits to read: by Appointment ID, client or date of service.
+    """Which visits to read: by Appointment ID, client, date of service or Claim Number.
 
-    All three empty means everything.
+    All empty means everything.
     """
 
     visits: frozenset[str] = frozenset()
     clients: frozenset[str] = frozenset()
     dates: frozenset[date] = frozenset()
+    claim_numbers: frozenset[str] = frozenset()  # an insurer's claim numbers (claimbook era)
+    # (keys, dates): the visits on those dates too, when none of the keys is an
+    # Appointment ID or a Claim Number on the sheet (an 835 claim matched by name).
+    unless_found: tuple[tuple[frozenset[str], frozenset[date]], ...] = ()
 
     @property
     def everything(self) -> bool:
-        return not (self.visits or self.clients or self.dates)
+        return not (self.visits or self.clients or self.dates or self.claim_numbers
+                    or self.unless_found)
 
 
 def read_desk(data: bytes, where: str, selection: Selection = Selection()
@@ -71,7 +76,8 @@ def read_desk(data: bytes, where: str, selection: Selection = Selection()
     workbook = open_workbook(where, data)
     problems: list[Problem] = []
     settings, tables = read_tables(workbook, problems)
-    structural = [p for p in problems if p.sheet == schema.PRACTICE or not p.column]
+    structural = [p for p in problems if p.sheet == schema.PRACTICE or not p.column
+                  or p in workbook.problems]
     if structural:  # a missing sheet or column, an unreadable setting
         raise BadData(structural)
     layouts = {name: table.layout for name, table in tables.items()}
@@ -96,24 +102,43 @@ def _rows_where(table: SheetTable, field_name: str, wanted) -> np.ndarray:
     return np.flatnonzero(pc.fill_null(found, False).to_numpy(zero_copy_only=False))
 
 
+def _clients_of(lines: SheetTable, selection: Selection) -> set[str]:
+    """The clients whose visits a selection needs: its own, and those of the visits it
+    names by Appointment ID, Claim Number or date (or by date when its keys are not
+    found: ``unless_found``)."""
+    dates = set(selection.dates)
+    if selection.unless_found:
+        keys = set().union(*(k for k, _ in selection.unless_found))
+        present = set(lines.table.column("appointment_id").filter(
+            pc.is_in(lines.table.column("appointment_id"),
+                     pa.array(sorted(keys), pa.string()))).to_pylist())
+        present |= set(lines.table.column("claim_number").filter(
+            pc.is_in(lines.table.column("claim_number"),
+                     pa.array(sorted(keys), pa.string()))).to_pylist())
+        for wanted, days in selection.unless_found:
+            if not wanted & present:
+                dates |= days
+    picked = np.union1d(_rows_where(lines, "appointment_id", selection.visits),
+                        _rows_where(lines, "date_of_service", dates))
+    picked = np.union1d(picked, _rows_where(lines, "claim_number", selection.claim_numbers))
+    clients = set(selection.clients)
+    clients |= set(lines.table.column("client_id").take(pa.array(picked)).to_pylist())
+    clients.discard(None)
+    return clients
+
+
 def _selected_rows(tables: dict[str, SheetTable], selection: Selection
                    ) -> tuple[dict[str, list], dict[str, set[int]]]:
     """The records a desk command needs, and the Excel rows read of each filtered sheet
     (a problem elsewhere is ``claimbook check``'s business)."""
-    rows = {name: tables[name].records() for name in ("Staff", "Payers", "Services")
-            if name in tables}
-    if "Remittances" in tables:
-        rows["Remittances"] = tables["Remittances"].records()
+    rows = {name: tables[name].records()
+            for name in ("Staff", "Payers", "Services", "Remittances") if name in tables}
     filtered = ("Clients", "Policies", "Appointments", "Payments")
     if selection.everything:
         rows.update({name: tables[name].records() for name in filtered})
         return rows, {}
     lines = tables["Appointments"]
-    clients = set(selection.clients)
-    picked = np.union1d(_rows_where(lines, "appointment_id", selection.visits),
-                        _rows_where(lines, "date_of_service", selection.dates))
-    clients |= set(lines.table.column("client_id").take(pa.array(picked)).to_pylist())
-    clients.discard(None)
+    clients = _clients_of(lines, selection)
     line_rows = _rows_where(lines, "client_id", clients)
     rows["Appointments"] = lines.records(line_rows)
     visits = set(selection.visits) | {ln.appointment_id for ln in rows["Appointments"]}

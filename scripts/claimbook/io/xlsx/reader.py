@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 
 from claimbook.io.xlsx import cells, columns
 from claimbook.io.xlsx.cells import CellError, column_letter, convert  # noqa: F401
+from claimbook.io.xlsx.inspect import inspect_workbook
 from claimbook.io.xlsx.sheethead import SharedStrings, ZipParts, read_head, sheet_parts
 from claimbook.rules import schema
 from claimbook.rules.problems import BadData, Problem, WorkbookUnreadable
@@ -109,6 +110,7 @@ class OpenedWorkbook:
     strings: SharedStrings
     reopen: Callable[[], object]  # another fastexcel reader (one per thread)
     size: int = 0  # the file's size in bytes
+    problems: list[Problem] = field(default_factory=list)  # found by io.xlsx.inspect
 
     @property
     def sheet_names(self) -> list[str]:
@@ -136,16 +138,18 @@ def open_workbook(path: str | os.PathLike, data: bytes | None = None) -> OpenedW
     def reopen():
         return fastexcel.read_excel(data if data is not None else where)
 
+    found = inspect_workbook(where, data)  # refuses what no reader should open
     try:
         zf = zipfile.ZipFile(io.BytesIO(data) if data is not None else where)
         source = ZipParts(zf, where)
-        found = sheet_parts(source)
+        parts_of_sheets = sheet_parts(source)
         excel = reopen()
     except Exception as exc:  # zipfile and fastexcel raise several types for a broken file
         raise WorkbookUnreadable(
             f"{where}: not an Excel workbook claimbook can read ({exc})") from None
     size = len(data) if data is not None else os.path.getsize(where)
-    return OpenedWorkbook(where, excel, source, found, SharedStrings(source), reopen, size)
+    return OpenedWorkbook(where, excel, source, parts_of_sheets, SharedStrings(source), reopen,
+                          size, found.problems)
 
 
 # -- one sheet ------------------------------------------------------------------------
@@ -372,6 +376,7 @@ def read_tables(workbook: OpenedWorkbook, problems: list[Problem]
     The big sheets are parsed in threads of their own (fastexcel parses without holding
     Python's lock), the small ones here meanwhile. Missing sheets are problems.
     """
+    problems += workbook.problems  # the package's own problems (io.xlsx.inspect)
     settings = _settings(workbook, problems)
     if workbook.actual_name(schema.PRACTICE) is None:
         problems.append(Problem(schema.PRACTICE, 0, "", "the sheet is missing"))
