@@ -19,32 +19,40 @@ import pyarrow.compute as pc
 from claimbook.rules.textsafe import csv_safe
 
 
-def money_text(cents: np.ndarray) -> list[str]:
-    """Cents as ``"1234.50"``/``"-0.05"`` (the contract's money strings), a column at once."""
+def _money_array(cents: np.ndarray) -> pa.Array:
     cents = np.asarray(cents, dtype=np.int64)
     whole, part = np.divmod(np.abs(cents), 100)
-    text = pc.binary_join_element_wise(
+    return pc.binary_join_element_wise(
         pa.array(np.where(cents < 0, "-", "")), pc.cast(pa.array(whole), pa.string()),
         pa.array(np.full(len(cents), ".")),
         pc.utf8_lpad(pc.cast(pa.array(part), pa.string()), width=2, padding="0"), "")
-    return text.to_pylist()
 
 
-def _json_values(key: str, values, money: bool) -> list[str]:
-    """Each value of a column as JSON text."""
+def money_text(cents: np.ndarray) -> list[str]:
+    """Cents as ``"1234.50"``/``"-0.05"`` (the contract's money strings), a column at once."""
+    return _money_array(cents).to_pylist()
+
+
+# Text that json.dumps writes as it is between quotes: printable ASCII, no " or \.
+_PLAIN = r'^[ !#-\[\]-~]*$'
+
+
+def _json_array(values, money: bool) -> pa.Array:
+    """Each value of a column as JSON text (null as ``null``), as an Arrow array."""
     if money:
-        return [f'"{t}"' for t in money_text(values)]
+        return pc.binary_join_element_wise('"', _money_array(values), '"', "")
     if isinstance(values, np.ndarray) and values.dtype.kind in "iu":
-        return [str(v) for v in values.tolist()]
-    seen: dict = {}
-    out = []
-    for value in values:
-        text = seen.get(value)
-        if text is None:
-            shown = value.isoformat() if isinstance(value, date) else value
-            text = seen[value] = json.dumps(shown)
-        out.append(text)
-    return out
+        return pc.cast(pa.array(values), pa.string())
+    items = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    if any(isinstance(v, date) for v in items):
+        array = pc.cast(pa.array(items, pa.date32()), pa.string())
+    else:
+        array = pa.array(items, pa.string())
+    plain = pc.match_substring_regex(array, _PLAIN)
+    if not pc.all(pc.fill_null(plain, True)).as_py():  # some text json.dumps escapes
+        return pa.array([None if v is None else json.dumps(v) for v in array.to_pylist()],
+                        pa.string()).fill_null("null")
+    return pc.binary_join_element_wise('"', array, '"', "").fill_null("null")
 
 
 CHUNK = 20_000  # records made into text at a time, so a million never sit in memory
@@ -56,11 +64,12 @@ def balances_json_chunks(columns: dict, keys: tuple[str, ...], money_keys: set[s
     if not rows:
         yield "[]"
         return
-    prefixes = [f'    "{key}": ' for key in keys]
     for start in range(0, rows, CHUNK):
-        values = [_json_values(key, columns[key][start:start + CHUNK], key in money_keys)
-                  for key in keys]
-        records = (",\n".join(p + v for p, v in zip(prefixes, row)) for row in zip(*values))
+        pieces = []
+        for key in keys:
+            value = _json_array(columns[key][start:start + CHUNK], key in money_keys)
+            pieces.append(pc.binary_join_element_wise(f'    "{key}": ', value, ""))
+        records = pc.binary_join_element_wise(*pieces, ",\n").to_pylist()
         yield ("[\n  {\n" if start == 0 else "\n  },\n  {\n") + \
             "\n  },\n  {\n".join(records)
     yield "\n  }\n]"
