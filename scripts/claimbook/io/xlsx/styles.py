@@ -71,13 +71,13 @@ class Formats:
         self.text = wb.add_format({"valign": "top"})
         self.text_code = wb.add_format({"valign": "top", "num_format": TEXT_FORMAT})
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-        self.money = wb.add_format({"num_format": MONEY_FORMAT})
+        self.money = wb.add_format({"num_format": MONEY_FORMAT, "valign": "top"})
         self.date = wb.add_format({"num_format": excel_date_format(date_style),
-                                   "align": "left"})
+                                   "align": "left", "valign": "top"})
         self.header = wb.add_format(HEADER)
         # text right of a number column starts a little in, so "128.00" and "Aetna" part
-        self.header_after_number = wb.add_format({**HEADER, "indent": 1})
-        self.text_after_number = wb.add_format({"valign": "top", "indent": 1})
+        self.header_after_number = wb.add_format({**HEADER, "align": "left", "indent": 1})
+        self.text_after_number = wb.add_format({"valign": "top", "align": "left", "indent": 1})
         self.header_number = wb.add_format({**HEADER, "align": "right"})
         self.total_text = wb.add_format({"bold": True, "top": 1})
         self.total_money = wb.add_format({"bold": True, "top": 1, "num_format": MONEY_FORMAT})
@@ -87,7 +87,7 @@ class Formats:
         self.difference = wb.add_format({"num_format": DIFFERENCE_FORMAT})
         self.matches = wb.add_format({"font_color": "#006100", "bg_color": "#C6EFCE"})
         self.differs = wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
-        self.int = wb.add_format({"num_format": "0"})
+        self.int = wb.add_format({"num_format": "0", "valign": "top"})
         self.decimal = wb.add_format({"num_format": "0.0"})
         self.percent = wb.add_format({"num_format": "0.0%"})
         self.title = wb.add_format({"bold": True, "font_size": 16, "font_color": NAVY})
@@ -197,7 +197,7 @@ def cell_value(kind: str, value):
 def _fit_width(col: Col, rows: list[list], index: int) -> float:
     """A column's width: as given, else what its values need; never narrower than the
     longest word of its header (headers wrap between words, never inside one)."""
-    word = max((len(w) for w in col.header.split()), default=0) + 2
+    word = max((len(w) for w in col.header.split()), default=0) + 1
     if col.width:
         return max(col.width, word)
     longest = len(col.header) + 3  # room for the filter button
@@ -211,17 +211,18 @@ def _fit_width(col: Col, rows: list[list], index: int) -> float:
     return min(max(longest, word, 6), 60)
 
 
-def header_lines(text: str, width: float) -> int:
-    """How many lines a header wraps to in a column ``width`` characters wide (bold
-    text is a little wider than the digits a width counts)."""
-    room = max(int(width) - 1, 1)
+def text_lines(text: str | None, width: float) -> int:
+    """How many lines a text wraps to in a column ``width`` characters wide: words move
+    whole to the next line; a word longer than the line is cut."""
+    room = max(int(width), 1)
     lines, used = 1, 0
-    for word in text.split():
+    for word in (text or "").split():
         need = len(word) if used == 0 else used + 1 + len(word)
         if need <= room:
             used = need
         else:
-            lines, used = lines + 1, len(word)
+            lines += -(-len(word) // room) - (1 if used == 0 else 0)
+            used = len(word) % room or room
     return lines
 
 
@@ -286,9 +287,13 @@ def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list],
         _write_totals(ws, fmts, cols, values, first_row + 1, last_row, first_col,
                       totals or {})
     widths = [_fit_width(col, values, i) for i, col in enumerate(cols)]
+    for i, col in enumerate(cols):  # a total never shows as ####
+        if col.kind == MONEY and col.total == "sum" and total_row:
+            total = sum(v for row in values if isinstance(v := row[i], (int, float)))
+            widths[i] = max(widths[i], len(f"{total:,.2f}") + 1.5)
     for i, width in enumerate(widths):
         ws.set_column(first_col + i, first_col + i, width)
-    lines = max(header_lines(c.header, w) for c, w in zip(cols, widths))
+    lines = max(text_lines(c.header, w) for c, w in zip(cols, widths))
     ws.set_row(first_row, LINE_HEIGHT * (lines + 1))  # the text, then the filter buttons
     if freeze:
         ws.freeze_panes(first_row + 1, 0)
@@ -325,7 +330,7 @@ def _write_totals(ws, fmts: Formats, cols: list[Col], values: list[list], first_
 
 def print_setup(ws, title: str, landscape: bool = True, repeat_row: int | None = 0,
                 paper_letter: bool = True, footer: str = "",
-                pages_wide: int = 1) -> None:
+                pages_wide: int = 1, side_margin: float = 0.4) -> None:
     """Print-ready: one page wide (or ``pages_wide``), header rows repeated, the title
     and sheet name on top, ``footer`` (e.g. "As of 10/31/2026") and page numbers below."""
     if landscape:
@@ -335,7 +340,7 @@ def print_setup(ws, title: str, landscape: bool = True, repeat_row: int | None =
     if paper_letter:
         ws.set_paper(1)
     ws.fit_to_pages(pages_wide, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.75)
+    ws.set_margins(left=side_margin, right=side_margin, top=0.75, bottom=0.75)
     if repeat_row is not None:
         ws.repeat_rows(repeat_row)
     safe = title.replace("&", "&&")
