@@ -95,7 +95,8 @@ def test_rewriting_keeps_one_set_of_print_names(reminded, tmp_path):
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(again) as z:
         workbook = z.read("xl/workbook.xml").decode()
-    assert workbook.count("_xlnm.Print_Titles") == workbook.count("_xlnm.Print_Area") == 1
+    assert workbook.count("'Outstanding'!$4:$4") == workbook.count("'Outstanding'!$A$1") == 1
+    assert workbook.count("_xlnm.Print_Titles") == 10  # the owner's sheets keep theirs
     assert _sheet(again)["A2"].value.startswith("As of 11/30/2026")
 
 

@@ -145,8 +145,28 @@ def init(workbook: str, practice_name: str | None) -> None:
     """
     from claimbook.io.xlsx.template import write_practice_workbook
 
-    write_practice_workbook(workbook, {"practice_name": practice_name} if practice_name else None)
+    write_practice_workbook(workbook, {"practice_name": practice_name} if practice_name else None,
+                            commands=command_examples())
     click.echo(workbook)
+
+
+def command_examples() -> list[tuple[str, str]]:
+    """Every command's first example and what it does, for the workbook's "How to use"."""
+    ctx = click.Context(cli)
+    out = []
+    for name in cli.list_commands(ctx):
+        command = cli.get_command(ctx, name)
+        examples, lines = [], [ln.strip() for ln in (command.help or "").splitlines()]
+        for i, text in enumerate(lines):
+            if text.startswith(f"claimbook {name}"):
+                while text.endswith("\\") and i + 1 < len(lines):
+                    i += 1
+                    text = text[:-1].rstrip() + " " + lines[i]
+                examples.append(text)
+        own = [e for e in examples if "sample-practice" not in e or name == "sample"]
+        example = (own or examples or [f"claimbook {name}"])[0]
+        out.append((example, command.get_short_help_str(limit=200).rstrip(".")))
+    return out
 
 
 @cli.command()
@@ -170,7 +190,8 @@ def sample(out: str, lines: int | None, seed: int, force: bool) -> None:
 
     built = sample_practice(lines=lines, seed=seed)
     write_practice_workbook(out, built.settings, built.rows, overwrite=force,
-                            fast=lines is not None and lines > 50_000)
+                            fast=lines is not None and lines > 50_000,
+                            commands=command_examples())
     counts = ", ".join(f"{len(v)} {k}" for k, v in built.rows.items())
     click.echo(f"{out}: {counts}")
 

@@ -268,7 +268,7 @@ SHEETS: tuple[Sheet, ...] = (
         "Services",
         (
             Column("Service Code", CODE, True, width=12),
-            Column("Description", TEXT, True, width=34),
+            Column("Description", TEXT, True, width=44),
             Column("Minutes per Unit", INT, default=15, width=10),
             Column("Fee per Unit", MONEY, width=11,
                    note="required to bill the code; blank until you type your fee"),

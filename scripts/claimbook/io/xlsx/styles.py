@@ -345,4 +345,5 @@ def print_setup(ws, title: str, landscape: bool = True, repeat_row: int | None =
         ws.repeat_rows(repeat_row)
     safe = title.replace("&", "&&")
     ws.set_header(f"&L&\"Calibri,Bold\"{safe}&R&A")
-    ws.set_footer(f"&L{footer.replace('&', '&&')}&RPage &P of &N")
+    left = f"&L{footer.replace('&', '&&')}" if footer else ""
+    ws.set_footer(f"{left}&RPage &P of &N")
