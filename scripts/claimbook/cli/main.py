@@ -279,8 +279,10 @@ def balances(workbook, as_of, include_paid, clients, payers, output_format) -> N
         _balances_csv(items)
     else:
         from claimbook.cli.terminal import balances_table
+        from claimbook.rules.dates import style_of
 
-        balances_table(items, as_of, book.settings.practice_name)
+        balances_table(items, as_of, book.settings.practice_name,
+                       date_style=style_of(book.settings))
 
 
 def _balances_csv(items) -> None:
