@@ -48,6 +48,8 @@ def _header(lines: list[str]) -> list[str]:
 def test_money_is_never_cut(items, width):
     lines = _draw(items, width)
     assert max(len(line) for line in lines) <= width
+    table = lines[1:-1]  # between the title and "N visits": nothing cropped at the right
+    assert all(line.rstrip()[-1] in "┓┃┩│┤┘" for line in table), width
     text = "\n".join(lines)
     for item in items:
         row = next(line for line in lines if f" {item.appointment_id} " in line)

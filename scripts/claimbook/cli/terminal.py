@@ -78,6 +78,23 @@ def fitting(columns: list[_Column], width: int) -> list[_Column]:
     return shown
 
 
+def _text_room(columns: list[_Column], width: int) -> dict[str, int]:
+    """How wide each shortening column may be: what the others leave, shared by natural
+    width, never under :data:`NAME_AT_LEAST`."""
+    fixed = sum(c.width + CELL_EDGES for c in columns if not c.shrinks) + 1
+    shrinking = [c for c in columns if c.shrinks]
+    spare = width - fixed - CELL_EDGES * len(shrinking)
+    natural = sum(c.width for c in shrinking)
+    if spare >= natural:
+        return {}
+    room, left = {}, spare
+    for i, col in enumerate(shrinking):
+        share = left if i == len(shrinking) - 1 else spare * col.width // natural
+        room[col.header] = max(NAME_AT_LEAST, min(col.width, share))
+        left -= room[col.header]
+    return room
+
+
 def balances_table(items, as_of: date, practice_name: str | None,
                    console: Console | None = None, date_style: str = DEFAULT_STYLE) -> None:
     """Print visit balances as a table with a totals row, or say that nothing is owed."""
@@ -90,13 +107,14 @@ def balances_table(items, as_of: date, practice_name: str | None,
         console.print(f"Nothing owed as of {when}.")
         return
     columns = fitting(_columns(items, date_style), console.width)
+    room = _text_room(columns, console.width)
     table = Table(title=f"{practice_name or 'Balances'}: balances as of {when}",
                   show_footer=True, header_style="bold", row_styles=["", "dim"])
     for col in columns:
+        width = room.get(col.header, col.width)
         table.add_column(col.header, footer=col.footer,
                          justify="right" if col.money or col.header == "Age" else "left",
-                         no_wrap=True, min_width=None if col.shrinks else col.width,
-                         overflow="ellipsis" if col.shrinks else "fold")
+                         no_wrap=True, width=width, overflow="ellipsis")
     for r, item in enumerate(items):  # Text, not markup: a "[" in a name stays a "["
         table.add_row(*(Text(col.cells[r], style=STATUS_STYLE.get(item.status, "")
                              if col.header == "Status" else "") for col in columns))
