@@ -50,7 +50,9 @@ def test_money_is_never_cut(items, width):
     assert max(len(line) for line in lines) <= width
     table = lines[1:-1]  # between the title and "N visits": nothing cropped at the right
     assert all(line.rstrip()[-1] in "┓┃┩│┤┘" for line in table), width
-    text = "\n".join(lines)
+    shown = [cell.strip() for cell in lines[2].strip("┃").split("┃")]
+    cut = [h.rstrip("…") for h in shown if h.endswith("…")]
+    assert all("Client".startswith(h) or "Status".startswith(h) for h in cut), cut
     for item in items:
         row = next(line for line in lines if f" {item.appointment_id} " in line)
         for cents in (item.balance, item.insurance_due, item.client_due):

@@ -79,18 +79,18 @@ def fitting(columns: list[_Column], width: int) -> list[_Column]:
 
 
 def _text_room(columns: list[_Column], width: int) -> dict[str, int]:
-    """How wide each shortening column may be: what the others leave, shared by natural
-    width, never under :data:`NAME_AT_LEAST`."""
+    """How wide each shortening column may be: what the others leave, shared out, the
+    narrowest first; never over its text, nor under :data:`NAME_AT_LEAST`."""
     fixed = sum(c.width + CELL_EDGES for c in columns if not c.shrinks) + 1
     shrinking = [c for c in columns if c.shrinks]
     spare = width - fixed - CELL_EDGES * len(shrinking)
-    natural = sum(c.width for c in shrinking)
-    if spare >= natural:
+    if spare >= sum(c.width for c in shrinking):
         return {}
     room, left = {}, spare
-    for i, col in enumerate(shrinking):
-        share = left if i == len(shrinking) - 1 else spare * col.width // natural
-        room[col.header] = max(NAME_AT_LEAST, min(col.width, share))
+    by_need = sorted(shrinking, key=lambda c: c.width)  # the short ones take what they need
+    for i, col in enumerate(by_need):
+        share = left // (len(by_need) - i)
+        room[col.header] = min(col.width, max(NAME_AT_LEAST, share))
         left -= room[col.header]
     return room
 
