@@ -151,6 +151,7 @@ class JournalEntry:
     number: str
     day: date
     lines: list[JournalLine] = field(default_factory=list)
+    title: str = ""  # what the entry is about, when its first line does not say it
 
     @property
     def debits(self) -> int:
@@ -166,8 +167,8 @@ class JournalEntry:
 
     @property
     def memo(self) -> str:
-        """What the entry is about: its first line's description."""
-        return self.lines[0].description if self.lines else ""
+        """What the entry is about: its title, else its first line's description."""
+        return self.title or (self.lines[0].description if self.lines else "")
 
     def ar_roles(self) -> set[str]:
         """The A/R accounts (roles) the entry touches."""

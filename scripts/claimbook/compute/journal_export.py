@@ -8,6 +8,7 @@ Pure computation: rows of text; the CSV files are written by
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from claimbook.compute.journal import (
     AR_ROLES,
@@ -55,7 +56,7 @@ def daily(entries: list[JournalEntry]) -> list[JournalEntry]:
     order = {role: i for i, role in enumerate(ROLE_SETTINGS)}
     out = []
     for day in sorted(days):
-        entry = JournalEntry(f"D-{day:%Y%m%d}", day)
+        entry = JournalEntry(f"D-{day:%Y%m%d}", day, title=DAILY)
         for (role, account, name), (net, events) in sorted(
                 days[day].items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0][2])):
             if net:
@@ -93,12 +94,13 @@ def missing_codes(entries: list[JournalEntry], accounts: Accounts) -> list[str]:
             if role in used and not accounts.codes.get(role)]
 
 
-def xero_rows(entries: list[JournalEntry], accounts: Accounts) -> list[list[list[str]]]:
+def xero_rows(entries: list[JournalEntry], accounts: Accounts) -> list[list[list]]:
     """The journal as Xero's manual journal import wants it, one list of rows per entry.
 
     Columns :data:`XERO_COLUMNS`; the Narration is the entry's number and what it is
     about; dates ``01 Oct 2026`` (read the same in every Xero region); the Description
-    names the payer or client of an A/R line; amounts signed.
+    names the payer or client of an A/R line; amounts signed, as Decimals (a CSV writer
+    leaves a negative number alone, where it guards text that starts with "-").
     """
     out = []
     for entry in entries:
@@ -106,9 +108,9 @@ def xero_rows(entries: list[JournalEntry], accounts: Accounts) -> list[list[list
         day = entry.day.strftime("%d %b %Y")
         rows = []
         for line in entry.lines:
-            about = f"{line.description} ({line.name})" if line.name else line.description
+            about = f"{line.description} - {line.name}" if line.name else line.description
             rows.append([narration, day, about, accounts.codes.get(line.role) or "",
-                         accounts.tax_rate, fmt(line.net), "", "", "", ""])
+                         accounts.tax_rate, Decimal(line.net).scaleb(-2), "", "", "", ""])
         out.append(rows)
     return out
 
