@@ -95,8 +95,7 @@ def plan_checkout(book: Book, appointment_keys: list[str], payment_keys: list[st
     policy = _policy(book, req)
     flow = req.flow or book.settings.checkout_flow or DISCOUNT_FIRST
     appointment_id = _appointment_id(appointment_keys, req)
-    lines = _lines(book, req, policy, appointment_id)
-    _first_line_money(lines, req, flow)
+    lines = _lines(book, req, policy, appointment_id, flow)
     payments = _visit_payment(book, payment_keys, req, appointment_id, flow)
     after = with_records(book, lines, payments)
     visit = visits_of(after)[appointment_id]
@@ -135,7 +134,7 @@ def _appointment_id(keys: list[str], req: CheckoutRequest) -> str:
     return req.appointment_id
 
 
-def _lines(book: Book, req: CheckoutRequest, policy, appointment_id: str) -> list:
+def _lines(book: Book, req: CheckoutRequest, policy, appointment_id: str, flow: str) -> list:
     """The visit's Appointments rows, units and charge worked out (by the payer's Units
     Rule when minutes are given), so what is written is what is billed."""
     values = [_line_values(book, req, order, appointment_id) for order in req.services]
@@ -149,6 +148,7 @@ def _lines(book: Book, req: CheckoutRequest, policy, appointment_id: str) -> lis
                              "bills no unit (the 8-minute rule)")
         v["units"] = n
         v["charge"] = n * service.fee_per_unit if service.fee_per_unit is not None else None
+    _first_line_money(values, req, flow)
     return [new_record(ServiceLine, "Appointments", v) for v in values]
 
 
@@ -170,16 +170,18 @@ def diagnosis_codes(text: str | None) -> str | None:
     return ", ".join(codes) or None
 
 
-def _first_line_money(lines: list, req: CheckoutRequest, flow: str) -> None:
+def _first_line_money(values: list[dict], req: CheckoutRequest, flow: str) -> None:
+    """Checked Out on every line; the discount, how the client paid, the note and (in the
+    Discount First flow) what the client paid, on the first."""
     checked_out = flow == DISCOUNT_FIRST
-    for ln in lines:
-        ln.checked_out = checked_out
-    first = lines[0]
-    first.discount = req.discount
-    first.payment_method = req.method if req.paid else None
-    first.notes = req.note
+    for v in values:
+        v["checked_out"] = checked_out
+    first = values[0]
+    first["discount"] = req.discount
+    first["payment_method"] = req.method if req.paid else None
+    first["notes"] = req.note
     if flow == DISCOUNT_FIRST:
-        first.client_paid = req.paid
+        first["client_paid"] = req.paid
 
 
 def _visit_payment(book: Book, keys: list[str], req: CheckoutRequest, appointment_id: str,

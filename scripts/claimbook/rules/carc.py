@@ -6,8 +6,11 @@ in words wherever they appear: to the owner (Follow-up, the `era` command) in th
 own terms, shortened; to the client (receipts, statements) in plain words.
 
 Source: the X12 External Code Lists, "Claim Adjustment Reason Codes" and "Remittance
-Advice Remark Codes" (x12.org/codes), wording shortened; the codes a massage practice
-meets (shared/domain/INSURANCE-NOTES.md, section 2).
+Advice Remark Codes" (x12.org/codes; CMS publishes the same messages in its
+``codesini`` file), wording shortened; the codes a massage practice meets
+(shared/domain/INSURANCE-NOTES.md, section 2). Claim status (CLP02) and provider-level
+adjustment (PLB) codes: the 835 implementation guide (005010X221A1) as quoted in public
+code (INSURANCE-NOTES.md, 2.1).
 """
 
 from __future__ import annotations
@@ -102,9 +105,59 @@ RARC = {
     "N386": "This decision was based on a national coverage determination",
     "N432": "Adjusted based on a Recovery Audit",
     "N522": "Duplicate of a claim processed, or to be processed, as a crossover claim",
+    "N206": "The supporting documentation does not match the information sent on the claim",
+    "N381": "Consult the contractual agreement for restrictions or billing and payment "
+            "information related to these charges",
+    "MA01": "If you do not agree with what was approved for these services, you may appeal",
+    "MA04": "Secondary payment cannot be considered without the primary payer's payment "
+            "information",
+    "MA07": "The claim information has also been forwarded to Medicaid for review",
 }
 
-_CODE = re.compile(r"^\s*(?:(CO|PR|OA|PI|CR)\s*[-:]?\s*)?([A-Z]?\d{1,3}|[A-Z]\d)\s*$", re.I)
+# Reasons that are the ordinary cost of a contract, not a refusal to pay: a claim paid $0
+# with only these (and the client's share) is not a denial (see :func:`is_denial`).
+ROUTINE = frozenset({"45", "42", "A2", "131", "253", "59", "94", "23"})
+
+# OA-23 is what earlier payers paid and adjusted: already on the books from their own
+# remittances, so never written off a second time.
+PRIOR_PAYERS = "23"
+
+# CLP02, the claim's status at this payer (the 835's claim status codes).
+CLAIM_STATUS = {
+    "1": "processed as primary",
+    "2": "processed as secondary",
+    "3": "processed as tertiary",
+    "4": "denied",
+    "19": "processed as primary, forwarded to another payer",
+    "20": "processed as secondary, forwarded to another payer",
+    "21": "processed as tertiary, forwarded to another payer",
+    "22": "reversal of a previous payment",
+    "23": "not our claim, forwarded to another payer",
+    "25": "predetermination only: no payment",
+}
+FORWARDED = frozenset({"19", "20", "21"})
+REVERSAL = "22"
+
+# PLB03-1, why a provider-level adjustment changes the check (positive: less money).
+PROVIDER_ADJUSTMENT = {
+    "WO": "overpayment recovery",
+    "FB": "forwarding balance",
+    "L6": "interest owed",
+    "72": "authorized return",
+    "90": "early payment allowance",
+    "CS": "adjustment",
+    "CT": "capitation interest",
+    "J1": "nonreimbursable",
+    "B2": "rebate",
+    "AP": "acceleration of benefits",
+    "IR": "internal revenue service withholding",
+    "LE": "levy",
+    "WU": "unspecified recovery",
+    "50": "late charge",
+    "51": "interest penalty charge",
+}
+
+_CODE = re.compile(r"^\s*(?:(CO|PR|OA|PI|CR)\s*[-:]?\s*)?([A-Z]{0,2}\d{1,4}|[A-Z]\d)\s*$", re.I)
 _SPLIT = re.compile(r"[\s,;]+")
 
 
@@ -165,6 +218,34 @@ def client_words(text: str) -> str | None:
         carc = CARC.get(code)
         return f"your share: {carc[0].lower()}{carc[1:]}" if carc else "your share"
     return words
+
+
+def status_words(code: str) -> str:
+    """A claim status code (835 CLP02) in words: ``"22"`` -> ``"reversal of a previous
+    payment"``; an unknown one as ``"status 99"``."""
+    return CLAIM_STATUS.get(code.strip(), f"status {code.strip()}")
+
+
+def provider_adjustment_words(code: str) -> str:
+    """A provider-level adjustment reason (835 PLB) in words: ``"L6"`` -> ``"interest
+    owed"``; an unknown one as it was given."""
+    return PROVIDER_ADJUSTMENT.get(code.strip().upper(), code.strip())
+
+
+def is_denial(status: str, paid: int, adjustments: list[tuple[str, str]]) -> bool:
+    """Whether an insurer's answer is a denial: status 4, or nothing paid with a reason
+    that is neither the client's share nor an ordinary contractual write-off.
+
+    Args:
+        status: CLP02.
+        paid: what the insurer paid, in cents.
+        adjustments: the (group, reason) pairs it gave.
+    """
+    if status == "4":
+        return True
+    if paid != 0 or status in (REVERSAL, "25"):
+        return False
+    return any(group != "PR" and reason not in ROUTINE for group, reason in adjustments)
 
 
 def denial_words(codes: list[str]) -> str:
