@@ -230,11 +230,12 @@ def test_roll_forward_cell_by_cell(march_workbook):
     assert ws.cell(12, 2).number_format == DIFFERENCE_FORMAT
     assert _rows(ws, 15, 18, 7) == [
         ["Account", "Opening", "Debits", "Credits", "Closing", "Due per Aging", "Difference"],
-        ["Accounts Receivable - Insurance", 60, 220, 220, 60, 60, 0],
-        ["Accounts Receivable - Clients", 0, 430, 500, -70, -70, 0],
+        ["Accounts Receivable - Insurance", 60, 220, 220, 60, 60, "=ROUND(E16-F16,2)"],
+        ["Accounts Receivable - Clients", 0, 430, 500, -70, -70, "=ROUND(E17-F17,2)"],
         ["Total", "=SUBTOTAL(109,B16:B17)", "=SUBTOTAL(109,C16:C17)",
          "=SUBTOTAL(109,D16:D17)", "=SUBTOTAL(109,E16:E17)", "=SUBTOTAL(109,F16:F17)",
          "=SUBTOTAL(109,G16:G17)"]]
+    assert ws["G16"].number_format == DIFFERENCE_FORMAT
 
 
 def test_revenue_and_payer_sheets(march_workbook):

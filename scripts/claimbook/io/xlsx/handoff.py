@@ -34,6 +34,7 @@ from claimbook.io.xlsx.styles import (
     Formats,
     new_workbook,
     print_setup,
+    write_difference,
     write_table,
 )
 from claimbook.io.xlsx.summary_sheet import Formula, LabelRows, keep_sections_whole
@@ -241,13 +242,14 @@ def _summary_tables(ws, fmts: Formats, h: Handoff, out: LabelRows) -> None:
     row = last + 2
     ws.write_string(row, 0, "Accounts (Practice settings you can rename)", fmts.heading)
     cols = [Col("Account", TEXT, 46), Col("Xero Code", CODE, 15),
-            Col("Practice Setting", TEXT, 15)]  # the setting's name runs on into column D
+            Col("Practice Setting", TEXT, 17)]  # the setting's name runs on into column D
     codes = [h.accounts.codes.get(role) for role in h.accounts.names]
     table = [[a, c, s] for (s, a), c in zip(h.accounts.settings(), codes)]
     _, _, last, _ = write_table(ws, fmts, "AccountSettings", cols, table,
                                 first_row=row + 1, freeze=False)
-    ws.set_column(1, 2, 15)
-    ws.set_column(3, 3, 17)
+    ws.set_column(1, 1, 15)
+    ws.set_column(2, 2, 17)
+    ws.set_column(3, 3, 15)
     who = ("Clients appear by Client ID and name (--names)." if h.names
            else "Clients appear by Client ID only.")
     notes = ["Minimum necessary: no dates of birth, diagnosis codes, member IDs, claim",
@@ -359,6 +361,9 @@ def _roll_forward(wb, fmts: Formats, h: Handoff, title: str, footer: str) -> Non
              a.closing - a.aging_closing] for a in h.ar_accounts]
     _, _, last, _ = write_table(ws, fmts, "ARAccounts", cols, rows, first_row=row + 1,
                                 total_row=True, freeze=False)
+    for r, a in enumerate(h.ar_accounts, start=row + 2):  # check figures, 0.00 in green
+        write_difference(ws, fmts, r, 6, f"=ROUND(E{r + 1}-F{r + 1},2)",
+                         a.closing - a.aging_closing)
     notes = ["Opening: every journal entry before the month. Due per Aging: insurance due and",
              "client due at the month's end, as the monthly report's Who owes it shows them.",
              "A copay taken before the EOB lowers what the insurer owes; the EOB's patient",
