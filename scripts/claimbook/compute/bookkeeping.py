@@ -186,8 +186,8 @@ def bookkeepers_month(book: Book, month: Month, names: bool = False,
     visits = visits_of(book)
     accounts = Accounts.from_settings(book.settings)
     label = book.client_name if names else None
-    history = journal(book, visits, accounts, None, month.last_day, label)
-    entries = [e for e in history if e.day >= month.first_day]
+    opening: dict[str, int] = {}
+    entries = journal(book, visits, accounts, month.first_day, month.last_day, label, opening)
     payer_names = {pid: p.name for pid, p in book.payers.items()}
     by_code, by_therapist, seen = revenue(book, visits, month)
     return Handoff(
@@ -201,7 +201,7 @@ def bookkeepers_month(book: Book, month: Month, names: bool = False,
         by_therapist=by_therapist,
         by_payer=insurance_receipts(book, visits, month),
         roll=roll_forward(book, month, visits),
-        ar_accounts=ar_accounts(history, accounts, month.first_day,
+        ar_accounts=ar_accounts(entries, accounts, opening,
                                 aging_dues(book, visits, month.previous().last_day),
                                 aging_dues(book, visits, month.last_day)),
         received=received(entries),
@@ -310,23 +310,18 @@ def insurance_receipts(book: Book, visits: dict[str, Visit], month: Month) -> li
     return sorted(rows.values(), key=lambda r: (-r.paid, r.payer_id))
 
 
-def ar_accounts(history: list[JournalEntry], accounts: Accounts, first: date,
+def ar_accounts(entries: list[JournalEntry], accounts: Accounts, opening: dict[str, int],
                 aging_before: dict[str, int] | None = None,
                 aging_after: dict[str, int] | None = None) -> list[ArAccount]:
-    """The two A/R accounts: their balance before ``first`` (every entry since the
-    beginning), the month's debits and credits, and the aging's dues at both ends."""
+    """The two A/R accounts: their balance before the month (``opening``, by role, from
+    every event before it), the month's debits and credits, and the aging's dues at both
+    ends."""
     out = []
     for role in AR_ROLES:
-        opening = debits = credits = 0
-        for line in lines_of(history):
-            if line.role != role:
-                continue
-            if line.day < first:
-                opening += line.net
-            else:
-                debits += line.debit
-                credits += line.credit
-        out.append(ArAccount(accounts[role], opening, debits, credits,
+        lines = [line for line in lines_of(entries) if line.role == role]
+        out.append(ArAccount(accounts[role], opening.get(role, 0),
+                             sum(line.debit for line in lines),
+                             sum(line.credit for line in lines),
                              (aging_before or {}).get(role, 0),
                              (aging_after or {}).get(role, 0)))
     return out

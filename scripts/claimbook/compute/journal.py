@@ -209,7 +209,9 @@ class _Context:
     reference: str | None = None
 
     def name_of(self, role: str) -> str:
-        return {INSURANCE_AR: self.payer_name, CLIENT_AR: self.client_label}.get(role, "")
+        if role == INSURANCE_AR:
+            return self.payer_name
+        return self.client_label if role == CLIENT_AR else ""
 
 
 class _Posting:
@@ -244,6 +246,13 @@ class _Posting:
             if change:
                 lines.append((role, change, event, description, method))
         self.lines += sorted(lines, key=lambda ln: ln[1] < 0)  # debits first
+
+    def add_ar_to(self, totals: dict[str, int]) -> None:
+        """Add what the entry would move in each A/R account to ``totals`` (for the days
+        before the month, whose lines are not wanted, only their sums)."""
+        for role, signed, *_ in self.lines:
+            if role in AR_ROLES:
+                totals[role] = totals.get(role, 0) + signed
 
     def entries(self) -> list[JournalEntry]:
         """The entry, and the transfer entry when it moved money between the A/R accounts."""
@@ -295,7 +304,8 @@ def reason_code(reason: str | None) -> str:
 
 def journal(book: Book, visits: dict[str, Visit], accounts: Accounts,
             first: date | None, last: date,
-            client_label: Callable[[str | None], str] | None = None) -> list[JournalEntry]:
+            client_label: Callable[[str | None], str] | None = None,
+            opening: dict[str, int] | None = None) -> list[JournalEntry]:
     """Every money event dated from ``first`` to ``last`` as balanced journal entries.
 
     Args:
@@ -305,6 +315,8 @@ def journal(book: Book, visits: dict[str, Visit], accounts: Accounts,
         first: the first day (None: from the beginning).
         last: the last day.
         client_label: how a client is named on A/R lines; the Client ID by default.
+        opening: when given, receives each A/R account's balance before ``first`` (by
+            role), summed from the events before it, whose entries are not built.
 
     Returns:
         Entries in date order: a visit's checkout before the day's payments, then by
@@ -313,12 +325,12 @@ def journal(book: Book, visits: dict[str, Visit], accounts: Accounts,
     """
     label = client_label or (lambda client_id: client_id or "")
     remits = remittances_by_trace(book)
+    before = opening if opening is not None else {}
     out: list[JournalEntry] = []
     for visit in visits.values():
-        out += _visit_journal(book, visit, accounts, last, label, remits)
-    out += _remittance_entries(book, visits, accounts, last, remits)
-    if first is not None:
-        out = [e for e in out if e.day >= first]
+        out += _visit_journal(book, visit, accounts, first, last, label, remits, before)
+    out += [e for e in _remittance_entries(book, visits, accounts, last, remits)
+            if first is None or e.day >= first]
     out.sort(key=lambda e: (e.day, not e.number.startswith("V-"), e.number))
     return out
 
@@ -335,10 +347,12 @@ def remittance_key(payment) -> tuple[str | None, str | None]:
     return payment.payer_id, payment.remittance or payment.reference
 
 
-def _visit_journal(book: Book, visit: Visit, accounts: Accounts, last: date, label,
-                   remits: dict) -> list[JournalEntry]:
-    """The visit's entries up to ``last``, its dues followed event by event from the
-    beginning (the split of a balance depends on everything before it)."""
+def _visit_journal(book: Book, visit: Visit, accounts: Accounts, first: date | None,
+                   last: date, label, remits: dict,
+                   before: dict[str, int]) -> list[JournalEntry]:
+    """The visit's entries from ``first`` to ``last``, its dues followed event by event
+    from the beginning (the split of a balance depends on everything before it); what
+    the events before ``first`` move in A/R is added to ``before``."""
     insured = visit.first.policy_id is not None
     dues = Dues(insured)
     days: dict[date, list[tuple]] = {}
@@ -365,7 +379,10 @@ def _visit_journal(book: Book, visit: Visit, accounts: Accounts, last: date, lab
             _checkout(posting, visit, what)
         else:
             posting = _payment_posting(book, visit, what, accounts, label, dues, remits)
-        out += posting.entries()
+        if first is not None and day < first:
+            posting.add_ar_to(before)
+        else:
+            out += posting.entries()
     return out
 
 
