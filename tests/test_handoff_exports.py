@@ -125,6 +125,12 @@ def test_daily_hands_over_one_entry_a_day(tmp_path):
     assert summary["A8"].value == (f"{len(days)} entries, {len(rows)} lines (sheet Journal); "
                                    "one summary entry a day")
     assert len(daily(handoff.entries)) == len(days)
+    journal = openpyxl.load_workbook(tmp_path / "2026-10-bookkeeper.xlsx", data_only=True)
+    total = journal["Journal"].cell(len(rows) + 2, 4).value
+    assert summary["B5"].value == pytest.approx(total)  # the Summary's debits are the sheet's
+    assert total == pytest.approx(handoff.debits / 100)
+    assert handoff.debits < sum(e.debits for e in handoff.entries)  # netted by day
+    assert handoff.ties and handoff.balanced
 
 
 @pytest.mark.parametrize("option", [["--csv", "quickbooks"]])

@@ -270,3 +270,19 @@ def test_every_data_sheet_is_a_print_ready_table(march_workbook):
         assert ws.sheet_properties.pageSetUpPr.fitToPage, name
         assert ws.oddFooter.left.text == "Mar 2026, 03/01/2026 to 03/31/2026", name
         assert ws.oddFooter.right.text == "Page &P of &N", name
+
+
+def test_keep_sections_whole_breaks_before_a_section_that_would_run_over():
+    from claimbook.io.xlsx.summary_sheet import keep_sections_whole
+
+    class Sheet:
+        breaks: list[int] = []
+
+        def set_h_pagebreaks(self, rows):
+            self.breaks = rows
+
+    ws = Sheet()
+    assert keep_sections_whole(ws, [(3, 8), (10, 20), (22, 40), (42, 55)], 42) == [42]
+    assert keep_sections_whole(ws, [(3, 8), (10, 60), (62, 70)], 42) == []  # 42 breaks it
+    assert keep_sections_whole(ws, [(3, 8), (10, 60), (62, 90)], 42) == [62]
+    assert keep_sections_whole(Sheet(), [(3, 8), (10, 20)], 42) == []

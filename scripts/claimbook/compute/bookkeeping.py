@@ -142,16 +142,17 @@ class Handoff:
 
     @property
     def debits(self) -> int:
-        return sum(e.debits for e in self.entries)
+        """Total debits of the entries handed over."""
+        return sum(e.debits for e in self.posted)
 
     @property
     def credits(self) -> int:
-        return sum(e.credits for e in self.entries)
+        return sum(e.credits for e in self.posted)
 
     @property
     def balanced(self) -> bool:
         """Total debits equal total credits, and so does every entry."""
-        return self.debits == self.credits and all(e.balanced for e in self.entries)
+        return self.debits == self.credits and all(e.balanced for e in self.posted)
 
     @property
     def ar_net_change(self) -> int:
@@ -190,18 +191,19 @@ def bookkeepers_month(book: Book, month: Month, names: bool = False,
     entries = journal(book, visits, accounts, month.first_day, month.last_day, label, opening)
     payer_names = {pid: p.name for pid, p in book.payers.items()}
     by_code, by_therapist, seen = revenue(book, visits, month)
+    posted = daily(entries) if by_day else entries
     return Handoff(
         practice_name=book.settings.practice_name or "",
         month=month,
         accounts=accounts,
         entries=entries,
         deposits=deposits(entries, payer_names),
-        by_account=by_account(entries, accounts),
+        by_account=by_account(posted, accounts),
         by_code=by_code,
         by_therapist=by_therapist,
         by_payer=insurance_receipts(book, visits, month),
         roll=roll_forward(book, month, visits),
-        ar_accounts=ar_accounts(entries, accounts, opening,
+        ar_accounts=ar_accounts(posted, accounts, opening,
                                 aging_dues(book, visits, month.previous().last_day),
                                 aging_dues(book, visits, month.last_day)),
         received=received(entries),

@@ -77,10 +77,13 @@ def keep_sections_whole(ws, sections: list[tuple[int, int]],
     section taller than a page starts where it falls); returns the breaks."""
     breaks, page_start = [], 0
     for first, last in sorted(sections):
-        fits_a_page = last - first + 1 <= rows_per_page
-        if last - page_start + 1 > rows_per_page and fits_a_page and first > page_start:
+        if last - page_start + 1 <= rows_per_page:
+            continue
+        if last - first + 1 <= rows_per_page and first > page_start:
             breaks.append(first)
             page_start = first
+        while last - page_start + 1 > rows_per_page:  # a tall section breaks where it falls
+            page_start += rows_per_page
     if breaks:
         ws.set_h_pagebreaks(breaks)
     return breaks
