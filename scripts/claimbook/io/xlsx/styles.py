@@ -99,11 +99,6 @@ class Formats:
         self.money_bold = wb.add_format({"num_format": MONEY_FORMAT, "bold": True, "top": 1})
         self.money_total = wb.add_format({"num_format": MONEY_FORMAT, "bold": True,
                                           "top": 1, "bottom": 6})
-        self.good = wb.add_format({"num_format": MONEY_FORMAT, "font_color": "#006100",
-                                   "bg_color": "#C6EFCE"})
-        self.bad = wb.add_format({"num_format": MONEY_FORMAT, "font_color": "#9C0006",
-                                  "bg_color": "#FFC7CE"})
-        self.note = wb.add_format({"font_color": "#595959", "text_wrap": True, "valign": "top"})
 
     def for_kind(self, kind: str):
         return {MONEY: self.money, DATE: self.date, INT: self.int, PERCENT: self.percent,
