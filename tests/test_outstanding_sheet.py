@@ -3,6 +3,7 @@ with its print settings (repeated header, print area, one page wide at 8 points 
 
 from __future__ import annotations
 
+import re
 import zipfile
 from datetime import date
 from itertools import groupby
@@ -96,7 +97,11 @@ def test_rewriting_keeps_one_set_of_print_names(reminded, tmp_path):
     with zipfile.ZipFile(again) as z:
         workbook = z.read("xl/workbook.xml").decode()
     assert workbook.count("'Outstanding'!$4:$4") == workbook.count("'Outstanding'!$A$1") == 1
-    assert workbook.count("_xlnm.Print_Titles") == 10  # the owner's sheets keep theirs
+    names = re.findall(r'<definedName name="([^"]+)" localSheetId="(\d+)">', workbook)
+    assert len(names) == len(set(names))
+    before = zipfile.ZipFile(path).read("xl/workbook.xml").decode()
+    assert names == re.findall(r'<definedName name="([^"]+)" localSheetId="(\d+)">', before)
+    assert len([n for n in names if n[0] == "_xlnm.Print_Titles"]) > 5  # the owner's kept
     assert _sheet(again)["A2"].value.startswith("As of 11/30/2026")
 
 

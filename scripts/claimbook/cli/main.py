@@ -37,7 +37,8 @@ class ClaimbookGroup(click.Group):
     """
 
     LAZY = {"checkout": "desk", "pay": "desk", "remind": "desk",
-            "today": "desk", "receipt": "receipts", "handoff": "handoff"}
+            "today": "desk", "receipt": "receipts", "handoff": "handoff",
+            "claim": "claims", "era": "era"}
 
     def list_commands(self, ctx) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.LAZY))
@@ -194,6 +195,10 @@ def sample(out: str, lines: int | None, seed: int, force: bool) -> None:
                             commands=command_examples())
     counts = ", ".join(f"{len(v)} {k}" for k, v in built.rows.items())
     click.echo(f"{out}: {counts}")
+    if lines is None:  # the insurer's next payment, as an 835 to try `claimbook era` on
+        from claimbook.usecases.sample_era import write_sample_remittance
+
+        click.echo(write_sample_remittance(built, os.path.dirname(out), force))
 
 
 # -- check ----------------------------------------------------------------------------
