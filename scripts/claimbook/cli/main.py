@@ -38,7 +38,7 @@ class ClaimbookGroup(click.Group):
 
     LAZY = {"checkout": "desk", "pay": "desk", "remind": "desk",
             "today": "desk", "receipt": "receipts", "handoff": "handoff",
-            "claim": "claims", "era": "era"}
+            "claim": "claims", "era": "era", "statement": "statements"}
 
     def list_commands(self, ctx) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.LAZY))
@@ -59,6 +59,11 @@ class ClaimbookGroup(click.Group):
             raise click.ClickException(str(exc)) from None
         except BadMonth as exc:
             raise click.UsageError(str(exc)) from None
+        except OSError as exc:  # a disk full, a read-only folder ...: one line, no traceback
+            from claimbook.io.xlsx.safe import os_problem
+
+            raise click.ClickException(str(os_problem(exc, f"running {ctx.invoked_subcommand}"))
+                                       ) from None
         finally:
             gc.enable()
 
@@ -340,6 +345,9 @@ def main() -> None:
     command returns, so the process ends at once instead of freeing a big workbook's
     millions of objects one by one (about a second for 100,000 lines).
     """
+    import warnings
+
+    warnings.filterwarnings("ignore", module="xlsxwriter")  # a user sees one line, not these
     try:
         cli.main(prog_name="claimbook")
     except SystemExit as done:

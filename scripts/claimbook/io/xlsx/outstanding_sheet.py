@@ -99,13 +99,13 @@ def _styles(styles: Stylesheet, date_style: str) -> dict[str, bytes | None]:
     }
 
 
-def _value(kind: str, value) -> Value:
+def _value(kind: str, value, date1904: bool = False) -> Value:
     if value is None or value == "":
         return Value("")
     if kind == "money":
         return Value("n", fmt(value))
     if kind == "date" and isinstance(value, date):
-        return Value("n", str(excel_serial(value)))
+        return Value("n", str(excel_serial(value, date1904)))
     if kind == "int":
         return Value("n", str(int(value)))
     return Value("s", str(value))
@@ -171,13 +171,14 @@ def outstanding_xml(items: list, as_of: date, styles: Stylesheet,
              LINE_HEIGHT * max(_header_lines(c.header, c.width) for c in COLUMNS)),
     ]
     n = HEADER_ROW + 1
+    d1904 = styles.date1904  # the workbook's date system
     kinds = [c.kind if c.kind != "text" or j == 0 or COLUMNS[j - 1].kind not in
              ("money", "int") else "text_after_number" for j, c in enumerate(COLUMNS)]
     for payer, group in groupby(items, key=lambda i: i.payer_name):
         visits = list(group)
         for item in visits:
             rows.append(_row(n, [cell_xml(f"{column_letters(j)}{n}",
-                                          _value(c.kind, getattr(item, c.attribute)),
+                                          _value(c.kind, getattr(item, c.attribute), d1904),
                                           s[kind])
                                  for j, (c, kind) in enumerate(zip(COLUMNS, kinds))]))
             n += 1
