@@ -82,12 +82,14 @@ def test_the_outstanding_sheet_lists_insurance_due_by_payer_oldest_first(book):
     assert result.exit_code == 0, result.output
     rows = cells(book)["Outstanding"]
     assert rows[0][0] == "Outstanding insurance payments"
-    assert rows[1][0].startswith("As of 2026-11-29: 4 visits, $120.00 expected from insurers.")
-    assert rows[3][:4] == ["Payer", "Payer ID", "Date of Service", "Appointment ID"]
-    listed = [(r[1], r[3], r[11]) for r in rows[4:]]
-    assert listed == [("AET", "A0005", 30.0), ("AET", "A0001", 20.0), ("SF", "A0002", 40.0),
-                      ("SF", "A0004", 30.0)]
-    assert rows[4][2] == date(2026, 9, 1)  # a real date, in a date format
+    assert rows[1][0].startswith("As of 11/29/2026: 4 visits, $120.00 expected from insurers.")
+    assert rows[3][:4] == ["Payer", "Date of Service", "Appointment ID", "Client"]
+    listed = [(r[0], r[2], r[8], r[15]) for r in rows[4:]]  # each payer, then its subtotal
+    assert listed == [("Aetna", "A0005", 30.0, "AET"), ("Aetna", "A0001", 20.0, "AET"),
+                      ("Aetna total", "", 50.0, ""), ("State Farm", "A0002", 40.0, "SF"),
+                      ("State Farm", "A0004", 30.0, "SF"), ("State Farm total", "", 70.0, ""),
+                      ("All payers", "", 120.0, "")]
+    assert rows[4][1] == date(2026, 9, 1)  # a real date, in a date format
     assert rows[4][18] == "Insurance Billing - Ann Lee - 2026-09-01"
 
 

@@ -308,9 +308,9 @@ def tricky_book(book_path):
                                          "timed": False}]
     lines = [line("A1", date(2026, 3, 2), client=TRICKY["client_id"], policy="P9",
                   code=TRICKY["service"], client_paid=1000, payment_method="Card")]
-    payments = [payment("PMT1", date(2026, 3, 20), "A1", 3000, payer="PLUS",
+    payments = [payment("PMT1", date(2026, 3, 20), "A1", 2000, payer="PLUS",
                         reference=TRICKY["reference"], adjustment=1000,
-                        patient_responsibility=1000)]
+                        patient_responsibility=2000)]  # more than the copay: the client owes
     return book_path(Clients=clients, Payers=payers, Policies=policies, Services=services,
                      Appointments=lines, Payments=payments)
 

@@ -81,3 +81,43 @@ def test_open_claims_of_every_age_and_a_prepayment(book):
                                          "Prepaid"}
     credit = [i for i in items if i.balance < 0]
     assert credit and credit[0].client_due == credit[0].balance
+
+
+def test_the_prepaid_visit_clears_on_its_day(book):
+    from datetime import date
+
+    prepaid = [ln for ln in book.lines if ln.notes == "Booked; prepaid"]
+    assert len(prepaid) == 1 and prepaid[0].client_paid is None  # paid once, not twice
+    visit = prepaid[0].appointment_id
+    day = prepaid[0].date_of_service
+    assert day == date(2026, 11, 30)
+    before = {b.appointment_id: b for b in balances(book, day - timedelta(days=1))}[visit]
+    assert (before.balance, before.status) == (-13500, "Prepaid")
+    on_the_day = {b.appointment_id: b
+                  for b in balances(book, day, include_paid=True)}[visit]
+    assert (on_the_day.balance, on_the_day.status) == (0, "Paid")
+
+
+def test_payment_ids_run_in_date_order(book):
+    ids = [p.payment_id for p in sorted(book.payments,
+                                        key=lambda p: (p.date_received, p.payment_id))]
+    assert ids == sorted(ids) == [f"PMT{n:06d}" for n in range(1, len(ids) + 1)]
+
+
+def test_visits_end_in_november_2026(book):
+    last = max(ln.date_of_service for ln in book.lines)
+    assert (last.year, last.month) == (2026, 11)
+
+
+def test_electronic_payers_remit_and_paper_checks_say_so(book):
+    remitted = {r.trace_number: r for r in book.remittances}
+    assert remitted and all(r.method == "EFT" for r in remitted.values())
+    paid = Counter()
+    for p in book.payments:
+        if p.source == "Insurance" and p.remittance:
+            paid[p.remittance] += p.amount
+        elif p.source == "Insurance":
+            assert p.payment_method == "Check" and p.reference.startswith("CHK")
+    extra = {t: r.amount - paid[t] for t, r in remitted.items() if r.amount != paid[t]}
+    assert list(extra.values()) == [237]  # one October EFT carries interest (PLB L6)
+    assert remitted[next(iter(extra))].provider_adjustments == "L6 interest -2.37"

@@ -21,7 +21,9 @@ def _every_record(book):
 
 
 def test_suspects_find_what_every_record_finds(book_path):
+    services = BASE_ROWS["Services"] + [{"service_code": "97530", "description": "No fee"}]
     path = book_path(
+        Services=services,
         Policies=BASE_ROWS["Policies"] + [{"policy_id": "P3", "client_id": "C9",
                                            "payer_id": "AET"},
                                           {"policy_id": "P4", "payer_id": "AET"}],
@@ -35,7 +37,9 @@ def test_suspects_find_what_every_record_finds(book_path):
             line("A9", D, units=1), line("A9", date(2026, 10, 2), client="C2", policy="P2",
                                          units=1),
             line("A10", D, policy=None, units=1),
-            line("A11", D, policy="P4", units=1)],  # a policy with no client
+            line("A11", D, policy="P4", units=1),  # a policy with no client
+            line("A12", D, code="97530", units=2),  # priced from a service with no fee
+            line("A13", D, code="97530", units=2, charge=6000)],  # fine: a Charge
         Payments=[payment("PM1", D, "A1", 100), payment("PM1", D, "A1", 100),
                   payment("PM2", D, "A99", 100), payment("PM3", D, "A1", 100, payer="SF"),
                   payment("PM4", D, "A10", 100), payment("PM5", D, "A1", 100, payer="ZZ"),

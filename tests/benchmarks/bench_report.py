@@ -197,6 +197,9 @@ def build_commands(workbook: Path, month: str, work: Path, extra: bool) -> list[
                                 cb + ["balances", "-w", str(workbook), "--format", "json",
                                       "--as-of", month_end(month)]))
         commands.append(Command("claimbook check", cb + ["check", "-w", str(workbook)]))
+        commands.append(Command("claimbook handoff csv", cb + [
+            "handoff", "-w", str(workbook), "--month", month, "--out", str(work / "handoff"),
+            "--csv"], out_dir=work / "handoff"))
     return commands
 
 

@@ -148,8 +148,28 @@ def init(workbook: str, practice_name: str | None) -> None:
     """
     from claimbook.io.xlsx.template import write_practice_workbook
 
-    write_practice_workbook(workbook, {"practice_name": practice_name} if practice_name else None)
+    write_practice_workbook(workbook, {"practice_name": practice_name} if practice_name else None,
+                            commands=command_examples())
     click.echo(workbook)
+
+
+def command_examples() -> list[tuple[str, str]]:
+    """Every command's first example and what it does, for the workbook's "How to use"."""
+    ctx = click.Context(cli)
+    out = []
+    for name in cli.list_commands(ctx):
+        command = cli.get_command(ctx, name)
+        examples, lines = [], [ln.strip() for ln in (command.help or "").splitlines()]
+        for i, text in enumerate(lines):
+            if text.startswith(f"claimbook {name}"):
+                while text.endswith("\\") and i + 1 < len(lines):
+                    i += 1
+                    text = text[:-1].rstrip() + " " + lines[i]
+                examples.append(text)
+        own = [e for e in examples if "sample-practice" not in e or name == "sample"]
+        example = (own or examples or [f"claimbook {name}"])[0]
+        out.append((example, command.get_short_help_str(limit=200).rstrip(".")))
+    return out
 
 
 @cli.command()
@@ -173,7 +193,8 @@ def sample(out: str, lines: int | None, seed: int, force: bool) -> None:
 
     built = sample_practice(lines=lines, seed=seed)
     write_practice_workbook(out, built.settings, built.rows, overwrite=force,
-                            fast=lines is not None and lines > 50_000)
+                            fast=lines is not None and lines > 50_000,
+                            commands=command_examples())
     counts = ", ".join(f"{len(v)} {k}" for k, v in built.rows.items())
     click.echo(f"{out}: {counts}")
     if lines is None:  # the insurer's next payment, as an 835 to try `claimbook era` on
@@ -259,11 +280,13 @@ def balances(workbook, as_of, include_paid, clients, payers, output_format) -> N
     as_of = as_of or date.today()
     if output_format == "table":
         from claimbook.cli.terminal import balances_table
+        from claimbook.rules.dates import style_of
 
         items = [i for i in compute_balances(book, as_of, include_paid=include_paid)
                  if (not clients or i.client_id in clients)
                  and (not payers or i.payer_id in payers)]
-        balances_table(items, as_of, book.settings.practice_name)
+        balances_table(items, as_of, book.settings.practice_name,
+                       date_style=style_of(book.settings))
         return
     from claimbook.cli.listing import balances_json_chunks, write_balances_csv
     from claimbook.compute.frames import frames_of

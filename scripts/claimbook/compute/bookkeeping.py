@@ -1,6 +1,6 @@
-"""The bookkeeper's month, as data: the journal, deposits, revenue, insurance receipts
-and the A/R roll-forward. The workbook is drawn from this by
-:mod:`claimbook.xlsx.handoff`.
+"""The bookkeeper's month, as data: the journal, deposits, revenue, insurance receipts,
+the A/R roll-forward and the two A/R accounts tied to the aging. The workbook is drawn
+from this by :mod:`claimbook.io.xlsx.handoff`.
 
 Minimum necessary: nothing here carries a date of birth, diagnosis code, member ID,
 claim number, address, phone, email or note. Clients are named by Client ID; their names
@@ -12,32 +12,38 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from claimbook.compute.balances import Visit, visits_of
+from claimbook.compute.balances import Visit, balances, visits_of
+from claimbook.compute.deposits import Deposit, deposits
 from claimbook.compute.journal import (
     AR_ROLES,
+    CLIENT_AR,
     CLIENT_PAYMENT,
     GIFT_CARDS,
+    INSURANCE_AR,
     INSURANCE_PAYMENT,
     PAID_AT_VISIT,
+    PROVIDER_ADJUSTMENT,
     REFUND,
     UNDEPOSITED,
     Accounts,
     AccountTotal,
-    Deposit,
     JournalEntry,
     by_account,
-    deposits,
     journal,
     lines_of,
     net_of,
 )
+from claimbook.compute.journal_export import daily
 from claimbook.compute.ledger import Month, RollForward, roll_forward
+from claimbook.rules.dates import style_of
 from claimbook.rules.records import Book
 
 
 @dataclass(slots=True)
 class RevenueRow:
-    """Charges of the month for one service code or one therapist."""
+    """The month's revenue for one service code or one therapist: charges and discounts
+    of the lines dated in the month, and the adjustments posted in the month (shared
+    among a visit's lines in proportion to their charges)."""
 
     key: str
     name: str
@@ -46,10 +52,12 @@ class RevenueRow:
     units: int = 0
     charges: int = 0
     discounts: int = 0
+    adjustments: int = 0
 
     @property
     def net(self) -> int:
-        return self.charges - self.discounts
+        """Charges less discounts and adjustments."""
+        return self.charges - self.discounts - self.adjustments
 
 
 @dataclass(slots=True)
@@ -68,29 +76,40 @@ class PayerReceipts:
 
 @dataclass(frozen=True, slots=True)
 class ArAccount:
-    """One A/R account over the month, as the journal moves it."""
+    """One A/R account over the month, as the journal moves it, beside what the aging
+    says is due (from insurers, or from clients) at each end of the month."""
 
     account: str
     opening: int
     debits: int
     credits: int
+    aging_opening: int = 0
+    aging_closing: int = 0
 
     @property
     def closing(self) -> int:
         return self.opening + self.debits - self.credits
 
+    @property
+    def ties(self) -> bool:
+        """The account equals the aging at both ends of the month."""
+        return self.opening == self.aging_opening and self.closing == self.aging_closing
+
 
 @dataclass(slots=True)
 class Received:
-    """Money received in the month, by where it came from."""
+    """Money received in the month, by where it came from, and what remittances added or
+    withheld beyond the visits they paid."""
 
     insurance: int = 0
     at_visit: int = 0
     client_later: int = 0
     refunds: int = 0
+    provider_adjustments: int = 0
 
     @property
     def total(self) -> int:
+        """Payments received, net of refunds (the roll-forward's collections)."""
         return self.insurance + self.at_visit + self.client_later + self.refunds
 
 
@@ -110,21 +129,30 @@ class Handoff:
     roll: RollForward
     ar_accounts: list[ArAccount]
     received: Received
+    visits: int = 0  # visits with a line dated in the month
     names: bool = False
     client_names: dict[str, str] = field(default_factory=dict)  # only with ``names``
+    daily: bool = False
+    date_style: str = "MM/DD/YYYY"
+
+    @property
+    def posted(self) -> list[JournalEntry]:
+        """The entries as handed over: one per event group, or one per day (``daily``)."""
+        return daily(self.entries) if self.daily else self.entries
 
     @property
     def debits(self) -> int:
-        return sum(e.debits for e in self.entries)
+        """Total debits of the entries handed over."""
+        return sum(e.debits for e in self.posted)
 
     @property
     def credits(self) -> int:
-        return sum(e.credits for e in self.entries)
+        return sum(e.credits for e in self.posted)
 
     @property
     def balanced(self) -> bool:
         """Total debits equal total credits, and so does every entry."""
-        return self.debits == self.credits and all(e.balanced for e in self.entries)
+        return self.debits == self.credits and all(e.balanced for e in self.posted)
 
     @property
     def ar_net_change(self) -> int:
@@ -133,21 +161,25 @@ class Handoff:
 
     @property
     def ties(self) -> bool:
-        """The journal moves A/R exactly as the roll-forward does, and the roll-forward ties."""
-        return self.ar_net_change == self.roll.activity.net_change and self.roll.ties
+        """The journal moves A/R as the roll-forward does, the roll-forward ties, and
+        each A/R account equals the aging's insurance due or client due."""
+        return (self.ar_net_change == self.roll.activity.net_change and self.roll.ties
+                and all(a.ties for a in self.ar_accounts))
 
     @property
     def deposits_total(self) -> int:
         return sum(d.amount for d in self.deposits)
 
 
-def bookkeepers_month(book: Book, month: Month, names: bool = False) -> Handoff:
+def bookkeepers_month(book: Book, month: Month, names: bool = False,
+                      by_day: bool = False) -> Handoff:
     """Compute the handoff of ``month``.
 
     Args:
         book: the practice.
         month: the month handed to the bookkeeper.
         names: name clients on A/R lines (else their Client ID only).
+        by_day: hand the journal over as one summary entry per day.
 
     Returns:
         The month's journal, deposits, revenue, insurance receipts and roll-forward.
@@ -155,26 +187,40 @@ def bookkeepers_month(book: Book, month: Month, names: bool = False) -> Handoff:
     visits = visits_of(book)
     accounts = Accounts.from_settings(book.settings)
     label = book.client_name if names else None
-    history = journal(book, visits, accounts, None, month.last_day, label)
-    entries = [e for e in history if e.day >= month.first_day]
+    opening: dict[str, int] = {}
+    entries = journal(book, visits, accounts, month.first_day, month.last_day, label, opening)
     payer_names = {pid: p.name for pid, p in book.payers.items()}
-    by_code, by_therapist = revenue(book, visits, month)
+    by_code, by_therapist, seen = revenue(book, visits, month)
+    posted = daily(entries) if by_day else entries
     return Handoff(
         practice_name=book.settings.practice_name or "",
         month=month,
         accounts=accounts,
         entries=entries,
         deposits=deposits(entries, payer_names),
-        by_account=by_account(entries, accounts),
+        by_account=by_account(posted, accounts),
         by_code=by_code,
         by_therapist=by_therapist,
         by_payer=insurance_receipts(book, visits, month),
         roll=roll_forward(book, month, visits),
-        ar_accounts=ar_accounts(history, accounts, month.first_day),
+        ar_accounts=ar_accounts(posted, accounts, opening,
+                                aging_dues(book, visits, month.previous().last_day),
+                                aging_dues(book, visits, month.last_day)),
         received=received(entries),
+        visits=seen,
         names=names,
         client_names=_client_names(book, entries) if names else {},
+        daily=by_day,
+        date_style=style_of(book.settings),
     )
+
+
+def aging_dues(book: Book, visits: dict[str, Visit], day: date) -> dict[str, int]:
+    """What the aging says is due on a day: from insurers (by role INSURANCE_AR) and
+    from clients (CLIENT_AR), credits netted."""
+    rows = balances(book, day, visits)
+    return {INSURANCE_AR: sum(r.insurance_due for r in rows),
+            CLIENT_AR: sum(r.client_due for r in rows)}
 
 
 def _client_names(book: Book, entries: list[JournalEntry]) -> dict[str, str]:
@@ -187,30 +233,57 @@ def _in(day: date | None, month: Month) -> bool:
 
 
 def revenue(book: Book, visits: dict[str, Visit],
-            month: Month) -> tuple[list[RevenueRow], list[RevenueRow]]:
-    """Charges and discounts of the lines dated in ``month``, by service code and by
-    therapist, largest first."""
+            month: Month) -> tuple[list[RevenueRow], list[RevenueRow], int]:
+    """The month's revenue by service code and by therapist, largest charges first, and
+    the number of visits with a line dated in the month (a visit billed with two codes
+    counts under each code, once in the total)."""
     codes: dict[str, RevenueRow] = {}
     staff: dict[str, RevenueRow] = {}
+    seen: set[str] = set()
+
+    def rows_of(line) -> tuple[RevenueRow, RevenueRow]:
+        service = book.services.get(line.service_code)
+        member = book.staff.get(line.staff_id)
+        return (codes.setdefault(line.service_code, RevenueRow(
+                    line.service_code, service.description if service else "")),
+                staff.setdefault(line.staff_id, RevenueRow(
+                    line.staff_id, member.name if member else "")))
+
     for visit in visits.values():
         for line, charge, units in zip(visit.lines, visit.charges, visit.units):
             if not _in(line.date_of_service, month):
                 continue
-            service = book.services.get(line.service_code)
-            member = book.staff.get(line.staff_id)
-            rows = (
-                codes.setdefault(line.service_code, RevenueRow(
-                    line.service_code, service.description if service else "")),
-                staff.setdefault(line.staff_id, RevenueRow(
-                    line.staff_id, member.name if member else "")),
-            )
-            for row in rows:
+            seen.add(visit.appointment_id)
+            for row in rows_of(line):
                 row.visits.add(visit.appointment_id)
                 row.lines += 1
                 row.units += units
                 row.charges += charge
                 row.discounts += line.discount or 0
-    return _largest_first(codes), _largest_first(staff)
+        adjusted = sum(p.adjustment or 0 for p in visit.payments
+                       if _in(p.date_received, month))
+        if adjusted:
+            for line, share in zip(visit.lines, shares(adjusted, visit.charges)):
+                for row in rows_of(line):
+                    row.adjustments += share
+    return _largest_first(codes), _largest_first(staff), len(seen)
+
+
+def shares(amount: int, weights: list[int]) -> list[int]:
+    """``amount`` cents shared in proportion to ``weights``, to the cent: each share is
+    rounded down and the cents left go to the largest remainders (the earlier line on a
+    tie); equal weights when they are all zero."""
+    if not weights:
+        return []
+    if not any(weights):
+        weights = [1] * len(weights)
+    total = sum(weights)
+    sign, whole = (-1 if amount < 0 else 1), abs(amount)
+    base = [whole * w // total for w in weights]
+    rest = [whole * w % total for w in weights]
+    for i in sorted(range(len(weights)), key=lambda k: (-rest[k], k))[:whole - sum(base)]:
+        base[i] += 1
+    return [sign * b for b in base]
 
 
 def _largest_first(rows: dict[str, RevenueRow]) -> list[RevenueRow]:
@@ -231,7 +304,7 @@ def insurance_receipts(book: Book, visits: dict[str, Visit], month: Month) -> li
                 payer = book.payers.get(payer_id)
                 row = rows[payer_id] = PayerReceipts(
                     payer_id, payer.name if payer else "", (payer.type or "") if payer else "")
-            row.references.add(payment.reference or payment.payment_id)
+            row.references.add(payment.remittance or payment.reference or payment.payment_id)
             row.visits += 1
             row.paid += payment.amount or 0
             row.adjustments += payment.adjustment or 0
@@ -239,31 +312,32 @@ def insurance_receipts(book: Book, visits: dict[str, Visit], month: Month) -> li
     return sorted(rows.values(), key=lambda r: (-r.paid, r.payer_id))
 
 
-def ar_accounts(history: list[JournalEntry], accounts: Accounts, first: date) -> list[ArAccount]:
-    """The two A/R accounts: their balance before ``first`` (every entry since the
-    beginning) and the month's debits and credits."""
+def ar_accounts(entries: list[JournalEntry], accounts: Accounts, opening: dict[str, int],
+                aging_before: dict[str, int] | None = None,
+                aging_after: dict[str, int] | None = None) -> list[ArAccount]:
+    """The two A/R accounts: their balance before the month (``opening``, by role, from
+    every event before it), the month's debits and credits, and the aging's dues at both
+    ends."""
     out = []
     for role in AR_ROLES:
-        opening = debits = credits = 0
-        for line in lines_of(history):
-            if line.role != role:
-                continue
-            if line.day < first:
-                opening += line.net
-            else:
-                debits += line.debit
-                credits += line.credit
-        out.append(ArAccount(accounts[role], opening, debits, credits))
+        lines = [line for line in lines_of(entries) if line.role == role]
+        out.append(ArAccount(accounts[role], opening.get(role, 0),
+                             sum(line.debit for line in lines),
+                             sum(line.credit for line in lines),
+                             (aging_before or {}).get(role, 0),
+                             (aging_after or {}).get(role, 0)))
     return out
 
 
 _RECEIVED_BY_EVENT = {INSURANCE_PAYMENT: "insurance", PAID_AT_VISIT: "at_visit",
-                      CLIENT_PAYMENT: "client_later", REFUND: "refunds"}
+                      CLIENT_PAYMENT: "client_later", REFUND: "refunds",
+                      PROVIDER_ADJUSTMENT: "provider_adjustments"}
 
 
 def received(entries: list[JournalEntry]) -> Received:
     """The month's money received (net of refunds): the Undeposited Funds and gift card
-    sides of its payments. Its total is the roll-forward's client and insurance payments."""
+    sides of its payments, and what remittances added beyond them. Its total is the
+    roll-forward's client and insurance payments."""
     out = Received()
     for line in lines_of(entries):
         slot = _RECEIVED_BY_EVENT.get(line.event)

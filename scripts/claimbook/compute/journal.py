@@ -1,25 +1,24 @@
-"""The practice's money as double-entry bookkeeping: journal entries and bank deposits.
+"""The practice's money as double-entry bookkeeping: journal entries.
 
-Pure computation on records (no workbook, no Click); money is integer cents. Every
-money event becomes one pair of lines of equal amount, so each entry balances by
-construction. A line's amount is never negative: a negative amount (a refund, a reversed
-adjustment) swaps the debit and the credit. The rules (docs/handoff.md has the table):
+Pure computation on records (no workbook, no Click); money is integer cents. Each money
+event posts its money side (Service Revenue, Undeposited Funds, Discounts, Contractual
+Adjustments, Gift Card Liability) against A/R, and the A/R side goes where the aging
+puts the visit's balance: after every event, a visit's share in A/R - Insurance is its
+insurance due and its share in A/R - Clients its client due (CONTRACT.md, Computation),
+so at every month end each A/R account equals the aging's insurance due and client due.
+A copay taken before the EOB lowers what the insurer is expected to pay, so it credits
+A/R - Insurance; the EOB's patient responsibility moves the client's share over.
 
-- charge of a service line, on its Date of Service: debit the visit's A/R, credit
-  Service Revenue. The visit's A/R is A/R - Insurance when it has a Policy ID, else
-  A/R - Clients.
-- discount: debit Discounts, credit the visit's A/R.
-- paid at the visit (Client Paid): debit Undeposited Funds (the Gift Card account when
-  the Payment Method is Gift Card), credit A/R - Clients.
-- insurance payment: debit Undeposited Funds, credit the visit's A/R.
-- client payment on the Payments sheet: debit Undeposited Funds, credit A/R - Clients;
-  a refund (a negative amount) the other way round.
-- adjustment: debit Contractual Adjustments, credit the A/R the payment's row paid.
-- patient responsibility on an insured visit: debit A/R - Clients, credit A/R - Insurance.
+An entry touches one A/R account (QuickBooks Desktop refuses two): when an event moves
+money between the two, the other account's share goes through the A/R Transfer
+(clearing) account, and a second entry (``-T``) takes it from there to the other A/R
+account on the same day; the clearing account nets to zero every day. A line's amount
+is never negative: a negative amount swaps its side. docs/handoff.md has the table.
 
-So the two A/R accounts together move by exactly charges - discounts - client payments -
-insurance payments - adjustments, the month's roll-forward; patient responsibility only
-moves an amount from one A/R account to the other.
+What an insurer's remittance adds or withholds beyond the visits it pays (interest,
+recoupments, claims not posted) is posted from the Remittances sheet against the
+Provider Adjustment account (``R-<trace>``), so Undeposited Funds holds what reached the
+bank.
 """
 
 from __future__ import annotations
@@ -29,30 +28,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from claimbook.compute.accounts import (  # noqa: F401 - the journal's names for its users
+    ADJUSTMENTS,
+    AR_ROLES,
+    AR_TRANSFER,
+    CLIENT_AR,
+    DISCOUNTS,
+    GIFT_CARDS,
+    INSURANCE_AR,
+    PROVIDER_ADJUSTMENTS,
+    REVENUE,
+    ROLE_SETTINGS,
+    UNDEPOSITED,
+    Accounts,
+)
 from claimbook.compute.balances import Visit
-from claimbook.rules import schema
-from claimbook.rules.money import fmt
 from claimbook.rules.records import Book
-
-# Account roles: what an account is for; its name is the bookkeeper's (a Practice setting).
-REVENUE = "revenue"
-INSURANCE_AR = "insurance_ar"
-CLIENT_AR = "client_ar"
-ADJUSTMENTS = "adjustments"
-DISCOUNTS = "discounts"
-UNDEPOSITED = "undeposited"
-GIFT_CARDS = "gift_cards"
-
-ROLE_SETTINGS = {
-    REVENUE: "revenue_account",
-    INSURANCE_AR: "insurance_a_r_account",
-    CLIENT_AR: "client_a_r_account",
-    ADJUSTMENTS: "contractual_adjustment_account",
-    DISCOUNTS: "discount_account",
-    UNDEPOSITED: "undeposited_funds_account",
-    GIFT_CARDS: "gift_card_account",
-}
-AR_ROLES = (INSURANCE_AR, CLIENT_AR)
 
 # Events, as the Journal's Event column names them.
 CHARGE = "Charge"
@@ -63,50 +54,13 @@ CLIENT_PAYMENT = "Client payment"
 REFUND = "Refund"
 ADJUSTMENT = "Adjustment"
 PATIENT_RESPONSIBILITY = "Patient responsibility"
+TRANSFER = "A/R transfer"
+PROVIDER_ADJUSTMENT = "Provider adjustment"
 
 GIFT_CARD_METHOD = "Gift Card"
-NOT_RECORDED = "Not recorded"
-INSURANCE_METHOD = "Check or EFT"
-
-# QuickBooks Online's journal-entry import (Settings > Import data > Journal entries).
-QBO_COLUMNS = ("Journal No", "Journal Date", "Account Name", "Debits", "Credits",
-               "Description", "Name")
+NOT_RECORDED = "(method not recorded)"
 
 _REASON_CODE = re.compile(r"^\s*([A-Za-z]{2}\s*-?\s*[A-Za-z]?\d{1,3})\b")
-
-
-def _setting(field_name: str) -> schema.Setting:
-    return next(s for s in schema.PRACTICE_SETTINGS if s.field == field_name)
-
-
-@dataclass(frozen=True)
-class Accounts:
-    """The bookkeeper's account names, by role."""
-
-    names: dict[str, str]
-
-    @classmethod
-    def from_settings(cls, settings) -> Accounts:
-        """The accounts named on the Practice sheet; a blank setting takes its default.
-
-        Args:
-            settings: the book's Practice settings.
-
-        Returns:
-            The account name of every role.
-        """
-        names = {}
-        for role, field_name in ROLE_SETTINGS.items():
-            value = getattr(settings, field_name, None)
-            names[role] = str(value).strip() if value else str(_setting(field_name).default)
-        return cls(names)
-
-    def __getitem__(self, role: str) -> str:
-        return self.names[role]
-
-    def settings(self) -> list[tuple[str, str]]:
-        """(setting name, account name) for every role, as the Practice sheet lists them."""
-        return [(_setting(f).name, self.names[role]) for role, f in ROLE_SETTINGS.items()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,11 +91,13 @@ class JournalLine:
 
 @dataclass(slots=True)
 class JournalEntry:
-    """Lines posted together: a visit's checkout on one day, or one Payments row."""
+    """Lines posted together: a visit's checkout on one day, one Payments row, the
+    transfer that completes one of them, or a remittance's provider adjustment."""
 
     number: str
     day: date
     lines: list[JournalLine] = field(default_factory=list)
+    title: str = ""  # what the entry is about, when its first line does not say it
 
     @property
     def debits(self) -> int:
@@ -154,6 +110,35 @@ class JournalEntry:
     @property
     def balanced(self) -> bool:
         return self.debits == self.credits
+
+    @property
+    def memo(self) -> str:
+        """What the entry is about: its title, else its first line's description."""
+        return self.title or (self.lines[0].description if self.lines else "")
+
+    def ar_roles(self) -> set[str]:
+        """The A/R accounts (roles) the entry touches."""
+        return {ln.role for ln in self.lines if ln.role in AR_ROLES}
+
+
+@dataclass(slots=True)
+class Dues:
+    """A visit's running balance, and who owes it (CONTRACT.md, Computation): a
+    self-pay visit's balance is the client's; an insured visit's client due is the
+    patient responsibility less what the client paid, kept within 0 and the balance."""
+
+    insured: bool
+    balance: int = 0
+    client_paid: int = 0
+    responsibility: int = 0
+
+    def split(self) -> tuple[int, int]:
+        """(insurance due, client due)."""
+        if not self.insured:
+            return 0, self.balance
+        low, high = min(0, self.balance), max(0, self.balance)
+        client = max(low, min(high, self.responsibility - self.client_paid))
+        return self.balance - client, client
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,34 +154,89 @@ class _Context:
     payment_id: str | None = None
     reference: str | None = None
 
+    def name_of(self, role: str) -> str:
+        if role == INSURANCE_AR:
+            return self.payer_name
+        return self.client_label if role == CLIENT_AR else ""
 
-class _EntryBuilder:
-    """Adds balanced pairs of lines to one entry."""
 
-    def __init__(self, entry: JournalEntry, ctx: _Context):
-        self.entry = entry
-        self.ctx = ctx
+class _Posting:
+    """One entry being built: each event's money side, and its A/R side where the
+    visit's dues put it."""
 
-    def pair(self, event: str, amount: int, debit_role: str, credit_role: str,
-             description: str, method: str | None = None) -> None:
-        """Debit one role and credit another with ``amount`` (swapped when negative)."""
-        if not amount:
-            return
-        if amount < 0:
-            debit_role, credit_role, amount = credit_role, debit_role, -amount
-        self.entry.lines.append(self._line(event, debit_role, amount, 0, description, method))
-        self.entry.lines.append(self._line(event, credit_role, 0, amount, description, method))
+    def __init__(self, number: str, day: date, ctx: _Context, dues: Dues, home: str):
+        self.number, self.day, self.ctx, self.dues, self.home = number, day, ctx, dues, home
+        self.lines: list[tuple[str, int, str, str, str | None]] = []
 
-    def _line(self, event: str, role: str, debit: int, credit: int, description: str,
-              method: str | None) -> JournalLine:
+    def event(self, event: str, amount: int, money_role: str | None, description: str,
+              method: str | None = None, paid: int = 0, responsibility: int = 0) -> None:
+        """Post one event.
+
+        Args:
+            event: the Event column's name of it.
+            amount: what it adds to the visit's balance (a payment: minus its amount).
+            money_role: the account on the other side (None: it moves A/R only).
+            description: the lines' description.
+            method: how the money came (deposits group by it).
+            paid: what it adds to the client's payments.
+            responsibility: what it adds to the patient responsibility.
+        """
+        before = self.dues.split()
+        self.dues.balance += amount
+        self.dues.client_paid += paid
+        self.dues.responsibility += responsibility
+        after = self.dues.split()
+        lines = [(money_role, -amount, event, description, method)] \
+            if money_role is not None and amount else []
+        for role, change in zip(AR_ROLES, (after[0] - before[0], after[1] - before[1])):
+            if change:
+                lines.append((role, change, event, description, method))
+        self.lines += sorted(lines, key=lambda ln: ln[1] < 0)  # debits first
+
+    def add_ar_to(self, totals: dict[str, int]) -> None:
+        """Add what the entry would move in each A/R account to ``totals`` (for the days
+        before the month, whose lines are not wanted, only their sums)."""
+        for role, signed, *_ in self.lines:
+            if role in AR_ROLES:
+                totals[role] = totals.get(role, 0) + signed
+
+    def entries(self) -> list[JournalEntry]:
+        """The entry, and the transfer entry when it moved money between the A/R accounts."""
+        touched = {role for role, *_ in self.lines if role in AR_ROLES}
+        other = None
+        if len(touched) == 2:
+            other = CLIENT_AR if self.home == INSURANCE_AR else INSURANCE_AR
+        main = JournalEntry(self.number, self.day)
+        moved, about = 0, ""
+        for role, signed, event, description, method in self.lines:
+            if role == other:
+                moved += signed
+                about = about or event.lower()
+                role = AR_TRANSFER
+            main.lines.append(self._line(main.number, role, signed, event, description,
+                                         method, other if role == AR_TRANSFER else role))
+        out = [main] if main.lines else []
+        if moved:
+            transfer = JournalEntry(f"{self.number}-T", self.day)
+            words = (f"Visit {self.ctx.appointment_id}: {about}, moved "
+                     f"{'to' if moved > 0 else 'from'} {self.ctx.accounts[other]}")
+            transfer.lines.append(self._line(transfer.number, other, moved, TRANSFER, words,
+                                             None, other))
+            transfer.lines.append(self._line(transfer.number, AR_TRANSFER, -moved, TRANSFER,
+                                             words, None, other))
+            out.append(transfer)
+        return out
+
+    def _line(self, number: str, role: str, signed: int, event: str, description: str,
+              method: str | None, named_as: str | None) -> JournalLine:
         ctx = self.ctx
-        name = {INSURANCE_AR: ctx.payer_name, CLIENT_AR: ctx.client_label}.get(role, "")
         return JournalLine(
-            number=self.entry.number, day=self.entry.day, role=role,
-            account=ctx.accounts[role], debit=debit, credit=credit, name=name or "",
-            description=description, event=event, appointment_id=ctx.appointment_id,
-            payment_id=ctx.payment_id, client_id=ctx.client_id, payer_id=ctx.payer_id,
-            method=method, reference=ctx.reference)
+            number=number, day=self.day, role=role, account=ctx.accounts[role],
+            debit=max(signed, 0), credit=max(-signed, 0),
+            name=ctx.name_of(named_as or role), description=description, event=event,
+            appointment_id=ctx.appointment_id, payment_id=ctx.payment_id,
+            client_id=ctx.client_id, payer_id=ctx.payer_id, method=method,
+            reference=ctx.reference)
 
 
 def reason_code(reason: str | None) -> str:
@@ -210,31 +250,86 @@ def reason_code(reason: str | None) -> str:
 
 def journal(book: Book, visits: dict[str, Visit], accounts: Accounts,
             first: date | None, last: date,
-            client_label: Callable[[str | None], str] | None = None) -> list[JournalEntry]:
+            client_label: Callable[[str | None], str] | None = None,
+            opening: dict[str, int] | None = None) -> list[JournalEntry]:
     """Every money event dated from ``first`` to ``last`` as balanced journal entries.
 
     Args:
-        book: the practice (payers, services).
-        visits: the visits, from :func:`claimbook.balances.visits_of`.
+        book: the practice (payers, services, remittances).
+        visits: the visits, from :func:`claimbook.compute.balances.visits_of`.
         accounts: the bookkeeper's account names.
         first: the first day (None: from the beginning).
         last: the last day.
         client_label: how a client is named on A/R lines; the Client ID by default.
+        opening: when given, receives each A/R account's balance before ``first`` (by
+            role), summed from the events before it, whose entries are not built.
 
     Returns:
         Entries in date order: a visit's checkout before the day's payments, then by
-        Journal No. Each entry balances.
+        Journal No (a transfer right after its entry). Each entry balances and touches
+        at most one A/R account.
     """
     label = client_label or (lambda client_id: client_id or "")
+    remits = remittances_by_trace(book)
+    before = opening if opening is not None else {}
     out: list[JournalEntry] = []
     for visit in visits.values():
-        out += _visit_entries(book, visit, accounts, first, last, label)
-        for payment in visit.payments:
-            day = payment.date_received
-            if day is not None and (first is None or day >= first) and day <= last:
-                out.append(_payment_entry(book, visit, payment, accounts, label))
+        out += _visit_journal(book, visit, accounts, first, last, label, remits, before)
+    out += [e for e in _remittance_entries(book, visits, accounts, last, remits)
+            if first is None or e.day >= first]
     out.sort(key=lambda e: (e.day, not e.number.startswith("V-"), e.number))
-    return [e for e in out if e.lines]
+    return out
+
+
+def remittances_by_trace(book: Book) -> dict[tuple[str | None, str], object]:
+    """The Remittances sheet's rows by (Payer ID, Trace Number)."""
+    return {(r.payer_id, r.trace_number): r for r in book.remittances
+            if r.trace_number is not None}
+
+
+def remittance_key(payment) -> tuple[str | None, str | None]:
+    """The (Payer ID, trace number) of the check or EFT an insurance payment came in:
+    its Remittance, else its Reference."""
+    return payment.payer_id, payment.remittance or payment.reference
+
+
+def _visit_journal(book: Book, visit: Visit, accounts: Accounts, first: date | None,
+                   last: date, label, remits: dict,
+                   before: dict[str, int]) -> list[JournalEntry]:
+    """The visit's entries from ``first`` to ``last``, its dues followed event by event
+    from the beginning (the split of a balance depends on everything before it); what
+    the events before ``first`` move in A/R is added to ``before``."""
+    insured = visit.first.policy_id is not None
+    dues = Dues(insured)
+    days: dict[date, list[tuple]] = {}
+    for line, charge, units in zip(visit.lines, visit.charges, visit.units):
+        day = line.date_of_service
+        if day is not None and day <= last:
+            days.setdefault(day, []).append((line, charge, units))
+    several_days = len({ln.date_of_service for ln in visit.lines}) > 1
+    postings: list[tuple[date, int, str, object]] = []
+    for day, lines in days.items():
+        number = f"V-{visit.appointment_id}" + (f"-{day:%m%d}" if several_days else "")
+        postings.append((day, 0, number, lines))
+    for payment in visit.payments:
+        day = payment.date_received
+        if day is not None and day <= last:
+            postings.append((day, 1, f"P-{payment.payment_id}", payment))
+    postings.sort(key=lambda p: (p[0], p[1], p[2]))
+    out = []
+    ctx = _visit_context(book, visit, accounts, label)
+    home = INSURANCE_AR if insured else CLIENT_AR
+    for day, kind, number, what in postings:
+        if kind == 0:
+            posting = _Posting(number, day, ctx, dues, home)
+            _checkout(posting, visit, what)
+        else:
+            posting = _payment_posting(book, visit, what, accounts, label, dues, remits)
+        if first is not None and day < first:
+            posting.add_ar_to(before)
+        else:
+            out += posting.entries()
+    return out
 
 
 def _visit_context(book: Book, visit: Visit, accounts: Accounts, label, payer_id=None,
@@ -248,40 +343,26 @@ def _visit_context(book: Book, visit: Visit, accounts: Accounts, label, payer_id
         client_label=label(first.client_id), payer_id=payer_id,
         payer_name=(payer.name if payer else payer_id) or "",
         payment_id=payment.payment_id if payment else None,
-        reference=payment.reference if payment else None)
+        reference=_reference(payment))
 
 
-def _visit_ar(visit: Visit) -> str:
-    return INSURANCE_AR if visit.first.policy_id is not None else CLIENT_AR
+def _reference(payment) -> str | None:
+    """The check or EFT a payment came in: an insurer's trace number (the Remittance
+    column) when given, else the Reference."""
+    if payment is None:
+        return None
+    if payment.source == "Insurance":
+        return payment.remittance or payment.reference
+    return payment.reference
 
 
-def _visit_entries(book: Book, visit: Visit, accounts: Accounts, first: date | None,
-                   last: date, label) -> list[JournalEntry]:
-    """One entry per day the visit's lines are dated on (usually one)."""
-    days: dict[date, list[tuple]] = {}
-    for line, charge, units in zip(visit.lines, visit.charges, visit.units):
-        day = line.date_of_service
-        if day is not None and (first is None or day >= first) and day <= last:
-            days.setdefault(day, []).append((line, charge, units))
-    ctx = _visit_context(book, visit, accounts, label)
-    out = []
-    for day, lines in days.items():
-        number = f"V-{visit.appointment_id}"
-        if len({ln.date_of_service for ln in visit.lines}) > 1:
-            number += f"-{day:%m%d}"
-        entry = JournalEntry(number, day)
-        _checkout(book, _EntryBuilder(entry, ctx), visit, lines)
-        out.append(entry)
-    return out
-
-
-def _checkout(book: Book, b: _EntryBuilder, visit: Visit, lines: list[tuple]) -> None:
+def _checkout(p: _Posting, visit: Visit, lines: list[tuple]) -> None:
     """Charges, the discount and the client's payment of one visit's lines on one day."""
-    aid, ar = visit.appointment_id, _visit_ar(visit)
+    aid = visit.appointment_id
     for line, charge, units in lines:
-        b.pair(CHARGE, charge, ar, REVENUE, f"Visit {aid}: {line.service_code} x {units}")
+        p.event(CHARGE, charge, REVENUE, f"Visit {aid}: {line.service_code} x {units}")
     discount = sum(line.discount or 0 for line, *_ in lines)
-    b.pair(DISCOUNT, discount, DISCOUNTS, ar, f"Discount on visit {aid}")
+    p.event(DISCOUNT, -discount, DISCOUNTS, f"Discount on visit {aid}")
     paid: dict[str, int] = {}
     for line, *_ in lines:
         if line.client_paid:
@@ -289,97 +370,79 @@ def _checkout(book: Book, b: _EntryBuilder, visit: Visit, lines: list[tuple]) ->
             paid[method] = paid.get(method, 0) + line.client_paid
     for method, amount in paid.items():
         money = GIFT_CARDS if method == GIFT_CARD_METHOD else UNDEPOSITED
-        b.pair(PAID_AT_VISIT, amount, money, CLIENT_AR, f"Paid at visit {aid} ({method})",
-               method)
+        p.event(PAID_AT_VISIT, -amount, money, f"Paid at visit {aid} ({method})", method,
+                paid=amount)
 
 
-def _payment_entry(book: Book, visit: Visit, payment, accounts: Accounts,
-                   label) -> JournalEntry:
+def insurance_method(payment, remits: dict) -> str:
+    """How an insurer's payment reached the bank: the Remittances row's Method, else the
+    Payment Method typed on the row, else not recorded."""
+    remit = remits.get(remittance_key(payment))
+    method = (remit.method if remit is not None else None) or payment.payment_method
+    return method or NOT_RECORDED
+
+
+def _payment_posting(book: Book, visit: Visit, payment, accounts: Accounts, label,
+                     dues: Dues, remits: dict) -> _Posting:
     """One Payments row: the money, its adjustment and the patient responsibility."""
     insurance = payment.source == "Insurance"
     ctx = _visit_context(book, visit, accounts, label,
                          payment.payer_id if insurance else None, payment)
-    entry = JournalEntry(f"P-{payment.payment_id}", payment.date_received)
-    b = _EntryBuilder(entry, ctx)
+    home = INSURANCE_AR if insurance and dues.insured else CLIENT_AR
+    p = _Posting(f"P-{payment.payment_id}", payment.date_received, ctx, dues, home)
     aid, ref = visit.appointment_id, payment.reference
     amount = payment.amount or 0
     if insurance:
-        ar = _visit_ar(visit)
-        what = " ".join(p for p in (ctx.payer_id, ref) if p)
-        b.pair(INSURANCE_PAYMENT, amount, UNDEPOSITED, ar, f"{what} for visit {aid}",
-               INSURANCE_METHOD)
+        what = " ".join(x for x in (ctx.payer_id, ref) if x)
+        p.event(INSURANCE_PAYMENT, -amount, UNDEPOSITED, f"{what} for visit {aid}",
+                insurance_method(payment, remits))
     else:
-        ar = CLIENT_AR
         event = REFUND if amount < 0 else CLIENT_PAYMENT
         method = payment.payment_method or NOT_RECORDED
         money = GIFT_CARDS if method == GIFT_CARD_METHOD else UNDEPOSITED
-        b.pair(event, amount, money, CLIENT_AR,
-               f"{event} for visit {aid}" + (f", {ref}" if ref else ""), method)
+        p.event(event, -amount, money, f"{event} for visit {aid}" + (f", {ref}" if ref else ""),
+                method, paid=amount)
     code = reason_code(payment.adjustment_reason)
-    b.pair(ADJUSTMENT, payment.adjustment or 0, ADJUSTMENTS, ar,
-           f"Adjustment{' ' + code if code else ''} on visit {aid}")
-    if visit.first.policy_id is not None:
-        b.pair(PATIENT_RESPONSIBILITY, payment.patient_responsibility or 0, CLIENT_AR,
-               INSURANCE_AR, f"Patient responsibility per EOB, visit {aid}")
-    return entry
+    p.event(ADJUSTMENT, -(payment.adjustment or 0), ADJUSTMENTS,
+            f"Adjustment{' ' + code if code else ''} on visit {aid}")
+    p.event(PATIENT_RESPONSIBILITY, 0, None, f"Patient responsibility per EOB, visit {aid}",
+            responsibility=payment.patient_responsibility or 0)
+    return p
+
+
+def _remittance_entries(book: Book, visits: dict[str, Visit], accounts: Accounts,
+                        last: date, remits: dict) -> list[JournalEntry]:
+    """What each remittance put in the bank beyond the visits' payments it carries."""
+    posted: dict[tuple, int] = {}
+    for visit in visits.values():
+        for payment in visit.payments:
+            if payment.source == "Insurance":
+                key = remittance_key(payment)
+                posted[key] = posted.get(key, 0) + (payment.amount or 0)
+    out = []
+    for key, remit in remits.items():
+        if remit.date is None or remit.date > last or remit.amount is None:
+            continue
+        extra = remit.amount - posted.get(key, 0)
+        if not extra:
+            continue
+        payer = book.payers.get(remit.payer_id)
+        ctx = _Context(accounts, "", None, "", remit.payer_id,
+                       payer.name if payer else remit.payer_id or "",
+                       reference=remit.trace_number)
+        p = _Posting(f"R-{remit.trace_number}", remit.date, ctx, Dues(False), INSURANCE_AR)
+        why = remit.provider_adjustments or "not posted to a visit"
+        p.lines.append((UNDEPOSITED, extra, PROVIDER_ADJUSTMENT,
+                        f"{remit.payer_id} {remit.trace_number}: {why}", remit.method))
+        p.lines.append((PROVIDER_ADJUSTMENTS, -extra, PROVIDER_ADJUSTMENT,
+                        f"{remit.payer_id} {remit.trace_number}: {why}", remit.method))
+        out += p.entries()
+    return out
 
 
 def lines_of(entries: list[JournalEntry]) -> list[JournalLine]:
     """Every line of the entries, in order."""
     return [line for entry in entries for line in entry.lines]
-
-
-@dataclass(slots=True)
-class Deposit:
-    """Money that reaches the bank together: one check or EFT, or a day's card or cash."""
-
-    day: date
-    source: str  # Insurance / Client
-    method: str
-    reference: str | None
-    payer_id: str | None
-    payer_name: str
-    items: int = 0
-    amount: int = 0
-
-
-def deposits(entries: list[JournalEntry],
-             payer_names: dict[str, str] | None = None) -> list[Deposit]:
-    """Undeposited Funds grouped as the money reaches the bank.
-
-    A row per insurance check or EFT (its Reference; a payment with none stands alone),
-    a row per day and method for money clients paid at the visit, and a row per day and
-    Reference for client payments and refunds recorded on the Payments sheet.
-
-    Args:
-        entries: the month's journal entries.
-        payer_names: payer names by Payer ID, for the insurers' rows.
-
-    Returns:
-        Deposits by date, clients before insurers; their total is the month's net debit
-        to Undeposited Funds.
-    """
-    groups: dict[tuple, Deposit] = {}
-    for line in lines_of(entries):
-        if line.role != UNDEPOSITED:
-            continue
-        key, deposit = _deposit_of(line, payer_names or {})
-        found = groups.setdefault(key, deposit)
-        found.items += 1
-        found.amount += line.net
-    return sorted(groups.values(), key=lambda d: (d.day, d.source == "Insurance", d.method,
-                                                   d.payer_id or "", d.reference or ""))
-
-
-def _deposit_of(line: JournalLine, payer_names: dict[str, str]) -> tuple[tuple, Deposit]:
-    if line.event == INSURANCE_PAYMENT:
-        ref = line.reference or f"({line.payment_id})"
-        key = (line.day, "Insurance", line.payer_id, ref)
-        return key, Deposit(line.day, "Insurance", INSURANCE_METHOD, line.reference,
-                            line.payer_id, payer_names.get(line.payer_id or "", ""))
-    method = line.method or NOT_RECORDED
-    key = (line.day, "Client", method, line.reference)
-    return key, Deposit(line.day, "Client", method, line.reference, None, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,18 +473,3 @@ def by_account(entries: list[JournalEntry], accounts: Accounts) -> list[AccountT
 def net_of(entries: list[JournalEntry], roles: tuple[str, ...]) -> int:
     """Debits less credits of the lines whose role is one of ``roles``."""
     return sum(line.net for line in lines_of(entries) if line.role in roles)
-
-
-def qbo_rows(entries: list[JournalEntry]) -> list[list[str]]:
-    """The journal as QuickBooks Online's journal-entry import wants it.
-
-    Columns :data:`QBO_COLUMNS`; dates MM/DD/YYYY; amounts with two decimals, the other
-    side blank. Text is returned as is (the CSV writer makes it formula-safe).
-    """
-    rows = []
-    for line in lines_of(entries):
-        rows.append([line.number, f"{line.day:%m/%d/%Y}", line.account,
-                     fmt(line.debit) if line.debit else "",
-                     fmt(line.credit) if line.credit else "",
-                     line.description, line.name])
-    return rows

@@ -5,12 +5,24 @@ follow-up and the 12-month trend. The workbook is drawn from this by
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from claimbook.compute.balances import BUCKETS, UNBILLED, VisitBalance, balances, visits_of
+from claimbook.compute.balances import (
+    BILLED,
+    BUCKETS,
+    DENIED,
+    UNBILLED,
+    Visit,
+    VisitBalance,
+    balances,
+    visits_of,
+)
 from claimbook.compute.ledger import Activity, Month, RollForward, activity_by_month, roll_forward
+from claimbook.rules.carc import denial_words, reasons_in
+from claimbook.rules.dates import show_date, style_of
 from claimbook.rules.money import fmt, percent_half_up
 from claimbook.rules.records import Book
 
@@ -37,12 +49,18 @@ class AgingRow:
 
 @dataclass(frozen=True, slots=True)
 class FollowUp:
-    """A visit that needs someone to act, and why."""
+    """A visit that needs someone to act, why, by when, and what the call needs: the
+    payer's name and phone, the member ID and the claim number."""
 
     reason: str
     action: str
     due_date: date | None
     item: VisitBalance
+    when: str = ""  # "overdue since 08/12/2025", "by 11/15/2026"
+    payer_name: str = ""
+    payer_phone: str | None = None
+    member_id: str | None = None
+    claim_number: str | None = None
 
 
 @dataclass(slots=True)
@@ -62,6 +80,8 @@ class MonthlyReport:
     client_due: int
     over_90_percent: Decimal
     days_in_ar: Decimal
+    date_style: str = "MM/DD/YYYY"
+    payer_names: dict[str, str] = field(default_factory=dict)
     history: list = field(default_factory=list)  # MonthEnd: the last 12 month ends' aging
     days_to_pay: list = field(default_factory=list)  # DaysToPay by insurer, last 12 months
 
@@ -88,12 +108,14 @@ def monthly_report(book: Book, month: Month) -> MonthlyReport:
         aging=aging,
         by_payer=_by_payer(book, open_items),
         by_client=_by_client(open_items),
-        follow_up=follow_up(open_items, month.last_day),
+        follow_up=follow_up(book, open_items, month.last_day, visits),
         trend=trend,
         insurance_due=sum(i.insurance_due for i in open_items),
         client_due=sum(i.client_due for i in open_items),
         over_90_percent=percent_half_up(aging["91-120"] + aging["120+"], roll.closing_ar),
         days_in_ar=_days_in_ar(roll.closing_ar, trend[-DAYS_IN_AR_MONTHS:]),
+        date_style=style_of(book.settings),
+        payer_names={pid: p.name or pid for pid, p in book.payers.items()},
         **_history(book, month),
     )
 
@@ -125,17 +147,17 @@ def _days_in_ar(closing_ar: int, recent: list[tuple[Month, Activity]]) -> Decima
 
 
 def _by_payer(book: Book, items: list[VisitBalance]) -> list[AgingRow]:
-    rows: dict[str, AgingRow] = {}
+    """What each insurer owes, by age: every payer of the Payers sheet, in sheet order,
+    those owing nothing included (CONTRACT.md)."""
+    rows = {pid: AgingRow(pid, payer.name or "", payer.type or "")
+            for pid, payer in book.payers.items()}
     for item in items:
-        if item.insurance_due == 0 or item.payer_id is None:
+        row = rows.get(item.payer_id) if item.payer_id else None
+        if row is None or item.insurance_due == 0:
             continue
-        row = rows.get(item.payer_id)
-        if row is None:
-            payer = book.payers.get(item.payer_id)
-            row = rows[item.payer_id] = AgingRow(item.payer_id, payer.name, payer.type or "")
         row.buckets[item.aging_bucket] += item.insurance_due
         row.visits += 1
-    return sorted(rows.values(), key=lambda r: (-r.total, r.key))
+    return list(rows.values())
 
 
 def _by_client(items: list[VisitBalance]) -> list[AgingRow]:
@@ -151,32 +173,91 @@ def _by_client(items: list[VisitBalance]) -> list[AgingRow]:
 
 
 def _billed_unpaid(item: VisitBalance, as_of: date) -> bool:
-    """Billed 30+ days ago and nothing received from the insurer (a $0 denial included)."""
-    return (item.billed_date is not None and item.insurance_paid == 0
-            and item.insurance_due > 0
+    """Billed 30+ days ago and no answer from the insurer yet."""
+    return (item.status == BILLED and item.billed_date is not None
             and (as_of - item.billed_date).days >= FOLLOW_UP_BILLED_DAYS)
 
 
-def follow_up(items: list[VisitBalance], as_of: date) -> list[FollowUp]:
-    """Claims billed 30+ days ago and unpaid, unbilled visits, and timely-filing
-    deadlines passed or within 30 days, most urgent first."""
+def _when(due: date | None, as_of: date, style: str) -> str:
+    if due is None:
+        return ""
+    if due < as_of:
+        return f"overdue since {show_date(due, style)}"
+    return f"by {show_date(due, style)}"
+
+
+def _denial_reason(visit: Visit | None, as_of: date) -> str:
+    """The insurer's reason for a $0 answer, code first, in words (CARC):
+    ``CO-50: not deemed a medical necessity by the payer``; "no reason given" without one."""
+    codes: list[str] = []
+    for payment in visit.payments if visit else []:
+        if payment.source == "Insurance" and payment.date_received \
+                and payment.date_received <= as_of:
+            codes += reasons_in(payment.reason_codes) or reasons_in(payment.adjustment_reason)
+    words = denial_words(codes)
+    coded = re.fullmatch(r"(.*) \(([^()]+)\)", words)
+    if coded:
+        return f"{coded.group(2)}: {coded.group(1)}"
+    return "no reason given" if words == "denied" else words
+
+
+def _call_details(book: Book, item: VisitBalance, visit: Visit | None) -> dict:
+    payer = book.payers.get(item.payer_id) if item.payer_id else None
+    policy = book.policies.get(item.policy_id) if item.policy_id else None
+    claim = (visit.claim_number if visit else None) or (policy.claim_number if policy else None)
+    return {"payer_name": (payer.name if payer else item.payer_id) or "",
+            "payer_phone": payer.phone if payer else None,
+            "member_id": policy.member_id if policy else None, "claim_number": claim}
+
+
+def _follow_up_of(item: VisitBalance, visit: Visit | None,
+                  as_of: date, style: str) -> tuple[str, str, date | None] | None:
+    """(reason, what to do, due date) of one open visit, or None when nothing is due."""
+    if item.status == DENIED:
+        why = _denial_reason(visit, as_of)
+        return "Denied", f"Appeal ({why}) or bill the client", as_of
+    if _billed_unpaid(item, as_of):
+        days = (as_of - item.billed_date).days
+        return ("Billed, unpaid",
+                f"Call the payer: billed {show_date(item.billed_date, style)}, {days} days ago",
+                item.billed_date + timedelta(days=FOLLOW_UP_BILLED_DAYS))
+    if item.status != UNBILLED:
+        return None
+    deadline = item.timely_filing_deadline
+    if deadline and deadline < as_of:
+        return "Timely filing passed", "Deadline passed: appeal or write off", deadline
+    if deadline and deadline <= as_of + timedelta(days=TIMELY_FILING_WARNING_DAYS):
+        return "Timely filing soon", "Send the claim before the deadline", deadline
+    return "Unbilled", "Send the claim", deadline
+
+
+def follow_up(book: Book, items: list[VisitBalance], as_of: date,
+              visits: dict[str, Visit] | None = None) -> list[FollowUp]:
+    """What to chase, most urgent first: denied claims (appeal, with the reason in words,
+    or bill the client), claims billed 30+ days ago with no answer, unbilled visits and
+    timely-filing deadlines passed or within 30 days.
+
+    Args:
+        book: the practice (payers' phones, policies' member IDs and claim numbers).
+        items: the open balances as of ``as_of``.
+        as_of: the report's date.
+        visits: the visits (for the insurer's reason codes), when the caller has them.
+
+    Returns:
+        One row per visit to act on; a date in the past reads "overdue since".
+    """
+    visits = visits_of(book) if visits is None else visits
+    style = style_of(book.settings)
     out = []
-    soon = as_of + timedelta(days=TIMELY_FILING_WARNING_DAYS)
     for item in items:
-        if _billed_unpaid(item, as_of):
-            days = (as_of - item.billed_date).days
-            out.append(FollowUp("Billed, unpaid", f"Call the payer: billed {days} days ago",
-                                item.billed_date + timedelta(days=FOLLOW_UP_BILLED_DAYS), item))
-        if item.status == UNBILLED:
-            deadline = item.timely_filing_deadline
-            if deadline and deadline < as_of:
-                out.append(FollowUp("Timely filing passed", "Deadline passed: appeal or write off",
-                                    deadline, item))
-            elif deadline and deadline <= soon:
-                out.append(FollowUp("Timely filing soon",
-                                    f"File by {deadline.isoformat()}", deadline, item))
-            else:
-                out.append(FollowUp("Unbilled", "Send the claim", deadline, item))
+        visit = visits.get(item.appointment_id)
+        found = _follow_up_of(item, visit, as_of, style)
+        if found is None:
+            continue
+        reason, action, due = found
+        when = "now" if reason == "Denied" else _when(due, as_of, style)
+        out.append(FollowUp(reason, action, due, item, when,
+                            **_call_details(book, item, visit)))
     out.sort(key=lambda f: (f.due_date or date.max, f.item.appointment_id))
     return out
 

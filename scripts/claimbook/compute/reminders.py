@@ -133,6 +133,7 @@ class OutstandingList:
 
     as_of: date
     items: list[OutstandingItem]
+    date_style: str = "MM/DD/YYYY"  # the practice's (rules/dates.py)
 
 
 def outstanding(book: Book, as_of: date,

@@ -11,6 +11,9 @@ import functools
 import re
 from dataclasses import dataclass, replace
 
+from claimbook.rules.dates import DATE_STYLES
+from claimbook.rules.dates import DEFAULT_STYLE as DEFAULT_DATE_STYLE
+
 # Column types. Each names one conversion at the edge (see xlsx/reader.py).
 ID = "id"  # text key, stripped; 1001.0 typed as a number reads as "1001"
 TEXT = "text"  # free text as typed
@@ -115,6 +118,28 @@ class Setting:
         return normalize(self.name).replace(" ", "_").replace("/", "_")
 
 
+# The bookkeeper's handoff and what people read (issue 11): the date style of every
+# report, the accounts that keep each journal entry on one A/R account and take what a
+# remittance adds or withholds, and the account codes a Xero import needs.
+BOOKS_SETTINGS: tuple[Setting, ...] = (
+    Setting("Date Style", CHOICE, DEFAULT_DATE_STYLE, choices=DATE_STYLES,
+            note="how dates read in reports and on screen: MM/DD/YYYY or YYYY-MM-DD"),
+    Setting("A/R Transfer Account", default="A/R Transfers (clearing)",
+            note="clearing account that moves money between the two A/R accounts; "
+                 "nets to zero every day (claimbook handoff)"),
+    Setting("Provider Adjustment Account", default="Insurance Provider Adjustments",
+            note="what a remittance adds or withholds beyond the visits it pays: "
+                 "interest, recoupments (claimbook handoff)"),
+    Setting("Xero Tax Rate", default="Tax Exempt",
+            note="the tax rate name on every line of the Xero CSV (handoff --csv xero)"),
+    *(Setting(f"{name} Code", CODE, note=f"Xero's account code for the {name} "
+              "(handoff --csv xero)")
+      for name in ("Revenue Account", "Insurance A/R Account", "Client A/R Account",
+                   "Contractual Adjustment Account", "Discount Account",
+                   "Undeposited Funds Account", "Gift Card Account", "A/R Transfer Account",
+                   "Provider Adjustment Account")),
+)
+
 # -- What clients receive: receipts and statements (claimbook receipt / statement) ------------
 # Practice settings and a Staff column of their own, spliced into the
 # lists below at their ends; docs/statements.md and docs/receipts.md describe them.
@@ -177,6 +202,7 @@ PRACTICE_SETTINGS: tuple[Setting, ...] = (
             note="money received until it is deposited (claimbook handoff)"),
     Setting("Gift Card Account", default="Gift Card Liability",
             note="visits paid with a gift card (claimbook handoff)"),
+    *BOOKS_SETTINGS,
     *CLIENT_PAPERS_SETTINGS,
 )
 
@@ -259,9 +285,10 @@ SHEETS: tuple[Sheet, ...] = (
         "Services",
         (
             Column("Service Code", CODE, True, width=12),
-            Column("Description", TEXT, True, width=34),
+            Column("Description", TEXT, True, width=44),
             Column("Minutes per Unit", INT, default=15, width=10),
-            Column("Fee per Unit", MONEY, True, width=11),
+            Column("Fee per Unit", MONEY, width=11,
+                   note="required to bill the code; blank until you type your fee"),
             Column("Timed", YESNO, default=True, width=8),
         ),
         key="service_code",
@@ -314,7 +341,8 @@ SHEETS: tuple[Sheet, ...] = (
             Column("Notes", TEXT, width=24),
             # how a client paid, so the bookkeeper's deposits group by method
             Column("Payment Method", CHOICE, choices=PAYMENT_METHODS, width=11,
-                   note="how a client paid (Source Client)", optional=True),
+                   note="how the money came: a client's method, or an insurer's paper Check",
+                   optional=True),
             Column("Claim Status Code", CODE, width=10, optional=True,
                    note="the insurer's claim status (835 CLP02)"),
             Column("Reason Codes", TEXT, width=16, optional=True,

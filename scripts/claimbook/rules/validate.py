@@ -76,6 +76,7 @@ def _lines(book: Book) -> list[Problem]:
         out += _unknown(line, "staff_id", book.staff, "staff member with Staff ID")
         out += _unknown(line, "service_code", book.services, "service with Service Code")
         out += _line_policy(book, line)
+        out += _line_fee(book, line)
         if line.billed_date and line.date_of_service and line.billed_date < line.date_of_service:
             out.append(line.src.problem("billed_date",
                                         "the Billed Date is before the Date of Service"))
@@ -97,6 +98,17 @@ def _line_policy(book: Book, line) -> list[Problem]:
             f'policy "{line.policy_id}" belongs to client "{policy.client_id}", '
             f'not "{line.client_id}"')]
     return []
+
+
+def _line_fee(book: Book, line) -> list[Problem]:
+    """A line priced from its service needs the service's fee (a new workbook offers the
+    common codes with their fees blank, for the owner to type)."""
+    service = book.services.get(line.service_code)
+    if service is None or service.fee_per_unit is not None or line.charge is not None:
+        return []
+    return [line.src.problem(
+        "service_code", f'service "{line.service_code}" has no Fee per Unit '
+        f"(Services row {service.src.row}); type the fee there, or a Charge here")]
 
 
 def _same_visit(first, line) -> list[Problem]:

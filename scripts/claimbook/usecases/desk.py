@@ -25,6 +25,7 @@ from claimbook.compute.desk import (
 )
 from claimbook.io.xlsx.surgery import Written
 from claimbook.rules.changes import Changes, with_records
+from claimbook.rules.dates import style_of
 from claimbook.rules.problems import BadRequest
 from claimbook.usecases.workbook import Selection, open_for_change, write
 
@@ -140,7 +141,7 @@ def remind(path: str, as_of: date, dry_run: bool = False) -> Reminded:
     changes = Changes(cells=reminders.reminder_changes(book, as_of, items=open_items,
                                                        statements=_statements(path)))
     items = reminders.outstanding(book, as_of, open_items)
-    changes.outstanding = reminders.OutstandingList(as_of, items)
+    changes.outstanding = reminders.OutstandingList(as_of, items, style_of(book.settings))
     by_row = {c.src.row: c.client_id for c in book.clients.values()}
     changed = {by_row[c.row]: c.value for c in changes.cells}
     written = None if dry_run else write(opened, changes, create_outstanding=True)

@@ -422,13 +422,14 @@ def _specials(gen: _Generator, ledger: _Ledger, remit: _Remittance) -> None:
     """Events a real practice has that the schedule does not make by itself."""
     rng = gen.rng
     self_pay = [v for v in gen.visits if v.policy is None]
-    # A prepayment: a package paid before a visit booked for next week (a credit now).
+    # A prepayment: a package paid before a visit booked for next Monday (a credit now);
+    # nothing is taken at a visit that has not happened, so the credit clears on the day.
     client = self_pay[0].client if self_pay else gen.clients[0]
-    future = _Visit(END + timedelta(days=6), client, "S02", None, None, [("MASSAGE90", None, None)])
+    future = _Visit(END + timedelta(days=3), client, "S02", None, None, [("MASSAGE90", None, None)])
     future.appointment_id = f"A{len(gen.visits) + 1:06d}"
     ledger.visit(future)
-    ledger.lines[-1]["checked_out"] = False
-    ledger.lines[-1]["notes"] = "Booked; prepaid"
+    ledger.lines[-1].update({"checked_out": False, "notes": "Booked; prepaid",
+                             "client_paid": None, "discount": None, "payment_method": None})
     row = remit._payment(END - timedelta(days=3), "Client", None, "Package", future, 13500)
     row["notes"] = "Prepaid 90-minute massage"
     # Self-pay visits paid later, and one duplicate payment refunded.
@@ -486,11 +487,51 @@ def sample_practice(lines: int | None = None, seed: int = 2026) -> _Built:
     remit.pay_all()
     _specials(gen, ledger, remit)
     ledger.payments.sort(key=lambda p: (p["date_received"], p["payment_id"]))
-    return _Built(dict(SETTINGS), {
+    remittances = _books(ledger.payments)
+    return _Built({**SETTINGS, **ACCOUNT_CODES}, {
         "Staff": [dict(s) for s in STAFF], "Clients": gen.clients, "Payers": list(PAYERS),
         "Policies": gen.policies, "Services": [dict(s) for s in SERVICES],
         "Appointments": ledger.lines, "Payments": ledger.payments,
+        "Remittances": remittances,
     })
+
+
+# -- what the bookkeeper reads (issue 11) ------------------------------------------------
+ELECTRONIC = ("PREMERA", "REGENCE", "AETNA")  # pay by EFT with an electronic remittance
+ACCOUNT_CODES = {  # the bookkeeper's chart of accounts, for a Xero import
+    "revenue_account_code": "4000", "insurance_a_r_account_code": "1210",
+    "client_a_r_account_code": "1200", "contractual_adjustment_account_code": "4900",
+    "discount_account_code": "4910", "undeposited_funds_account_code": "1050",
+    "gift_card_account_code": "2300", "a_r_transfer_account_code": "1299",
+    "provider_adjustment_account_code": "4950",
+}
+INTEREST = 237  # a prompt-pay interest (PLB L6) on one October 2026 EFT
+
+
+def _books(payments: list[dict]) -> list[dict]:
+    """Payment IDs in date order; an electronic payer's EFT as a Remittances row (one
+    October EFT with interest added), a paper check's method on its rows."""
+    for n, row in enumerate(payments, start=1):
+        row["payment_id"] = f"PMT{n:06d}"
+    remittances: dict[str, dict] = {}
+    for row in payments:
+        if row["source"] != "Insurance":
+            continue
+        if row["payer_id"] not in ELECTRONIC:
+            row["payment_method"] = "Check"
+            continue
+        row["remittance"] = row["reference"]
+        remit = remittances.setdefault(row["reference"], {
+            "trace_number": row["reference"], "date": row["date_received"],
+            "payer_id": row["payer_id"], "amount": 0, "claims_paid": 0, "method": "EFT",
+            "file": f"{row['reference']}.835", "posted": row["date_received"]})
+        remit["amount"] += row["amount"]
+        remit["claims_paid"] += row["amount"]
+    october = [r for r in remittances.values() if r["date"].strftime("%Y-%m") == "2026-10"]
+    if october:
+        october[0]["amount"] += INTEREST
+        october[0]["provider_adjustments"] = f"L6 interest -{INTEREST // 100}.{INTEREST % 100:02d}"
+    return list(remittances.values())
 
 
 def _trim(gen: _Generator, wanted: int) -> None:

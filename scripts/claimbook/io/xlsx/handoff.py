@@ -1,5 +1,6 @@
-"""Write the bookkeeper's handoff workbook (and its QuickBooks Online CSV) from a
-:class:`~claimbook.bookkeeping.Handoff`, encrypted with a password when one is given.
+"""Write the bookkeeper's handoff workbook (and its journal CSV for QuickBooks Online or
+Xero) from a :class:`~claimbook.compute.bookkeeping.Handoff`, encrypted with a password
+when one is given.
 
 With a password the plain workbook is written to a private temporary file beside the
 target, encrypted into the target's own temporary file with msoffcrypto-tool (Excel's
@@ -12,9 +13,18 @@ import csv
 import io
 
 from claimbook.compute.bookkeeping import Handoff
-from claimbook.compute.journal import QBO_COLUMNS, JournalEntry, lines_of, qbo_rows
+from claimbook.compute.journal import JournalEntry, lines_of
+from claimbook.compute.journal_export import (
+    QBO_COLUMNS,
+    XERO_COLUMNS,
+    missing_codes,
+    qbo_rows,
+    xero_files,
+    xero_rows,
+)
 from claimbook.io.xlsx.safe import refuse_if_open, replace_atomically
 from claimbook.io.xlsx.styles import (
+    CODE,
     DATE,
     INT,
     MONEY,
@@ -23,25 +33,63 @@ from claimbook.io.xlsx.styles import (
     Formats,
     new_workbook,
     print_setup,
+    write_difference,
     write_table,
 )
-from claimbook.rules.problems import ClaimbookError
+from claimbook.io.xlsx.summary_sheet import Formula, LabelRows, keep_sections_whole
+from claimbook.rules.dates import show_date
+from claimbook.rules.problems import BadRequest, ClaimbookError
 from claimbook.rules.textsafe import csv_safe
+
+QBO, XERO = "qbo", "xero"
+CSV_FORMATS = (QBO, XERO)
 
 
 class EncryptionFailed(ClaimbookError):
     """The workbook could not be encrypted; nothing was written."""
 
 
+def csv_paths(base: str, handoff: Handoff, csv_format: str) -> list[str]:
+    """The journal CSV file(s) for ``base`` (``...-journal.csv``): one for QuickBooks
+    Online; for Xero ``...-xero.csv``, or ``-xero-1.csv``, ``-xero-2.csv`` ... when the
+    journal has more lines than one Xero import takes (300)."""
+    if csv_format == QBO:
+        return [base]
+    stem = base[:-len("-journal.csv")] if base.endswith("-journal.csv") else base[:-4]
+    parts = len(xero_files(xero_rows(handoff.posted, handoff.accounts)))
+    if parts == 1:
+        return [f"{stem}-xero.csv"]
+    return [f"{stem}-xero-{n}.csv" for n in range(1, parts + 1)]
+
+
+def check_xero_codes(handoff: Handoff, settings_rows: dict[str, int]) -> None:
+    """Refuse a Xero CSV while an account the journal uses has no Xero account code.
+
+    Raises:
+        BadRequest: naming the Practice cells to fill (one line).
+    """
+    missing = missing_codes(handoff.posted, handoff.accounts)
+    if not missing:
+        return
+    where = []
+    for name in missing:
+        row = settings_rows.get(name.lower().replace(" ", "_").replace("/", "_"))
+        where.append(f"Practice!B{row} ({name})" if row else f'"{name}" (add the row)')
+    raise BadRequest("Xero imports accounts by code: fill " + ", ".join(where)
+                     + " with the codes of your chart of accounts, e.g. 200")
+
+
 def write_handoff(handoff: Handoff, path: str, password: str | None = None,
-                  csv_path: str | None = None) -> list[str]:
+                  csv_path: str | None = None, csv_format: str = QBO) -> list[str]:
     """Write the handoff workbook (and the journal CSV) atomically.
 
     Args:
         handoff: the month's handoff.
         path: the workbook to write.
         password: encrypt the workbook with it (None: not encrypted).
-        csv_path: also write the journal as a QuickBooks Online import CSV there.
+        csv_path: also write the journal there (``...-journal.csv``; a Xero journal is
+            named by :func:`csv_paths`).
+        csv_format: ``qbo`` (QuickBooks Online) or ``xero``.
 
     Returns:
         The paths written, the workbook first.
@@ -50,21 +98,26 @@ def write_handoff(handoff: Handoff, path: str, password: str | None = None,
         WorkbookInUse: a target is open in Excel; nothing is written.
         EncryptionFailed: msoffcrypto-tool could not encrypt; nothing is written.
     """
+    targets = csv_paths(csv_path, handoff, csv_format) if csv_path else []
     refuse_if_open(path)
-    if csv_path:
-        refuse_if_open(csv_path)
+    for target in targets:
+        refuse_if_open(target)
 
     def build(tmp: str) -> None:
         if password:
             _encrypted(handoff, tmp, password)
         else:
             _workbook(handoff, tmp)
-        if csv_path:
-            replace_atomically(csv_path, lambda csv_tmp: write_journal_csv(handoff.entries,
-                                                                           csv_tmp))
+        if csv_format == QBO:
+            for target in targets:
+                replace_atomically(target, lambda t: write_journal_csv(handoff.posted, t))
+            return
+        files = xero_files(xero_rows(handoff.posted, handoff.accounts))
+        for target, rows in zip(targets, files):
+            replace_atomically(target, lambda t, rows=rows: _write_csv(t, XERO_COLUMNS, rows))
 
     replace_atomically(path, build)
-    return [path] + ([csv_path] if csv_path else [])
+    return [path] + targets
 
 
 def _encrypted(handoff: Handoff, target: str, password: str) -> None:
@@ -87,201 +140,234 @@ def _encrypted(handoff: Handoff, target: str, password: str) -> None:
 def write_journal_csv(entries: list[JournalEntry], path: str) -> None:
     """The journal in QuickBooks Online's journal-entry import layout; text that Excel
     could take for a formula gets a leading apostrophe."""
+    _write_csv(path, QBO_COLUMNS, qbo_rows(entries))
+
+
+def _write_csv(path: str, header: tuple[str, ...], rows: list[list[str]]) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(QBO_COLUMNS)
-        for row in qbo_rows(entries):
+        writer.writerow(header)
+        for row in rows:
             writer.writerow([csv_safe(v) for v in row])
 
 
 def _workbook(handoff: Handoff, path: str | io.BytesIO) -> None:
     in_memory = {"in_memory": True} if isinstance(path, io.BytesIO) else {}
     wb = new_workbook(path, **in_memory)
-    fmts = Formats(wb)
+    fmts = Formats(wb, handoff.date_style)
     title = f"{handoff.practice_name}: bookkeeper's handoff, {handoff.month.label}"
     wb.set_properties({"title": title, "subject": "Bookkeeper's handoff",
                        "author": "claimbook", "company": handoff.practice_name})
-    summary = _summary(wb, fmts, handoff, title)
-    _journal(wb, fmts, handoff, title)
-    _deposits(wb, fmts, handoff, title)
+    footer = f"{handoff.month.label}, " + _period(handoff)
+    summary = _summary(wb, fmts, handoff, title, footer)
+    _journal(wb, fmts, handoff, title, footer)
+    _deposits(wb, fmts, handoff, title, footer)
     _revenue(wb, fmts, "Revenue by Code", "RevenueByCode",
              [Col("Service Code", TEXT, 13, "Total"), Col("Description", TEXT, 40)],
-             handoff.by_code, title)
+             handoff.by_code, handoff, title, footer)
     _revenue(wb, fmts, "Revenue by Therapist", "RevenueByTherapist",
              [Col("Staff ID", TEXT, 10, "Total"), Col("Therapist", TEXT, 24)],
-             handoff.by_therapist, title)
-    _by_payer(wb, fmts, handoff, title)
-    _roll_forward(wb, fmts, handoff, title)
+             handoff.by_therapist, handoff, title, footer)
+    _by_payer(wb, fmts, handoff, title, footer)
+    _roll_forward(wb, fmts, handoff, title, footer)
     summary.activate()
     wb.close()
 
 
-def _label_rows(ws, fmts: Formats, row: int, heading: str, rows: list[tuple]) -> int:
-    """A heading and (label, cents) rows in columns A:B; returns the next free row."""
-    ws.write_string(row, 0, heading, fmts.heading)
-    ws.write_string(row, 1, "", fmts.heading)
-    for i, (label, cents, *style) in enumerate(rows, start=row + 1):
-        ws.write_string(i, 0, label, style[1] if len(style) > 1 else fmts.label)
-        if isinstance(cents, str):
-            ws.write_formula(i, 1, cents, style[0], style[2] / 100)
-        else:
-            ws.write_number(i, 1, cents / 100, style[0] if style else fmts.money)
-    return row + len(rows) + 2
+def _period(h: Handoff) -> str:
+    return (f"{show_date(h.month.first_day, h.date_style)} to "
+            f"{show_date(h.month.last_day, h.date_style)}")
 
 
-def _summary(wb, fmts: Formats, h: Handoff, title: str):
+def _summary(wb, fmts: Formats, h: Handoff, title: str, footer: str):
     ws = wb.add_worksheet("Summary")
     ws.hide_gridlines(2)
-    ws.set_column(0, 0, 44)
-    ws.set_column(1, 1, 16)
-    ws.set_column(2, 2, 4)
+    ws.set_column(0, 0, 46)
+    ws.set_column(1, 3, 15)
     ws.write_string(0, 0, h.practice_name, fmts.title)
-    ws.write_string(1, 0, f"Bookkeeper's handoff, {h.month.label} ({h.month.first_day} to "
-                          f"{h.month.last_day})", fmts.subtitle)
-    check = fmts.good if h.balanced else fmts.bad
-    row = _label_rows(ws, fmts, 3, "Journal", [
+    ws.write_string(1, 0, f"Bookkeeper's handoff, {h.month.label} ({_period(h)})",
+                    fmts.subtitle)
+    out = LabelRows(ws, fmts, 3)
+    posted = h.posted
+    out.section("Journal", [
         ("Total debits", h.debits), ("Total credits", h.credits),
-        ("Difference (balanced when 0.00)", "=ROUND(B5-B6,2)", check, fmts.label,
-         h.debits - h.credits)])
-    ws.write_string(row - 1, 0, f"{len(h.entries)} entries, {len(lines_of(h.entries))} lines "
-                                "(sheet Journal)", fmts.note)
-    ar_tie = fmts.good if h.ties else fmts.bad
-    first = row + 1
-    row = _label_rows(ws, fmts, row, "A/R ties to the roll-forward", [
-        *[(f"Net change, {a.account}", a.debits - a.credits) for a in h.ar_accounts],
-        ("Net change of A/R in the journal", f"=B{first + 1}+B{first + 2}",
-         fmts.money_bold, fmts.label_bold, h.ar_net_change),
-        ("Net change of A/R in the roll-forward", h.roll.activity.net_change),
-        ("Difference (ties when 0.00)", f"=ROUND(B{first + 3}-B{first + 4},2)", ar_tie,
-         fmts.label, h.ar_net_change - h.roll.activity.net_change)])
-    first = row + 1
+        ("Difference (balanced when 0.00)", out.difference_of(0, 1, h.debits - h.credits))],
+        note=f"{len(posted)} entries, {len(lines_of(posted))} lines (sheet Journal); "
+             + ("one summary entry a day" if h.daily else "each entry on one A/R account"))
+    _ar_ties(out, h)
     rec = h.received
-    row = _label_rows(ws, fmts, row, "Money received", [
+    out.section("Money received", [
         ("Insurance payments", rec.insurance), ("Clients, at the visit", rec.at_visit),
         ("Clients, later", rec.client_later), ("Refunds", rec.refunds),
-        ("Total received", f"=SUM(B{first + 1}:B{first + 4})", fmts.money_total,
-         fmts.label_bold, rec.total),
+        ("Total received", out.sum_of(0, 3, rec.total), "total"),
+        ("Remittance adjustments (interest, recoupments)", rec.provider_adjustments),
         ("Deposits to tick against the bank (sheet Deposits)", h.deposits_total)])
-    _summary_tables(ws, fmts, h, row)
-    print_setup(ws, title, repeat_row=None)
+    _summary_tables(ws, fmts, h, out)
+    keep_sections_whole(ws, out.sections)
+    print_setup(ws, title, landscape=False, repeat_row=None, footer=footer)
     return ws
 
 
-def _summary_tables(ws, fmts: Formats, h: Handoff, row: int) -> None:
+def _ar_ties(out: LabelRows, h: Handoff) -> None:
+    """Each A/R account at the month's end beside what the aging says is due."""
+    rows = []
+    for a, what in zip(h.ar_accounts, ("Due from insurers", "Due from clients")):
+        rows.append((f"{a.account}: closing", a.closing))
+        rows.append((f"{what}, per the aging", a.aging_closing))
+        rows.append(("Difference (ties when 0.00)",
+                     out.difference_of(len(rows) - 2, len(rows) - 1,
+                                       a.closing - a.aging_closing)))
+    rows.append(("Net change of A/R in the journal", h.ar_net_change))
+    rows.append(("Net change of A/R in the roll-forward", h.roll.activity.net_change))
+    rows.append(("Difference (ties when 0.00)",
+                 out.difference_of(len(rows) - 2, len(rows) - 1,
+                                   h.ar_net_change - h.roll.activity.net_change)))
+    out.section("A/R accounts tie to the aging", rows,
+                note="Monthly report: Summary, Who owes it (the same computation)")
+
+
+def _summary_tables(ws, fmts: Formats, h: Handoff, out: LabelRows) -> None:
+    row = out.row
     ws.write_string(row, 0, "Journal by account", fmts.heading)
-    cols = [Col("Account", TEXT, 44, "Total"), Col("Debits", MONEY, 16, "sum"),
-            Col("Credits", MONEY, 16, "sum"), Col("Net Debit", MONEY, 16, "sum")]
+    cols = [Col("Account", TEXT, 46, "Total"), Col("Debits", MONEY, 15, "sum"),
+            Col("Credits", MONEY, 15, "sum"), Col("Net", MONEY, 15)]
     rows = [[a.account, a.debits, a.credits, a.net] for a in h.by_account]
     _, _, last, _ = write_table(ws, fmts, "JournalByAccount", cols, rows, first_row=row + 1,
                                 total_row=True, freeze=False)
+    for r, a in enumerate(h.by_account, start=row + 2):  # Dr / Cr, never a red revenue
+        ws.write_number(r, 3, a.net / 100, fmts.drcr)
+    ws.write_number(last, 3, sum(a.net for a in h.by_account) / 100, fmts.drcr_total)
+    out.sections.append((row, last))
     row = last + 2
     ws.write_string(row, 0, "Accounts (Practice settings you can rename)", fmts.heading)
-    cols = [Col("Setting", TEXT, 44), Col("Account", TEXT, 34)]
-    _, _, last, _ = write_table(ws, fmts, "AccountSettings", cols, h.accounts.settings(),
+    cols = [Col("Account", TEXT, 46), Col("Xero Code", CODE, 15),
+            Col("Practice Setting", TEXT, 17)]  # the setting's name runs on into column D
+    codes = [h.accounts.codes.get(role) for role in h.accounts.names]
+    table = [[a, c, s] for (s, a), c in zip(h.accounts.settings(), codes)]
+    _, _, last, _ = write_table(ws, fmts, "AccountSettings", cols, table,
                                 first_row=row + 1, freeze=False)
-    ws.set_column(1, 1, 30)
+    ws.set_column(1, 1, 15)
+    ws.set_column(2, 2, 17)
+    ws.set_column(3, 3, 15)
     who = ("Clients appear by Client ID and name (--names)." if h.names
            else "Clients appear by Client ID only.")
-    _notes(ws, fmts, last + 2, [
-        "Minimum necessary: no dates of birth, diagnosis codes, member IDs, claim numbers,",
-        f"addresses, phone numbers, emails or notes. {who}",
-        "Money is computed in exact cents."])
-
-
-def _notes(ws, fmts: Formats, row: int, lines: list[str]) -> None:
-    """Short lines of grey text, one per row (wrapped text would hide in a short row)."""
-    for i, text in enumerate(lines):
-        ws.write_string(row + i, 0, text, fmts.subtitle)
+    notes = ["Minimum necessary: no dates of birth, diagnosis codes, member IDs, claim",
+             "numbers, addresses, phone numbers, emails or notes.",
+             f"{who} Money is computed in exact cents."]
+    for i, text in enumerate(notes):
+        ws.write_string(last + 2 + i, 0, text, fmts.subtitle)
+    out.sections.append((row, last + 2 + len(notes)))
 
 
 JOURNAL_COLS = [
-    Col("Journal No", TEXT, 16, "Total"), Col("Date", DATE, 11), Col("Account", TEXT, 32),
-    Col("Debit", MONEY, 12, "sum"), Col("Credit", MONEY, 12, "sum"), Col("Name", TEXT, 20),
-    Col("Description", TEXT, 44), Col("Event", TEXT, 20), Col("Appointment ID", TEXT, 13),
+    Col("Journal No", TEXT, 15, "Total"), Col("Date", DATE, 11), Col("Account", TEXT, 30),
+    Col("Debit", MONEY, 11, "sum"), Col("Credit", MONEY, 11, "sum"), Col("Name", TEXT, 18),
+    Col("Description", TEXT, 46), Col("Event", TEXT, 19), Col("Appointment ID", TEXT, 15),
     Col("Payment ID", TEXT, 12), Col("Client ID", TEXT, 10), Col("Payer ID", TEXT, 12),
-    Col("Method", TEXT, 12), Col("Reference", TEXT, 16),
+    Col("Method", TEXT, 20), Col("Reference", TEXT, 16),
 ]
+JOURNAL_PRINTED = 8  # the printout stops after Event; the IDs are for filtering
 
 
-def _journal(wb, fmts: Formats, h: Handoff, title: str) -> None:
+def _journal(wb, fmts: Formats, h: Handoff, title: str, footer: str) -> None:
     ws = wb.add_worksheet("Journal")
     cols = list(JOURNAL_COLS)
     if h.names:
         cols.insert(11, Col("Client", TEXT, 22))
     rows = []
-    for ln in lines_of(h.entries):
+    for ln in lines_of(h.posted):
         row = [ln.number, ln.day, ln.account, ln.debit or None, ln.credit or None, ln.name,
-               ln.description, ln.event, ln.appointment_id, ln.payment_id, ln.client_id,
-               ln.payer_id, ln.method, ln.reference]
+               ln.description, ln.event, ln.appointment_id or None, ln.payment_id,
+               ln.client_id, ln.payer_id, ln.method, ln.reference]
         if h.names:
             row.insert(11, h.client_names.get(ln.client_id or "", ""))
         rows.append(row)
-    write_table(ws, fmts, "JournalLines", cols, rows, total_row=True)
-    print_setup(ws, title)
+    _, _, last, _ = write_table(ws, fmts, "JournalLines", cols, rows, total_row=True)
+    ws.print_area(0, 0, last, JOURNAL_PRINTED - 1)
+    print_setup(ws, title, footer=footer)
 
 
-def _deposits(wb, fmts: Formats, h: Handoff, title: str) -> None:
+def _deposits(wb, fmts: Formats, h: Handoff, title: str, footer: str) -> None:
     ws = wb.add_worksheet("Deposits")
-    cols = [Col("Date", DATE, 11, "Total"), Col("From", TEXT, 10), Col("Method", TEXT, 13),
-            Col("Reference", TEXT, 18), Col("Payer ID", TEXT, 12), Col("Payer", TEXT, 22),
-            Col("Items", INT, 7, "sum"), Col("Amount", MONEY, 13, "sum"),
-            Col("On statement", TEXT, 13)]
-    rows = [[d.day, d.source, d.method, d.reference, d.payer_id, d.payer_name, d.items,
-             d.amount, None] for d in h.deposits]
+    cols = [Col("Date", DATE, 11, "Total"), Col("From", TEXT, 10),
+            Col("Method", TEXT, 21), Col("Reference", TEXT, 18), Col("Payer ID", TEXT, 12),
+            Col("Payer", TEXT, 22), Col("Items", INT, 7, "sum"),
+            Col("Paid to Visits", MONEY, 12, "sum"), Col("Remittance Adjustments", MONEY, 13,
+                                                         "sum"),
+            Col("Amount", MONEY, 12, "sum"), Col("On Statement", TEXT, 11)]
+    rows = [[d.day, d.source, d.method, d.reference or ", ".join(d.references) or None,
+             d.payer_id, d.payer_name, d.items, d.posted, d.other, d.amount, None]
+            for d in h.deposits]
     write_table(ws, fmts, "BankDeposits", cols, rows, total_row=True)
-    print_setup(ws, title)
+    print_setup(ws, title, footer=footer)
 
 
 def _revenue(wb, fmts: Formats, sheet: str, table: str, key_cols: list[Col], rows_in,
-             title: str) -> None:
+             h: Handoff, title: str, footer: str) -> None:
     ws = wb.add_worksheet(sheet)
-    cols = key_cols + [Col("Visits", INT, 8, "sum"), Col("Lines", INT, 8, "sum"),
-                       Col("Units", INT, 8, "sum"), Col("Charges", MONEY, 13, "sum"),
-                       Col("Discounts", MONEY, 12, "sum"), Col("Net", MONEY, 13, "sum")]
-    rows = [[r.key, r.name, len(r.visits), r.lines, r.units, r.charges, r.discounts, r.net]
-            for r in rows_in]
-    write_table(ws, fmts, table, cols, rows, total_row=True)
-    print_setup(ws, title)
+    cols = key_cols + [Col("Visits", INT, 8), Col("Lines", INT, 8, "sum"),
+                       Col("Units", INT, 8, "sum"), Col("Charges", MONEY, 12, "sum"),
+                       Col("Discounts", MONEY, 12, "sum"), Col("Adjustments", MONEY, 12, "sum"),
+                       Col("Net", MONEY, 12, "sum")]
+    rows = [[r.key, r.name, len(r.visits), r.lines, r.units, r.charges, r.discounts,
+             r.adjustments, r.net] for r in rows_in]
+    _, _, last, _ = write_table(ws, fmts, table, cols, rows, total_row=True,
+                                totals={2: h.visits})
+    notes = ["Visits: a visit billed with two codes counts under each; the total counts it "
+             "once.",
+             "Adjustments: those posted this month (e.g. CO-45), shared among a visit's "
+             "lines by charge. Net = Charges - Discounts - Adjustments."]
+    for i, text in enumerate(notes):
+        ws.write_string(last + 2 + i, 0, text, fmts.subtitle)
+    print_setup(ws, title, footer=footer)
 
 
-def _by_payer(wb, fmts: Formats, h: Handoff, title: str) -> None:
+def _by_payer(wb, fmts: Formats, h: Handoff, title: str, footer: str) -> None:
     ws = wb.add_worksheet("Insurance by Payer")
     cols = [Col("Payer ID", TEXT, 13, "Total"), Col("Payer", TEXT, 24), Col("Type", TEXT, 13),
             Col("Checks or EFTs", INT, 12, "sum"), Col("Visits Paid", INT, 11, "sum"),
             Col("Paid", MONEY, 13, "sum"), Col("Adjustments", MONEY, 13, "sum"),
-            Col("Patient Responsibility", MONEY, 14, "sum")]
+            Col("Patient Responsibility", MONEY, 16, "sum")]
     rows = [[r.payer_id, r.name, r.kind, len(r.references), r.visits, r.paid, r.adjustments,
              r.patient_responsibility] for r in h.by_payer]
     write_table(ws, fmts, "InsuranceByPayer", cols, rows, total_row=True)
-    print_setup(ws, title)
+    print_setup(ws, title, footer=footer)
 
 
-def _roll_forward(wb, fmts: Formats, h: Handoff, title: str) -> None:
+def _roll_forward(wb, fmts: Formats, h: Handoff, title: str, footer: str) -> None:
     ws = wb.add_worksheet("AR Roll-forward")
     ws.hide_gridlines(2)
-    ws.set_column(0, 0, 44)
+    ws.set_column(0, 0, 46)
     ws.write_string(0, 0, f"A/R roll-forward, {h.month.label}", fmts.title)
     roll, act = h.roll, h.roll.activity
-    ties = fmts.good if roll.ties else fmts.bad
-    row = _label_rows(ws, fmts, 2, "As in the monthly outstanding-balance report", [
+    out = LabelRows(ws, fmts, 2)
+    out.section("As in the monthly outstanding-balance report", [
         ("A/R at the start of the month", roll.opening_ar), ("+ Charges", act.charges),
         ("- Discounts", act.discounts), ("- Client payments", act.client_payments),
         ("- Insurance payments", act.insurance_payments), ("- Adjustments", act.adjustments),
-        ("A/R at the end of the month", "=B4+B5-B6-B7-B8-B9", fmts.money_total,
-         fmts.label_bold, roll.opening_ar + act.net_change),
+        ("A/R at the end of the month",
+         Formula(f"={out.cell(0)}+{out.cell(1)}-{out.cell(2)}-{out.cell(3)}-{out.cell(4)}"
+                 f"-{out.cell(5)}", roll.opening_ar + act.net_change)),
         ("Sum of open balances at the end of the month", roll.closing_ar),
-        ("Difference (ties when 0.00)", "=ROUND(B10-B11,2)", ties, fmts.label,
-         -roll.difference)])
-    ws.write_string(row, 0, "The A/R accounts in the journal", fmts.heading)
-    cols = [Col("Account", TEXT, 44, "Total"), Col("Opening", MONEY, 16, "sum"),
-            Col("Debits", MONEY, 14, "sum"), Col("Credits", MONEY, 14, "sum"),
-            Col("Closing", MONEY, 16, "sum")]
-    rows = [[a.account, a.opening, a.debits, a.credits, a.closing] for a in h.ar_accounts]
-    write_table(ws, fmts, "ARAccounts", cols, rows, first_row=row + 1, total_row=True,
-                freeze=False)
-    ws.set_column(1, 1, 16)
-    _notes(ws, fmts, row + 6, [
-        "Opening: every journal entry before the month. A copay taken before the insurer's EOB",
-        "is a credit in the clients' A/R until the EOB's patient responsibility moves the",
-        "amount over, so that account may show a credit; the two together are the A/R."])
-    print_setup(ws, title, repeat_row=None)
+        ("Difference (ties when 0.00)", out.difference_of(6, 7, -roll.difference))])
+    row = out.row
+    ws.write_string(row, 0, "The A/R accounts in the journal, and the aging", fmts.heading)
+    cols = [Col("Account", TEXT, 46, "Total"), Col("Opening", MONEY, 13, "sum"),
+            Col("Debits", MONEY, 13, "sum"), Col("Credits", MONEY, 13, "sum"),
+            Col("Closing", MONEY, 13, "sum"), Col("Due per Aging", MONEY, 15, "sum"),
+            Col("Difference", MONEY, 12, "sum")]
+    rows = [[a.account, a.opening, a.debits, a.credits, a.closing, a.aging_closing,
+             a.closing - a.aging_closing] for a in h.ar_accounts]
+    _, _, last, _ = write_table(ws, fmts, "ARAccounts", cols, rows, first_row=row + 1,
+                                total_row=True, freeze=False)
+    for r, a in enumerate(h.ar_accounts, start=row + 2):  # check figures, 0.00 in green
+        write_difference(ws, fmts, r, 6, f"=ROUND(E{r + 1}-F{r + 1},2)",
+                         a.closing - a.aging_closing)
+    notes = ["Opening: every journal entry before the month. Due per Aging: insurance due and",
+             "client due at the month's end, as the monthly report's Who owes it shows them.",
+             "A copay taken before the EOB lowers what the insurer owes; the EOB's patient",
+             "responsibility moves the client's share to A/R - Clients (via the A/R Transfer",
+             "clearing account, which nets to zero every day)."]
+    for i, text in enumerate(notes):
+        ws.write_string(last + 2 + i, 0, text, fmts.subtitle)
+    print_setup(ws, title, repeat_row=None, footer=footer)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 from html import unescape
+from xml.sax.saxutils import escape
 
 from claimbook.io.xlsx.package import Package
 from claimbook.rules.problems import ClaimbookError
@@ -124,3 +125,36 @@ def _with_sheet(workbook: bytes, name: str, rid: str, package: Package) -> bytes
 def _insert_before(xml: bytes, closing: bytes, element: bytes) -> bytes:
     at = xml.rindex(closing)
     return xml[:at] + element + xml[at:]
+
+
+_DEFINED = re.compile(rb'<definedName\b[^>]*?name="([^"]*)"[^>]*?localSheetId="(\d+)"[^>]*>'
+                      rb".*?</definedName>|<definedName\b[^>]*?localSheetId=\"(\d+)\"[^>]*?"
+                      rb'name="([^"]*)"[^>]*>.*?</definedName>', re.S)
+
+
+def set_sheet_names(package: Package, sheet: str, names: dict[str, str]) -> None:
+    """Set a sheet's own defined names (``_xlnm.Print_Titles``, ``_xlnm.Print_Area``) in
+    workbook.xml, replacing that sheet's earlier ones; nothing else changes."""
+    index = next((i for i, s in enumerate(sheets(package))
+                  if s["name"].casefold() == sheet.casefold()), None)
+    if index is None:
+        raise ClaimbookError(f'{package.where}: no sheet "{sheet}" in the package')
+    xml = package.read(WORKBOOK)
+
+    def other(match: re.Match) -> bytes:
+        name = (match.group(1) or match.group(4)).decode()
+        sheet_id = int(match.group(2) or match.group(3))
+        return b"" if sheet_id == index and name in names else match.group(0)
+
+    xml = _DEFINED.sub(other, xml)
+    added = b"".join(b'<definedName name="%s" localSheetId="%d">%s</definedName>'
+                     % (name.encode(), index, escape(ref).encode())
+                     for name, ref in names.items())
+    if b"<definedNames>" in xml:
+        xml = _insert_before(xml, b"</definedNames>", added)
+    elif b"<definedNames/>" in xml:
+        xml = xml.replace(b"<definedNames/>", b"<definedNames>" + added + b"</definedNames>", 1)
+    else:
+        at = xml.index(b"</sheets>") + len(b"</sheets>")
+        xml = xml[:at] + b"<definedNames>" + added + b"</definedNames>" + xml[at:]
+    package.put(WORKBOOK, xml)

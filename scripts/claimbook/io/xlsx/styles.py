@@ -16,14 +16,25 @@ from xlsxwriter.utility import xl_range
 
 from claimbook.io.xlsx.bulkrows import BULK_FROM, BulkRows, splice_into
 from claimbook.io.xlsx.sheetxml import excel_serial
+from claimbook.rules.dates import DEFAULT_STYLE, excel_date_format
 
 MONEY_FORMAT = '#,##0.00;[Red]-#,##0.00;"-"'
-DATE_FORMAT = "yyyy-mm-dd"
+DATE_FORMAT = excel_date_format(DEFAULT_STYLE)
+# an account's net: debits and credits both read as positive amounts, marked Dr or Cr
+DRCR_FORMAT = '#,##0.00" Dr";#,##0.00" Cr";"-"'
+# a check figure: 0.00 reads as 0.00 (not "-"); conditional formats color it
+DIFFERENCE_FORMAT = "#,##0.00;-#,##0.00;0.00"
+TEXT_FORMAT = "@"  # a cell Excel keeps as typed: 00430 stays 00430
 TABLE_STYLE = "Table Style Medium 2"
 NAVY = "#1F3864"
+HEADER = {"bold": True, "font_color": "#FFFFFF", "bg_color": NAVY, "text_wrap": True,
+          "valign": "top", "border": 1, "border_color": "#8EA9DB"}
+LINE_HEIGHT = 15  # points per line of 11-point text
 
-# Column kinds
+# Column kinds; CODE is text that Excel must keep as typed (IDs, ZIP codes, phone numbers)
 TEXT, MONEY, DATE, INT, PERCENT, DECIMAL = "text", "money", "date", "int", "percent", "decimal"
+CODE = "code"
+NUMBER_KINDS = (MONEY, INT, PERCENT, DECIMAL)
 
 
 class _Workbook(xlsxwriter.Workbook):
@@ -47,15 +58,36 @@ def new_workbook(path: str, **options) -> xlsxwriter.Workbook:
 
 
 class Formats:
-    """The formats of one workbook, made once."""
+    """The formats of one workbook, made once.
 
-    def __init__(self, wb: xlsxwriter.Workbook):
+    Args:
+        wb: the workbook.
+        date_style: the practice's date style (the Practice setting "Date Style").
+    """
+
+    def __init__(self, wb: xlsxwriter.Workbook, date_style: str = DEFAULT_STYLE):
         self.wb = wb
+        self.date_style = date_style
         self.text = wb.add_format({"valign": "top"})
+        self.text_code = wb.add_format({"valign": "top", "num_format": TEXT_FORMAT})
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-        self.money = wb.add_format({"num_format": MONEY_FORMAT})
-        self.date = wb.add_format({"num_format": DATE_FORMAT, "align": "left"})
-        self.int = wb.add_format({"num_format": "0"})
+        self.money = wb.add_format({"num_format": MONEY_FORMAT, "valign": "top"})
+        self.date = wb.add_format({"num_format": excel_date_format(date_style),
+                                   "align": "left", "valign": "top"})
+        self.header = wb.add_format(HEADER)
+        # text right of a number column starts a little in, so "128.00" and "Aetna" part
+        self.header_after_number = wb.add_format({**HEADER, "align": "left", "indent": 1})
+        self.text_after_number = wb.add_format({"valign": "top", "align": "left", "indent": 1})
+        self.header_number = wb.add_format({**HEADER, "align": "right"})
+        self.total_text = wb.add_format({"bold": True, "top": 1})
+        self.total_money = wb.add_format({"bold": True, "top": 1, "num_format": MONEY_FORMAT})
+        self.total_int = wb.add_format({"bold": True, "top": 1, "num_format": "0"})
+        self.drcr = wb.add_format({"num_format": DRCR_FORMAT})
+        self.drcr_total = wb.add_format({"num_format": DRCR_FORMAT, "bold": True, "top": 1})
+        self.difference = wb.add_format({"num_format": DIFFERENCE_FORMAT})
+        self.matches = wb.add_format({"font_color": "#006100", "bg_color": "#C6EFCE"})
+        self.differs = wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
+        self.int = wb.add_format({"num_format": "0", "valign": "top"})
         self.decimal = wb.add_format({"num_format": "0.0"})
         self.percent = wb.add_format({"num_format": "0.0%"})
         self.title = wb.add_format({"bold": True, "font_size": 16, "font_color": NAVY})
@@ -67,15 +99,28 @@ class Formats:
         self.money_bold = wb.add_format({"num_format": MONEY_FORMAT, "bold": True, "top": 1})
         self.money_total = wb.add_format({"num_format": MONEY_FORMAT, "bold": True,
                                           "top": 1, "bottom": 6})
-        self.good = wb.add_format({"num_format": MONEY_FORMAT, "font_color": "#006100",
-                                   "bg_color": "#C6EFCE"})
-        self.bad = wb.add_format({"num_format": MONEY_FORMAT, "font_color": "#9C0006",
-                                  "bg_color": "#FFC7CE"})
-        self.note = wb.add_format({"font_color": "#595959", "text_wrap": True, "valign": "top"})
 
     def for_kind(self, kind: str):
         return {MONEY: self.money, DATE: self.date, INT: self.int, PERCENT: self.percent,
-                DECIMAL: self.decimal}.get(kind, self.text)
+                DECIMAL: self.decimal, CODE: self.text_code}.get(kind, self.text)
+
+    def header_for(self, kind: str):
+        """A header cell's format: numbers' headers sit right, over their numbers."""
+        return self.header_number if kind in NUMBER_KINDS else self.header
+
+    def total_for(self, kind: str):
+        return {MONEY: self.total_money, INT: self.total_int}.get(kind, self.total_text)
+
+
+def write_difference(ws, fmts: Formats, row: int, col: int, formula: str,
+                     cents: int) -> None:
+    """A check figure (ties when 0.00): a formula showing 0.00 as 0.00, green while it is
+    zero and red otherwise, however it is recomputed."""
+    ws.write_formula(row, col, formula, fmts.difference, cents / 100)
+    ws.conditional_format(row, col, row, col, {"type": "cell", "criteria": "==", "value": 0,
+                                               "format": fmts.matches})
+    ws.conditional_format(row, col, row, col, {"type": "cell", "criteria": "!=", "value": 0,
+                                               "format": fmts.differs})
 
 
 @dataclass(frozen=True)
@@ -134,7 +179,7 @@ def _column_writer(ws, kind: str, fmt):
 
     if kind == DATE:
         return day
-    return text if kind == TEXT else number_or_blank
+    return text if kind in (TEXT, CODE) else number_or_blank
 
 
 def cell_value(kind: str, value):
@@ -145,8 +190,11 @@ def cell_value(kind: str, value):
 
 
 def _fit_width(col: Col, rows: list[list], index: int) -> float:
+    """A column's width: as given, else what its values need; never narrower than the
+    longest word of its header (headers wrap between words, never inside one)."""
+    word = max((len(w) for w in col.header.split()), default=0) + 1
     if col.width:
-        return col.width
+        return max(col.width, word)
     longest = len(col.header) + 3  # room for the filter button
     for row in rows[:2000]:
         value = row[index]
@@ -155,13 +203,33 @@ def _fit_width(col: Col, rows: list[list], index: int) -> float:
         shown = 10 if isinstance(value, (date, datetime)) else len(
             f"{value:,.2f}" if isinstance(value, float) else str(value))
         longest = max(longest, shown + 1)
-    return min(max(longest, 6), 60)
+    return min(max(longest, word, 6), 60)
+
+
+def text_lines(text: str | None, width: float) -> int:
+    """How many lines a text wraps to in a column ``width`` characters wide: words move
+    whole to the next line; a word longer than the line is cut."""
+    room = max(int(width), 1)
+    lines, used = 1, 0
+    for word in (text or "").split():
+        need = len(word) if used == 0 else used + 1 + len(word)
+        if need <= room:
+            used = need
+        else:
+            lines += -(-len(word) // room) - (1 if used == 0 else 0)
+            used = len(word) % room or room
+    return lines
 
 
 def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list],
                 first_row: int = 0, first_col: int = 0, total_row: bool = False,
-                style: str = TABLE_STYLE, freeze: bool = True) -> tuple[int, int, int, int]:
+                style: str = TABLE_STYLE, freeze: bool = True,
+                totals: dict[int, object] | None = None) -> tuple[int, int, int, int]:
     """Write ``rows`` as an Excel Table with a header row at ``first_row``.
+
+    The header cells carry their own style (white on navy, numbers' headers right), so
+    they read as headers in LibreOffice and Google Sheets too, which ignore table styles;
+    the header row is tall enough for its text above the filter buttons.
 
     Args:
         ws: the worksheet.
@@ -174,12 +242,18 @@ def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list],
         total_row: add a totals row (sums of the columns whose ``total`` is set).
         style: the Excel table style.
         freeze: freeze the panes below the header.
+        totals: values of the totals row by column index, where a sum would mislead
+            (e.g. visits counted once though they appear under two codes).
 
     Returns:
         The table's range (first_row, first_col, last_row, last_col), zero-based.
     """
     values = [[cell_value(c.kind, v) for c, v in zip(cols, row)] for row in rows]
     formats = [fmts.for_kind(col.kind) for col in cols]
+    headers = [fmts.header_for(col.kind) for col in cols]
+    for i in range(1, len(cols)):
+        if cols[i].kind == TEXT and cols[i - 1].kind in NUMBER_KINDS:
+            formats[i], headers[i] = fmts.text_after_number, fmts.header_after_number
     writers = [_column_writer(ws, col.kind, fmt) for col, fmt in zip(cols, formats)]
     bulk = len(values) > BULK_FROM and isinstance(fmts.wb, _Workbook)
     for r, row in enumerate(values[:1] if bulk else values, start=first_row + 1):
@@ -188,39 +262,53 @@ def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list],
     if bulk:  # the rest as XML, spliced in on close (see bulkrows.py)
         fmts.wb.bulk_rows.append(BulkRows(
             ws.name, first_row + 2, first_col,
-            ["date" if c.kind == DATE else "text" if c.kind == TEXT else "number"
+            ["date" if c.kind == DATE else "text" if c.kind in (TEXT, CODE) else "number"
              for c in cols], values[1:]))
     if not values:  # an empty table keeps one formatted row to type into
-        for c, col in enumerate(cols, start=first_col):
-            ws.write_blank(first_row + 1, c, None, fmts.for_kind(col.kind))
+        for c, fmt in enumerate(formats, start=first_col):
+            ws.write_blank(first_row + 1, c, None, fmt)
     last_row = first_row + max(len(values), 1) + (1 if total_row else 0)
     last_col = first_col + len(cols) - 1
     ws.add_table(first_row, first_col, last_row, last_col, {
         "name": name,
         "style": style,
         "total_row": total_row,
-        "columns": [{"header": c.header, "format": fmts.for_kind(c.kind),
+        "columns": [{"header": c.header, "format": fmt, "header_format": head,
                      **({"total_string": c.total} if c.total not in (None, "sum", "count")
-                        else {})} for c in cols],
+                        else {})} for c, fmt, head in zip(cols, formats, headers)],
     })
     if total_row:
-        _write_totals(ws, fmts, cols, values, first_row + 1, last_row, first_col)
-    for i, col in enumerate(cols):
-        ws.set_column(first_col + i, first_col + i, _fit_width(col, values, i))
+        _write_totals(ws, fmts, cols, values, first_row + 1, last_row, first_col,
+                      totals or {})
+    widths = [_fit_width(col, values, i) for i, col in enumerate(cols)]
+    for i, col in enumerate(cols):  # a total never shows as ####
+        if col.kind == MONEY and col.total == "sum" and total_row:
+            total = sum(v for row in values if isinstance(v := row[i], (int, float)))
+            widths[i] = max(widths[i], len(f"{total:,.2f}") + 1.5)
+    for i, width in enumerate(widths):
+        ws.set_column(first_col + i, first_col + i, width)
+    lines = max(text_lines(c.header, w) for c, w in zip(cols, widths))
+    ws.set_row(first_row, LINE_HEIGHT * (lines + 1))  # the text, then the filter buttons
     if freeze:
         ws.freeze_panes(first_row + 1, 0)
     return first_row, first_col, last_row, last_col
 
 
 def _write_totals(ws, fmts: Formats, cols: list[Col], values: list[list], first_data: int,
-                  total_row: int, first_col: int) -> None:
+                  total_row: int, first_col: int, fixed: dict[int, object]) -> None:
     """Totals as SUBTOTAL over plain ranges, so they follow the filter and read the same in
     Excel and LibreOffice (which misreads structured references to headers like "0-30");
-    the cached value comes from exact cents, not from adding floats."""
+    the cached value comes from exact cents, not from adding floats. The row is bold
+    over a rule, in LibreOffice too."""
     for i, col in enumerate(cols):
-        if col.total not in ("sum", "count"):
-            continue
         c = first_col + i
+        fmt = fmts.total_for(col.kind)
+        if i in fixed:
+            write_cell(ws, total_row, c, fixed[i], fmt)
+            continue
+        if col.total not in ("sum", "count"):
+            write_cell(ws, total_row, c, col.total, fmt)  # a label, or a blank over a rule
+            continue
         cells = xl_range(first_data, c, max(total_row - 1, first_data), c)
         column = [row[i] for row in values]
         if col.total == "count":
@@ -231,22 +319,25 @@ def _write_totals(ws, fmts: Formats, cols: list[Col], values: list[list], first_
         else:
             formula = f"=SUBTOTAL(109,{cells})"
             cached = sum(v for v in column if isinstance(v, (int, float)))
-        ws.write_formula(total_row, c, formula, fmts.for_kind(col.kind), cached)
+        ws.write_formula(total_row, c, formula, fmt, cached)
 
 
 def print_setup(ws, title: str, landscape: bool = True, repeat_row: int | None = 0,
-                paper_letter: bool = True) -> None:
-    """Print-ready: one page wide, header rows repeated, title and page numbers."""
+                paper_letter: bool = True, footer: str = "",
+                pages_wide: int = 1, side_margin: float = 0.4) -> None:
+    """Print-ready: one page wide (or ``pages_wide``), header rows repeated, the title
+    and sheet name on top, ``footer`` (e.g. "As of 10/31/2026") and page numbers below."""
     if landscape:
         ws.set_landscape()
     else:
         ws.set_portrait()
     if paper_letter:
         ws.set_paper(1)
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+    ws.fit_to_pages(pages_wide, 0)
+    ws.set_margins(left=side_margin, right=side_margin, top=0.75, bottom=0.75)
     if repeat_row is not None:
         ws.repeat_rows(repeat_row)
     safe = title.replace("&", "&&")
     ws.set_header(f"&L&\"Calibri,Bold\"{safe}&R&A")
-    ws.set_footer("&LPrinted &D&RPage &P of &N")
+    left = f"&L{footer.replace('&', '&&')}" if footer else ""
+    ws.set_footer(f"{left}&RPage &P of &N")

@@ -15,7 +15,8 @@ _XF = re.compile(rb"<xf\b[^>]*?(?:/>|>.*?</xf>)", re.S)
 _NUMFMT = re.compile(rb'<numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"[^>]*/>')
 _NUMFMT_ID = re.compile(rb'numFmtId="(\d+)"')
 _BUILTIN_DATES = set(range(14, 23)) | {45, 46, 47}
-_CHILD = {b"cellXfs": b"xf", b"fonts": b"font", b"borders": b"border", b"numFmts": b"numFmt"}
+_CHILD = {b"cellXfs": b"xf", b"fonts": b"font", b"borders": b"border", b"numFmts": b"numFmt",
+          b"fills": b"fill"}
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 
 
@@ -118,13 +119,25 @@ class Stylesheet:
     def border(self, element: bytes) -> int:
         return self._append(b"borders", element)
 
-    def cell_format(self, fmt_id: int = 0, font_id: int = 0, border_id: int = 0) -> bytes:
-        """The style index (as text) of a cell format, appended if new."""
+    def fill(self, element: bytes) -> int:
+        return self._append(b"fills", element)
+
+    def cell_format(self, fmt_id: int = 0, font_id: int = 0, border_id: int = 0,
+                    fill_id: int = 0, alignment: bytes = b"") -> bytes:
+        """The style index (as text) of a cell format, appended if new.
+
+        Args:
+            fmt_id, font_id, border_id, fill_id: the parts of the format.
+            alignment: an ``<alignment .../>`` element, or nothing.
+        """
         applies = b"".join([b' applyNumberFormat="1"' if fmt_id else b"",
                             b' applyFont="1"' if font_id else b"",
-                            b' applyBorder="1"' if border_id else b""])
-        xf = (b'<xf numFmtId="%d" fontId="%d" fillId="0" borderId="%d" xfId="0"%s/>'
-              % (fmt_id, font_id, border_id, applies))
+                            b' applyFill="1"' if fill_id else b"",
+                            b' applyBorder="1"' if border_id else b"",
+                            b' applyAlignment="1"' if alignment else b""])
+        head = (b'<xf numFmtId="%d" fontId="%d" fillId="%d" borderId="%d" xfId="0"%s'
+                % (fmt_id, font_id, fill_id, border_id, applies))
+        xf = head + (b">" + alignment + b"</xf>" if alignment else b"/>")
         return str(self._append(b"cellXfs", xf)).encode()
 
     def with_date_format(self, style: bytes | None, code: str = "yyyy-mm-dd") -> bytes:

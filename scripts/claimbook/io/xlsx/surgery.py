@@ -27,7 +27,12 @@ from claimbook.io.xlsx import parts
 from claimbook.io.xlsx.desk_reader import SheetLayout
 from claimbook.io.xlsx.growth import MONEY_CODE, AddedColumn, add_column, add_table_sheet
 from claimbook.io.xlsx.inspect import TOTAL_ROW
-from claimbook.io.xlsx.outstanding_sheet import SHEET_NAME, is_claimbooks, outstanding_xml
+from claimbook.io.xlsx.outstanding_sheet import (
+    SHEET_NAME,
+    is_claimbooks,
+    outstanding_xml,
+    print_names,
+)
 from claimbook.io.xlsx.package import Package
 from claimbook.io.xlsx.readback import Check
 from claimbook.io.xlsx.readback import read_back as _read_back
@@ -57,6 +62,7 @@ from claimbook.io.xlsx.writeguard import (
     uses_1904,
 )
 from claimbook.rules import schema
+from claimbook.rules.dates import DEFAULT_STYLE
 from claimbook.rules.money import fmt
 from claimbook.rules.problems import ClaimbookError
 
@@ -369,11 +375,13 @@ def _write_outstanding(package: Package, listing, styles: Stylesheet | None,
     if existing is not None and not is_claimbooks(package.read(existing["part"])):
         raise ClaimbookError(f'{package.where}: a sheet of yours is called "{existing["name"]}"; '
                              "rename it so claimbook can keep its Outstanding list there")
-    xml = outstanding_xml(listing.items, listing.as_of, styles)
+    style = getattr(listing, "date_style", None) or DEFAULT_STYLE
+    xml = outstanding_xml(listing.items, listing.as_of, styles, style)
     if existing is None:
         parts.add_sheet(package, SHEET_NAME, xml)
     else:
         package.put(existing["part"], xml)
+    parts.set_sheet_names(package, SHEET_NAME, print_names(listing.items))
 
 
 # -- what to read back -----------------------------------------------------------------------

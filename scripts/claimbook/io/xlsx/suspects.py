@@ -6,6 +6,9 @@ Client ID a client? does every line agree with its visit's first line?); the row
 might fail, with the rows their messages name (a visit's first line, an ID's first
 use), become records, and :mod:`claimbook.rules.validate` checks those as it checks
 any book, so every message is the one it always was.
+
+A new check of lines or payments in validate.py needs its suspects here too; the test
+(tests/test_suspects.py) plants one of each problem and compares with every record.
 """
 
 from __future__ import annotations
@@ -64,6 +67,9 @@ def narrowed(book: Book) -> Book:
     line_rows |= _unknown(lines.column("staff_id"), book.staff)
     line_rows |= _unknown(lines.column("service_code"), book.services)
     line_rows |= _policy_suspects(book, lines)
+    feeless = [code for code, service in book.services.items() if service.fee_per_unit is None]
+    line_rows |= _mask(pc.and_(lines.column("charge").is_null(), pc.is_in(
+        lines.column("service_code"), value_set=pa.array(feeless, pa.string()))))
     line_rows |= _mask(pc.less(lines.column("billed_date"), lines.column("date_of_service")))
     codes, first_of = _first_positions(lines.column("appointment_id"))
     line_rows |= _disagree(lines, codes, first_of)

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from claimbook.io.xlsx.safe import replace_atomically
 from claimbook.io.xlsx.styles import (
+    CODE,
     DATE,
     INT,
     MONEY,
@@ -17,15 +18,38 @@ from claimbook.io.xlsx.styles import (
     Formats,
     cell_value,
     new_workbook,
+    print_setup,
+    text_lines,
     write_cell,
     write_table,
 )
 from claimbook.rules import schema
+from claimbook.rules.dates import DEFAULT_STYLE
 from claimbook.rules.problems import ClaimbookError
 
 CREATED = datetime(2026, 1, 1)
 
-KIND_OF = {schema.DATE: DATE, schema.MONEY: MONEY, schema.INT: INT}
+KIND_OF = {schema.DATE: DATE, schema.MONEY: MONEY, schema.INT: INT,
+           # kept as typed: a Member ID, Group Number, NPI, payer ID, phone or ZIP code
+           # such as 00430 must not become the number 430
+           schema.CODE: CODE, schema.ZIP: CODE, schema.NPI: CODE, schema.ID: CODE}
+
+# A new workbook's Services: the codes massage therapists bill most, fees left for the
+# owner to type (a visit cannot be priced from a code without one; `check` says where).
+STARTER_SERVICES = [
+    {"service_code": "97124", "minutes_per_unit": 15, "timed": True,
+     "description": "Massage therapy, each 15 minutes"},
+    {"service_code": "97140", "minutes_per_unit": 15, "timed": True,
+     "description": "Manual therapy techniques, each 15 minutes"},
+    {"service_code": "97112", "minutes_per_unit": 15, "timed": True,
+     "description": "Neuromuscular re-education, each 15 minutes"},
+    {"service_code": "97110", "minutes_per_unit": 15, "timed": True,
+     "description": "Therapeutic exercise, each 15 minutes"},
+    {"service_code": "97530", "minutes_per_unit": 15, "timed": True,
+     "description": "Therapeutic activities, each 15 minutes"},
+]
+
+HOW_TO_USE_WIDTH = 100  # characters: fits a Letter page in portrait at 100%
 
 HOW_TO_USE = [
     ("How to use this workbook", "title"),
@@ -33,41 +57,53 @@ HOW_TO_USE = [
      "claimbook reads them, adds visits and payments, and writes reports beside it.", "note"),
     ("", None),
     ("The sheets", "heading"),
+    ("Practice: your practice's name, address, billing NPI and settings (Date Style: "
+     "MM/DD/YYYY or YYYY-MM-DD).", "note"),
     *[(f"{s.name}: {s.purpose}.", "note") for s in schema.SHEETS],
-    ("Practice: your practice's name, address, billing NPI and settings.", "note"),
     ("", None),
     ("Rules of thumb", "heading"),
     ("Each table grows by itself when you type in the row under it; keep one header row.",
      "note"),
+    ("Services starts with the codes massage therapists bill most: type your Fee per Unit "
+     "for the ones you bill, delete the rest, add your own (e.g. a self-pay 60-minute "
+     "massage, Timed No).", "note"),
     ("A visit billed with two codes is two Appointments rows with the same Appointment ID.",
      "note"),
     ("A check that pays five visits is five Payments rows with the same Reference.", "note"),
     ("Leave Charge blank to use the service's fee: Units x Fee per Unit, where Units come "
      "from Minutes by the 8-minute rule.", "note"),
+    ("IDs, ZIP codes, phone numbers, NPIs and member IDs are kept as text: 00430 stays "
+     "00430.", "note"),
     ("Reminder (Clients) is written by claimbook; Notes is yours and never changed.", "note"),
     ("You may add your own columns and sheets: claimbook keeps them as they are.", "note"),
-    ("", None),
-    ("Commands", "heading"),
-    ("claimbook check        lists every problem, e.g. Payments!F14: \"12O.00\" is not an "
-     "amount", "note"),
-    ("claimbook balances     what each visit still owes, and from whom", "note"),
-    ("claimbook report --month 2026-10   the monthly outstanding-balance workbook", "note"),
+]
+
+# When the caller does not name them (``claimbook init`` does, from the command line).
+DEFAULT_COMMANDS = [
+    ("claimbook check", "lists every problem, e.g. Payments!F14: \"12O.00\" is not an "
+                        "amount"),
+    ("claimbook balances", "what each visit still owes, and from whom"),
+    ("claimbook report --month 2026-10", "the monthly outstanding-balance workbook"),
 ]
 
 
 def write_practice_workbook(path: str, settings: dict[str, object] | None = None,
                             rows: dict[str, list[dict]] | None = None,
-                            overwrite: bool = False, fast: bool = False) -> str:
+                            overwrite: bool = False, fast: bool = False,
+                            commands: list[tuple[str, str]] | None = None) -> str:
     """Write a practice workbook: every contract sheet as an Excel Table.
 
     Args:
         path: where to write it.
         settings: Practice settings by field name; defaults fill the rest.
         rows: records by sheet name, each a dict of field -> value (money in cents,
-            dates as ``date``); an empty table gets one blank row to type into.
+            dates as ``date``); an empty table gets one blank row to type into. None: a
+            new practice's (the common massage codes on Services, fees blank).
         overwrite: replace an existing file (never for ``init``).
         fast: for benchmark-sized files, write row by row in constant memory, with
             plain headers instead of Tables and dropdowns.
+        commands: (example command line, what it does) for every command, listed on
+            "How to use".
 
     Returns:
         The path written.
@@ -78,21 +114,24 @@ def write_practice_workbook(path: str, settings: dict[str, object] | None = None
     if os.path.exists(path) and not overwrite:
         raise ClaimbookError(f"{path} already exists; claimbook will not overwrite it")
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    rows = rows or {}
+    rows = {"Services": [dict(s) for s in STARTER_SERVICES]} if rows is None else rows
+    settings = settings or {}
+    style = settings.get("date_style") or DEFAULT_STYLE
 
     def build(tmp: str) -> None:
         wb = new_workbook(tmp, constant_memory=fast)
         # a fixed creation time makes the same data give the same bytes
         wb.set_properties({"title": "Practice workbook", "author": "claimbook",
                            "created": CREATED})
-        fmts = Formats(wb)
-        _how_to_use(wb, fmts)
-        _practice_sheet(wb, fmts, settings or {})
+        fmts = Formats(wb, style)
+        name = settings.get("practice_name") or "Practice workbook"
+        _how_to_use(wb, fmts, commands or DEFAULT_COMMANDS, name)
+        _practice_sheet(wb, fmts, settings, name)
         for spec in schema.SHEETS:
             if fast:
                 _plain_sheet(wb, fmts, spec, rows.get(spec.name, []))
             else:
-                _contract_sheet(wb, fmts, spec, rows.get(spec.name, []))
+                _contract_sheet(wb, fmts, spec, rows.get(spec.name, []), name)
         wb.worksheets()[1].activate()
         wb.close()
 
@@ -100,17 +139,33 @@ def write_practice_workbook(path: str, settings: dict[str, object] | None = None
     return path
 
 
-def _how_to_use(wb, fmts: Formats) -> None:
+def _how_to_use(wb, fmts: Formats, commands: list[tuple[str, str]], name: str) -> None:
     ws = wb.add_worksheet("How to use")
-    ws.set_column(0, 0, 110)
+    ws.set_column(0, 0, HOW_TO_USE_WIDTH)
     ws.hide_gridlines(2)
-    styles = {"title": fmts.title, "heading": fmts.heading, "note": fmts.note}
-    for r, (text, style) in enumerate(HOW_TO_USE):
-        if text:
-            ws.write_string(r, 0, text, styles[style])
+    styles = {"title": fmts.title, "heading": fmts.heading, "note": fmts.wrap}
+    lines = HOW_TO_USE + [("", None), ("Commands (each one's --help has more examples)",
+                                       "heading")]
+    for example, what in commands:
+        lines += [(f"claimbook {example.split()[1]}: {what}.", "command"),
+                  (f"    {example}", "example")]
+    styles["command"] = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    styles["example"] = wb.add_format({"font_name": "Consolas", "font_size": 10,
+                                       "text_wrap": True, "valign": "top",
+                                       "font_color": "#404040"})
+    for r, (text, style) in enumerate(lines):
+        if not text:
+            continue
+        ws.write_string(r, 0, text, styles[style])
+        if style != "title" and style != "heading":
+            # characters a line holds: Calibri's average letter is narrower than the "0"
+            # a column width counts; 10-point Consolas is a little wider
+            wide = 0.95 if style == "example" else 1.1
+            ws.set_row(r, 15 * text_lines(text, HOW_TO_USE_WIDTH * wide))
+    print_setup(ws, f"{name}: how to use this workbook", landscape=False, repeat_row=None)
 
 
-def _practice_sheet(wb, fmts: Formats, settings: dict) -> None:
+def _practice_sheet(wb, fmts: Formats, settings: dict, name: str) -> None:
     ws = wb.add_worksheet(schema.PRACTICE)
     table = []
     for s in schema.PRACTICE_SETTINGS:
@@ -119,14 +174,21 @@ def _practice_sheet(wb, fmts: Formats, settings: dict) -> None:
             value = "Yes" if value else "No"
         about = "; ".join(filter(None, ["required" if s.required else "", s.note]))
         table.append([s.name, value, about])
-    cols = [Col("Setting", TEXT, 22), Col("Value", TEXT, 36), Col("About", TEXT, 60)]
+    cols = [Col("Setting", TEXT, 34), Col("Value", TEXT, 32), Col("About", TEXT, 80)]
     write_table(ws, fmts, "PracticeSettings", cols, table)
+    left = wb.add_format({"align": "left", "valign": "top"})
     for i, s in enumerate(schema.PRACTICE_SETTINGS, start=1):
         if s.choices:
             ws.data_validation(i, 1, i, 1, {"validate": "list", "source": list(s.choices)})
+        if s.type in (schema.CODE, schema.ZIP, schema.NPI):  # typed as text: 00430 stays
+            write_cell(ws, i, 1, table[i - 1][1], fmts.text_code)
+        elif s.type == schema.INT:  # a number, read beside the text values
+            write_cell(ws, i, 1, table[i - 1][1], left)
+    print_setup(ws, f"{name}: {schema.PRACTICE}")
 
 
-def _contract_sheet(wb, fmts: Formats, spec: schema.Sheet, records: list[dict]) -> None:
+def _contract_sheet(wb, fmts: Formats, spec: schema.Sheet, records: list[dict],
+                    name: str) -> None:
     ws = wb.add_worksheet(spec.name)
     cols = [Col(c.header, KIND_OF.get(c.type, TEXT), c.width) for c in spec.columns]
     table = [[_cell(c, rec.get(c.field)) for c in spec.columns] for rec in records]
@@ -137,6 +199,7 @@ def _contract_sheet(wb, fmts: Formats, spec: schema.Sheet, records: list[dict]) 
         if rule:
             ws.data_validation(1, j, last, j, rule)
     ws.set_zoom(110)
+    print_setup(ws, f"{name}: {spec.name}")
 
 
 def _plain_sheet(wb, fmts: Formats, spec: schema.Sheet, records: list[dict]) -> None:
