@@ -36,6 +36,7 @@ from claimbook.rules.records import RECORD_CLASSES, Book, LazyRecords, Settings,
 # Sheets that grow with the practice: kept as columns, records made only on demand.
 BIG_SHEETS = ("Appointments", "Payments")
 ROW = "row"  # the column holding each record's Excel row number
+BLOCK_ROWS = 2048  # rows made into Python values at a time for records made on demand
 # The big sheets are parsed in threads of their own (faster on two cores), unless the file
 # is this big: then one after the other, so that one sheet's parse is in memory at a time.
 PARSE_APART_BELOW = 32 << 20
@@ -79,14 +80,24 @@ class SheetTable:
                 for *row, excel_row in zip(*values, table.column(ROW).to_pylist())]
 
     def records_at(self, positions: list[int]) -> list:
-        """The records at a few positions, made from the columns as Python lists (kept)."""
-        if not hasattr(self, "_lists"):
-            self._lists = [self.table.column(c.field).to_pylist() for c in self.spec.columns]
-            self._lists.append(self.table.column(ROW).to_pylist())
+        """The records at a few positions, made from the columns as Python lists, kept
+        block by block (a block of rows is made into Python values once, when first used)."""
+        if not hasattr(self, "_blocks"):
+            self._blocks: dict[int, list[list]] = {}
         cls = RECORD_CLASSES[self.spec.name]
         name, letters = self.spec.name, self.layout.letters
-        return [cls(*(column[i] for column in self._lists[:-1]),
-                    Source(name, self._lists[-1][i], letters)) for i in positions]
+        out = []
+        for position in positions:
+            block, at = divmod(position, BLOCK_ROWS)
+            values = self._blocks.get(block)
+            if values is None:
+                rows = self.table.slice(block * BLOCK_ROWS, BLOCK_ROWS)
+                values = self._blocks[block] = [rows.column(c.field).to_pylist()
+                                                for c in self.spec.columns] + \
+                    [rows.column(ROW).to_pylist()]
+            out.append(cls(*(column[at] for column in values[:-1]),
+                           Source(name, values[-1][at], letters)))
+        return out
 
     def lazy_records(self) -> LazyRecords:
         """The records, made when first used."""
