@@ -114,7 +114,7 @@ def date_option(name: str, help_text: str, dest: str | None = None, **kwargs):
 def month_option(required: bool = False):
     def decorate(func):
         @click.option("--month", "month", metavar="YYYY-MM", required=required,
-                      help="The month, e.g. 2026-10 (default: last month).")
+                      help="The month: 2026-10, 2026/10 or \"Oct 2026\" (default: last month).")
         @functools.wraps(func)
         def wrapper(*args, month, **kwargs):
             parsed = Month.parse(month) if month else Month.of(date.today()).previous()

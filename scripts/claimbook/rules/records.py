@@ -46,6 +46,7 @@ Service = _record_class("Service", "Services")
 ServiceLine = _record_class("ServiceLine", "Appointments")
 Payment = _record_class("Payment", "Payments")
 Remittance = _record_class("Remittance", "Remittances")
+UnmatchedImport = _record_class("UnmatchedImport", "Unmatched Imports")
 
 RECORD_CLASSES: dict[str, type] = {
     "Staff": StaffMember,
@@ -56,6 +57,7 @@ RECORD_CLASSES: dict[str, type] = {
     "Appointments": ServiceLine,
     "Payments": Payment,
     "Remittances": Remittance,
+    "Unmatched Imports": UnmatchedImport,
 }
 
 Settings = make_dataclass(

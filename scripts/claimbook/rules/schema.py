@@ -246,6 +246,9 @@ SHEETS: tuple[Sheet, ...] = (
             Column("Minutes per Unit", INT, default=15, width=10),
             Column("Fee per Unit", MONEY, True, width=11),
             Column("Timed", YESNO, default=True, width=8),
+            Column("Booking Name", TEXT, width=26, optional=True,
+                   note="its name in your booking software (claimbook import); several "
+                        "separated by ;"),
         ),
         key="service_code",
         purpose="CPT codes and self-pay services with their fee per unit",
@@ -328,6 +331,28 @@ SHEETS: tuple[Sheet, ...] = (
         optional=True,
     ),
 )
+
+# claimbook import: export rows it could not place, kept until they are (issue 14).
+UNMATCHED_IMPORTS = Sheet(
+    "Unmatched Imports",
+    (
+        Column("Entry", ID, True, width=9),
+        Column("Imported", DATE, True, width=12, note="the day of the import"),
+        Column("File", TEXT, width=30),
+        Column("Row", INT, width=7, note="the row of the file"),
+        Column("Report", TEXT, width=22),
+        Column("Date", DATE, width=12, note="the export's date (a sale's is its checkout)"),
+        Column("Client", TEXT, width=22, note="as the export names them"),
+        Column("Item", TEXT, width=44),
+        Column("Amount", MONEY, width=11),
+        Column("Why", TEXT, width=60),
+        Column("Resolved", TEXT, width=24, note="what a later import made of it"),
+    ),
+    key="entry",
+    purpose="export rows claimbook import could not place; written by claimbook import",
+    optional=True,
+)
+SHEETS = SHEETS + (UNMATCHED_IMPORTS,)
 
 SHEETS_BY_NAME = {s.name: s for s in SHEETS}
 PRACTICE = "Practice"
