@@ -64,6 +64,15 @@ def next_ids(keys: list[str], count: int, model: str) -> list[str]:
     return out
 
 
+def latest_id(ids: list[str | None]) -> str | None:
+    """The highest-numbered of ``ids`` (``A001316``, ``A001320`` -> ``A001320``); blanks
+    ignored; an ID without a number only when there is no other."""
+    numbered = [(int(m.group(2)), i) for i, k in enumerate(ids) if k and (m := _ID.match(k))]
+    if numbered:
+        return ids[max(numbered)[1]]
+    return next((k for k in reversed(ids) if k), None)
+
+
 def new_record(cls: type, sheet: str, values: dict):
     """A record for a row not written yet (its row number is 0)."""
     fields = {c.field: None for c in schema.sheet(sheet).columns}

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from claimbook.io.xlsx.idmarks import read_marks
 from claimbook.io.xlsx.reader import (
     CellError,
     SheetLayout,
@@ -80,6 +81,9 @@ def read_desk(data: bytes, where: str, selection: Selection = Selection()
     if problems:
         raise BadData(problems)
     layouts = {name: reader.layout for name, reader in readers.items()}
+    for name, last in read_marks(data).items():
+        if name in layouts:
+            layouts[name].issued = last
     rows = _selected_rows(readers, layouts, selection)
     book = book_of(where, settings, rows, list(workbook.sheet_names))
     problems += validate(book)

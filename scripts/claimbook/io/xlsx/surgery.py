@@ -26,6 +26,7 @@ from xml.parsers import expat
 from python_calamine import CalamineWorkbook
 
 from claimbook.io.xlsx import parts
+from claimbook.io.xlsx.idmarks import NUMBERED, write_marks
 from claimbook.io.xlsx.desk_reader import SheetLayout
 from claimbook.io.xlsx.outstanding_sheet import SHEET_NAME, is_claimbooks, outstanding_xml
 from claimbook.io.xlsx.package import Package
@@ -48,6 +49,7 @@ from claimbook.io.xlsx.sheetxml import (
 )
 from claimbook.io.xlsx.stylesheet import Stylesheet
 from claimbook.rules import schema
+from claimbook.rules.changes import latest_id
 from claimbook.rules.money import fmt
 from claimbook.rules.problems import ClaimbookError
 
@@ -99,7 +101,7 @@ def write_changes(snapshot: Snapshot, layouts: dict[str, SheetLayout], changes,
     """
     package = Package(snapshot.data, snapshot.path)
     styles = Stylesheet(package.read(STYLES)) if package.has(STYLES) else None
-    written, checks, fragments = Written(None), [], {}
+    written, checks, fragments, issued = Written(None), [], {}, {}
     for sheet in _sheets_touched(changes):
         layout = layouts[sheet]
         part = parts.sheet_part(package, layout.name)
@@ -112,10 +114,13 @@ def write_changes(snapshot: Snapshot, layouts: dict[str, SheetLayout], changes,
         if rows:
             xml, written.rows[sheet] = _append_rows(package, part, xml, layout, sheet, rows,
                                                     styles, sheet_checks, edited)
+            issued[sheet] = latest_id([layout.issued] + [r.get(schema.sheet(sheet).key)
+                                                         for r in rows])
         for check in sheet_checks:
             check.size = len(xml)
         checks += sheet_checks
         package.put(part, xml)
+    write_marks(package, {k: v for k, v in issued.items() if v and k in NUMBERED})
     if changes.outstanding is not None:
         _write_outstanding(package, changes.outstanding, styles, create_outstanding)
     if styles is not None and styles.changed:
