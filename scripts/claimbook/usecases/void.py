@@ -14,8 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from claimbook.compute.balances import VisitBalance, balance_of, visits_of
-from claimbook.rules.changes import CellChange, Changes, new_record, next_ids, row_values, \
-    with_records
+from claimbook.rules.changes import (
+    CellChange,
+    Changes,
+    new_record,
+    next_ids,
+    row_values,
+    with_records,
+)
 from claimbook.rules.money import dollars
 from claimbook.rules.problems import BadRequest
 from claimbook.rules.records import Book, Payment, ServiceLine

@@ -94,8 +94,9 @@ def read_desk(data: bytes, where: str, selection: Selection = Selection()
 
 def _selected_rows(readers: dict[str, SheetReader], layouts: dict,
                    selection: Selection) -> dict[str, list]:
-    for name in ("Appointments", "Payments", "Clients"):
-        layouts[name].raw_keys = readers[name].raw_column(schema.sheet(name).key)
+    for name in ("Appointments", "Payments", "Clients", "Unmatched Imports"):
+        if name in readers:
+            layouts[name].raw_keys = readers[name].raw_column(schema.sheet(name).key)
 
     def records(name: str, keep=None) -> list:
         return readers[name].records(RECORD_CLASSES[name], keep)
@@ -104,6 +105,8 @@ def _selected_rows(readers: dict[str, SheetReader], layouts: dict,
     if selection.everything:
         rows.update({name: records(name)
                      for name in ("Clients", "Policies", "Appointments", "Payments")})
+        rows.update({name: records(name) for name in ("Remittances", "Unmatched Imports")
+                     if name in readers})
         return rows
     visits, clients = _visits_and_clients(readers["Appointments"], selection)
     rows["Appointments"] = records("Appointments",

@@ -26,8 +26,8 @@ from xml.parsers import expat
 from python_calamine import CalamineWorkbook
 
 from claimbook.io.xlsx import parts
-from claimbook.io.xlsx.idmarks import NUMBERED, write_marks
 from claimbook.io.xlsx.desk_reader import SheetLayout
+from claimbook.io.xlsx.idmarks import NUMBERED, write_marks
 from claimbook.io.xlsx.outstanding_sheet import SHEET_NAME, is_claimbooks, outstanding_xml
 from claimbook.io.xlsx.package import Package
 from claimbook.io.xlsx.safe import Snapshot, commit
