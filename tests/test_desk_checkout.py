@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
+from claimbook.compute import desk
 from claimbook.io.xlsx.reader import load_book
-from claimbook.usecases import desk
 from conftest import line
 from test_desk_books import cells, owner_book, parts_of, run, sheet_part
 
@@ -146,8 +147,8 @@ def test_checkout_warns_outside_the_authorization_and_on_a_second_visit_that_day
     from claimbook.io.xlsx.desk_reader import Selection, read_desk
 
     data, _ = read_desk(path.read_bytes(), str(path), Selection(clients=frozenset({"C1"})))
-    data.policies["P1"].authorization_end = date(2026, 10, 31)
-    data.policies["P1"].authorized_visits = 1
+    data.policies["P1"] = replace(data.policies["P1"], authorization_end=date(2026, 10, 31),
+                                  authorized_visits=1)
     req = desk.CheckoutRequest(date(2026, 11, 2), "C1", "S1", (desk.ServiceOrder("97124",
                                                                                  units=2),),
                                policy_id="P1")

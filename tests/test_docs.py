@@ -10,8 +10,10 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 
 
-def test_readme_holds_the_workbook_table_made_from_the_schema():
-    assert workbook_table() in README, "run python -m claimbook.docs and paste its table"
+def test_docs_hold_the_workbook_table_made_from_the_schema():
+    workbook = (ROOT / "docs" / "workbook.md").read_text()
+    assert workbook_table() in workbook, \
+        "run python -m claimbook.cli.docs --write docs/workbook.md"
 
 
 def test_readme_shows_every_command_with_an_example():

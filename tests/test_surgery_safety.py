@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from claimbook.compute import desk
 from claimbook.io.xlsx.desk_reader import Selection, read_desk
 from claimbook.io.xlsx.safe import (
     WorkbookChanged,
@@ -18,7 +19,6 @@ from claimbook.io.xlsx.safe import (
     take_snapshot,
 )
 from claimbook.io.xlsx.surgery import write_changes
-from claimbook.usecases import desk
 from test_desk_books import owner_book, parts_of, run, run_process
 
 PAY = ("pay", "--date", "2026-11-20", "--payer", "AET", "--reference", "EFT300",

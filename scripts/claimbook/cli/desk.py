@@ -17,12 +17,10 @@ from datetime import date
 import click
 
 from claimbook.cli.main import cli, date_option, format_option, workbook_option
-from claimbook.compute import reminders
-from claimbook.compute.balances import balances
+from claimbook.compute import desk, reminders
 from claimbook.rules import schema
 from claimbook.rules.money import dollars, fmt
-from claimbook.rules.problems import BadRequest
-from claimbook.usecases import desk
+from claimbook.usecases import desk as at_desk
 
 
 # -- shared ------------------------------------------------------------------------------
@@ -35,22 +33,6 @@ def _money_option(value: str | None, label: str) -> int | None:
     return None if value is None else desk.parse_money(value, label)
 
 
-def _read(workbook: str, selection):
-    from claimbook.io.xlsx.desk_reader import read_desk
-    from claimbook.io.xlsx.safe import take_snapshot
-
-    snapshot = take_snapshot(workbook)
-    book, layouts = read_desk(snapshot.data, workbook, selection)
-    return snapshot, book, layouts
-
-
-def _write(snapshot, book, layouts, changes, **options):
-    from claimbook.io.xlsx.surgery import write_changes
-
-    keep = book.settings.backups_to_keep
-    return write_changes(snapshot, layouts, changes, 10 if keep is None else keep, **options)
-
-
 def _warn(message: str) -> None:
     click.echo(f"Warning: {message}", err=True)
 
@@ -61,11 +43,6 @@ def _owes(item, payer_name: str | None) -> str:
     if item.balance < 0:
         return f"nothing (a credit of {dollars(-item.balance)})"
     return f"{dollars(item.balance)}: {reminders.who_owes(item, payer_name)}"
-
-
-def _refresh_reminders(changes, after, client_ids, day: date) -> None:
-    as_of = max(day, date.today())
-    changes.cells += reminders.reminder_changes(after, as_of, client_ids, optional=True)
 
 
 # -- checkout --------------------------------------------------------------------------------
@@ -131,20 +108,14 @@ def checkout(workbook, day, client_id, staff_id, services, minutes, units, polic
         discount=_money_option(discount, f"--discount {discount}"), diagnosis=diagnosis,
         flow={"reverse": desk.REVERSE, "discount-first": desk.DISCOUNT_FIRST}.get(flow),
         appointment_id=appointment_id.strip() if appointment_id else None, note=note)
-    from claimbook.io.xlsx.desk_reader import Selection
-
-    snapshot, book, layouts = _read(workbook, Selection(clients=frozenset({req.client_id})))
-    plan = desk.plan_checkout(book, layouts["Appointments"].keys(), layouts["Payments"].keys(),
-                              req)
-    after = desk.with_records(book, plan.lines, plan.payments)
-    _refresh_reminders(plan.changes, after, {req.client_id}, req.day)
-    written = _write(snapshot, book, layouts, plan.changes)
-    for message in plan.warnings:
+    done = at_desk.check_out(workbook, req)
+    for message in done.plan.warnings:
         _warn(message)
-    _checkout_report(book, plan, written, output_format)
+    _checkout_report(done, output_format)
 
 
-def _checkout_report(book, plan: desk.Checkout, written, output_format: str) -> None:
+def _checkout_report(done: at_desk.CheckedOut, output_format: str) -> None:
+    plan, written = done.plan, done.written
     b = plan.balance
     if output_format == "json":
         click.echo(json.dumps({
@@ -159,7 +130,7 @@ def _checkout_report(book, plan: desk.Checkout, written, output_format: str) -> 
             "payer": plan.payer_name, "rows": written.rows, "backup": written.backup},
             indent=2))
         return
-    staff = book.staff[plan.lines[0].staff_id].name
+    staff = done.staff_name
     codes = ", ".join(f"{ln.service_code} x{ln.units}"
                       + (f" ({ln.minutes} min)" if ln.minutes else "") for ln in plan.lines)
     click.echo(plan.appointment_id)
@@ -188,7 +159,10 @@ def _allocations(applies, adjusts, responsibilities, csv_path) -> tuple[desk.All
         label = f"--apply {text}"
         order.append(desk.Allocation(appointment_id, _money_option(amount, label), label=label))
     if csv_path:
-        order += desk.allocations_from_csv(csv_path)
+        from claimbook.io.textfiles import read_csv_rows
+
+        order += desk.allocations_from_rows(read_csv_rows(csv_path, f"--csv {csv_path}"),
+                                            csv_path)
     for alloc in order:
         found.setdefault(alloc.appointment_id, alloc)
     for text in adjusts:
@@ -269,30 +243,24 @@ def pay(workbook, day, payer_id, from_client, reference, applies, adjusts, respo
     req = desk.PaymentRequest(day or date.today(), payer_id.strip() if payer_id else None,
                               reference.strip() if reference else None, allocations, note,
                               method)
-    from claimbook.io.xlsx.desk_reader import Selection
-
-    visits = frozenset(a.appointment_id for a in allocations)
-    snapshot, book, layouts = _read(workbook, Selection(visits=visits))
-    posting = desk.plan_payment(book, layouts["Payments"].keys(), req)
-    _confirm_overpayment(posting, assume_yes)
-    after = desk.with_records(book, [], posting.payments)
-    clients = {b.client_id for b in posting.balances.values()}
-    _refresh_reminders(posting.changes, after, clients, req.day)
-    written = _write(snapshot, book, layouts, posting.changes)
-    _pay_report(posting, req, written, output_format)
+    done = at_desk.record_payment(workbook, req, overpay=_overpay_answer(assume_yes))
+    _pay_report(done.posting, req, done.written, output_format)
 
 
-def _confirm_overpayment(posting: desk.Posting, assume_yes: bool) -> None:
-    """Warn before overpaying; without --yes, ask (or, with no one to ask, refuse)."""
-    if not posting.overpaid:
-        return
+def _overpay_answer(assume_yes: bool):
+    """Whether to record an overpayment: --yes says yes (with a warning); with no one to
+    ask, no; otherwise the user is asked."""
     if not assume_yes and not sys.stdin.isatty():
-        raise BadRequest(f"{posting.overpaid[0]}; nothing was written "
-                         "(run again with --yes to record it anyway)")
-    for message in posting.overpaid:
-        _warn(message)
-    if not assume_yes:
-        click.confirm("Record it anyway?", abort=True, err=True)
+        return False
+
+    def answer(messages: list[str]) -> bool:
+        for message in messages:
+            _warn(message)
+        if not assume_yes:
+            click.confirm("Record it anyway?", abort=True, err=True)
+        return True
+
+    return answer
 
 
 def _pay_report(posting: desk.Posting, req: desk.PaymentRequest, written,
@@ -349,28 +317,14 @@ def remind(workbook, day, dry_run) -> None:
       claimbook remind -w workbooks/practice.xlsx
       claimbook remind --date 2026-11-30 --dry-run
     """
-    from claimbook.io.xlsx.desk_reader import Selection
-
-    as_of = day or date.today()
-    snapshot, book, layouts = _read(workbook, Selection())
-    if "reminder" not in layouts["Clients"].letters:
-        raise BadRequest(f'{layouts["Clients"].name}: no "Reminder" column; add one to its '
-                         "header row and run the command again")
-    open_items = balances(book, as_of)
-    changes = desk.Changes(cells=reminders.reminder_changes(book, as_of, items=open_items))
-    items = reminders.outstanding(book, as_of, open_items)
-    changes.outstanding = reminders.OutstandingList(as_of, items)
-    by_row = {c.src.row: c.client_id for c in book.clients.values()}
-    for change in changes.cells if dry_run else ():
-        click.echo(f"{by_row[change.row]}: {change.value or '(cleared)'}")
-    if not dry_run:
-        _write(snapshot, book, layouts, changes, create_outstanding=True)
-    cleared = sum(1 for c in changes.cells if c.value is None)
+    done = at_desk.remind(workbook, day or date.today(), dry_run)
+    for client_id, text in done.changed.items() if dry_run else ():
+        click.echo(f"{client_id}: {text or '(cleared)'}")
+    cleared = sum(1 for text in done.changed.values() if text is None)
     verb = "would change" if dry_run else "changed"
-    click.echo(f"Reminders {verb}: {len(changes.cells) - cleared} set, {cleared} cleared, "
-               f"{len(book.clients) - len(changes.cells)} unchanged. Outstanding: "
-               f"{len(items)} visits, {dollars(sum(i.insurance_due for i in items))} expected "
-               "from insurers")
+    click.echo(f"Reminders {verb}: {len(done.changed) - cleared} set, {cleared} cleared, "
+               f"{done.unchanged} unchanged. Outstanding: {len(done.outstanding)} visits, "
+               f"{dollars(done.insurance_due)} expected from insurers")
 
 
 # -- today -------------------------------------------------------------------------------------
@@ -389,16 +343,8 @@ def today(workbook, day, output_format) -> None:
       claimbook today
       claimbook today --date 2026-11-27 --format json
     """
-    from claimbook.io.xlsx.desk_reader import Selection, read_desk
-    from claimbook.io.xlsx.safe import take_snapshot
-
     day = day or date.today()
-    snapshot = take_snapshot(workbook)
-    book, _ = read_desk(snapshot.data, workbook, Selection(dates=frozenset({day})))
-    visits = _day_visits(book, day)
-    texts = reminders.reminders(book, day, {v["client_id"] for v in visits})
-    for visit in visits:
-        visit["reminder"] = texts.get(visit["client_id"])
+    visits = at_desk.day_sheet(workbook, day)
     if output_format == "json":
         click.echo(json.dumps(visits, indent=2))
         return
@@ -409,19 +355,3 @@ def today(workbook, day, output_format) -> None:
         click.echo(f"{v['appointment_id']}  {v['client_name']} ({v['client_id']})  "
                    f"{v['staff']}  {', '.join(v['services'])}  {state}")
         click.echo(f"    Reminder: {v['reminder'] or '-'}")
-
-
-def _day_visits(book, day: date) -> list[dict]:
-    out: dict[str, dict] = {}
-    for line in book.lines:
-        if line.date_of_service != day:
-            continue
-        visit = out.setdefault(line.appointment_id, {
-            "appointment_id": line.appointment_id, "date_of_service": day.isoformat(),
-            "client_id": line.client_id, "client_name": book.client_name(line.client_id),
-            "staff_id": line.staff_id,
-            "staff": book.staff[line.staff_id].name if line.staff_id in book.staff else "",
-            "services": [], "checked_out": True})
-        visit["services"].append(line.service_code)
-        visit["checked_out"] = visit["checked_out"] and bool(line.checked_out)
-    return list(out.values())

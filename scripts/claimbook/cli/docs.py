@@ -1,7 +1,8 @@
-"""The README's workbook table, made from :mod:`claimbook.rules.schema` so it cannot drift.
+"""The workbook's table of sheets and columns, made from :mod:`claimbook.rules.schema` so
+it cannot drift.
 
-``python -m claimbook.cli.docs`` prints it, ``python -m claimbook.cli.docs --write README.md``
-puts it in the README; tests/test_docs.py checks the README holds it.
+``python -m claimbook.cli.docs`` prints it; ``python -m claimbook.cli.docs --write
+docs/workbook.md`` puts it there; tests/test_docs.py checks docs/workbook.md holds it.
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ def workbook_table() -> str:
     return "\n".join(lines)
 
 
-def update_readme(path: str) -> None:
-    """Replace the workbook table in the README at ``path`` with the current one."""
+def update_doc(path: str) -> None:
+    """Replace the workbook table in the Markdown file at ``path`` with the current one."""
     with open(path, encoding="utf-8") as fh:
         text = fh.read()
     start, end = text.index(BEGIN), text.index(END) + len(END)
@@ -60,6 +61,6 @@ if __name__ == "__main__":  # pragma: no cover
     import sys
 
     if sys.argv[1:2] == ["--write"]:
-        update_readme(sys.argv[2])
+        update_doc(sys.argv[2])
     else:
         print(workbook_table())

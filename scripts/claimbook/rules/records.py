@@ -32,10 +32,23 @@ class Source:
         return Problem(self.sheet, self.row, self.letters.get(field_name, ""), message)
 
 
+# The Python type of a value of each column type, as the reader gives it (None: blank).
+PYTHON_TYPES: dict[str, type] = {
+    schema.ID: str, schema.TEXT: str, schema.CODE: str, schema.ZIP: str, schema.NPI: str,
+    schema.CHOICE: str, schema.DATE: date, schema.MONEY: int, schema.INT: int,
+    schema.YESNO: bool,
+}
+
+
 def _record_class(class_name: str, sheet_name: str) -> type:
-    fields = [(c.field, object, None) for c in schema.sheet(sheet_name).columns]
+    """An immutable record class with one typed field per column of the sheet, and
+    ``src``: where the row was read."""
+    fields = [(c.field, PYTHON_TYPES[c.type] | None, None)
+              for c in schema.sheet(sheet_name).columns]
     fields.append(("src", Source, None))
-    return make_dataclass(class_name, fields, slots=True)
+    cls = make_dataclass(class_name, fields, slots=True, frozen=True)
+    cls.__doc__ = f"One row of the {sheet_name} sheet (money in cents, dates as dates)."
+    return cls
 
 
 StaffMember = _record_class("StaffMember", "Staff")
@@ -62,10 +75,11 @@ RECORD_CLASSES: dict[str, type] = {
 
 Settings = make_dataclass(
     "Settings",
-    [(s.field, object, s.default) for s in schema.PRACTICE_SETTINGS]
-    + [("rows", dict, field(default_factory=dict))],
+    [(s.field, PYTHON_TYPES[s.type] | None, s.default) for s in schema.PRACTICE_SETTINGS]
+    + [("rows", dict[str, int], field(default_factory=dict))],
     slots=True,
     kw_only=True,
+    frozen=True,
 )
 Settings.__doc__ = "The Practice sheet's settings; ``rows`` maps a setting to its Excel row."
 

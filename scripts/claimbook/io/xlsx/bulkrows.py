@@ -3,19 +3,22 @@
 XlsxWriter keeps a Python object per cell and turns each into XML one call at a time:
 about 10 microseconds a cell, two seconds for a 100,000-line practice's open items. A
 table's rows are plain values of a few kinds, so claimbook writes the first data row
-through XlsxWriter (which registers every column's format and gives its style index) and
-the rest as ``<row>`` XML made here in one pass, spliced in after the workbook is
-closed. Text is an inline string, never a formula; numbers and dates (serial numbers)
-carry the column's style. Excel, LibreOffice and openpyxl read the result as usual.
+through XlsxWriter (which registers every column's format) and the rest as ``<row>``
+XML made here in one pass, spliced in after the workbook is closed: each column takes
+the style of its cell in that first row, and the sheet's part is found by its name.
+Text is an inline string, never a formula; numbers and dates (serial numbers) carry the
+column's style. Excel, LibreOffice and openpyxl read the result as usual.
 """
 
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date
+from html import unescape
 
 from xlsxwriter.utility import xl_col_to_name
 
@@ -29,15 +32,14 @@ class BulkRows:
     """Rows to splice into one worksheet, right under Excel row ``first_row`` (the
     table's first data row, written by XlsxWriter)."""
 
-    sheet_index: int  # zero-based: xl/worksheets/sheet{index + 1}.xml
+    sheet_name: str
     first_row: int
     first_col: int
     kinds: list[str]  # "number", "date" or "text" per column
-    styles: list[int]  # the column's XlsxWriter style (xf) index
     rows: list[list]
 
 
-def _cell(ref: str, kind: str, style: int, value) -> str:
+def _cell(ref: str, kind: str, style: str, value) -> str:
     """One ``<c>``, as :func:`sheetxml.cell_xml` writes it, made inline: this runs for
     every cell of a big table."""
     if value is None or value == "":
@@ -51,11 +53,12 @@ def _cell(ref: str, kind: str, style: int, value) -> str:
     return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
-def rows_xml(bulk: BulkRows) -> str:
-    """The ``<row>`` elements of ``bulk``, Excel-numbered from ``first_row + 1``."""
+def rows_xml(bulk: BulkRows, styles: list[str]) -> str:
+    """The ``<row>`` elements of ``bulk``, Excel-numbered from ``first_row + 1``, each
+    column in its style (an xf index as text)."""
     letters = [xl_col_to_name(bulk.first_col + i) for i in range(len(bulk.kinds))]
     spans = f"{bulk.first_col + 1}:{bulk.first_col + len(letters)}"
-    plan = list(zip(letters, bulk.kinds, bulk.styles))
+    plan = list(zip(letters, bulk.kinds, styles))
     out = []
     for number, row in enumerate(bulk.rows, start=bulk.first_row + 1):
         cells = "".join(_cell(f"{letter}{number}", kind, style, value)
@@ -70,7 +73,10 @@ def _splice(xml: str, bulk: BulkRows) -> str:
     above = bulk.first_row  # Excel number of the row written by XlsxWriter
     start = xml.index(f'<row r="{above}" ')
     end = xml.index("</row>", start) + len("</row>")
-    xml = xml[:end] + rows_xml(bulk) + xml[end:]
+    written = dict(_CELL_STYLE.findall(xml, start, end))
+    styles = [written.get(f"{xl_col_to_name(bulk.first_col + i)}{above}", "0")
+              for i in range(len(bulk.kinds))]
+    xml = xml[:end] + rows_xml(bulk, styles) + xml[end:]
     last = bulk.first_row + len(bulk.rows)
 
     def grow(found: re.Match) -> str:
@@ -81,11 +87,29 @@ def _splice(xml: str, bulk: BulkRows) -> str:
     return re.sub(r'<dimension ref="([A-Z]+\d+:[A-Z]+)(\d+)"/>', grow, xml, count=1)
 
 
+_CELL_STYLE = re.compile(r'<c r="([A-Z]+\d+)" s="(\d+)"')
+_SHEET = re.compile(r'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
+_REL = re.compile(r'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"')
+
+
+def _sheet_parts(src: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its part, from workbook.xml and its relationships."""
+    targets = dict(_REL.findall(src.read("xl/_rels/workbook.xml.rels").decode("utf-8")))
+    out = {}
+    for name, rid in _SHEET.findall(src.read("xl/workbook.xml").decode("utf-8")):
+        target = targets[rid]
+        out[unescape(name)] = target.lstrip("/") if target.startswith("/") else \
+            posixpath.normpath(posixpath.join("xl", target))
+    return out
+
+
 def splice_into(path: str, bulks: list[BulkRows]) -> None:
     """Rewrite the closed workbook at ``path`` with the bulk rows in their sheets."""
     if not bulks:
         return
-    by_part = {f"xl/worksheets/sheet{b.sheet_index + 1}.xml": b for b in bulks}
+    with zipfile.ZipFile(path) as src:
+        parts = _sheet_parts(src)
+    by_part = {parts[b.sheet_name]: b for b in bulks}
     tmp = path + ".bulk"
     with zipfile.ZipFile(path) as src, \
             zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as dst:

@@ -187,10 +187,9 @@ def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list],
             write(r, c, value)
     if bulk:  # the rest as XML, spliced in on close (see bulkrows.py)
         fmts.wb.bulk_rows.append(BulkRows(
-            ws.index, first_row + 2, first_col,
+            ws.name, first_row + 2, first_col,
             ["date" if c.kind == DATE else "text" if c.kind == TEXT else "number"
-             for c in cols],
-            [fmt._get_xf_index() for fmt in formats], values[1:]))
+             for c in cols], values[1:]))
     if not values:  # an empty table keeps one formatted row to type into
         for c, col in enumerate(cols, start=first_col):
             ws.write_blank(first_row + 1, c, None, fmts.for_kind(col.kind))

@@ -27,6 +27,7 @@ from python_calamine import CalamineWorkbook
 
 from claimbook.io.xlsx import parts
 from claimbook.io.xlsx.desk_reader import SheetLayout
+from claimbook.io.xlsx.growth import MONEY_CODE, AddedColumn, add_column, add_table_sheet
 from claimbook.io.xlsx.idmarks import NUMBERED, write_marks
 from claimbook.io.xlsx.outstanding_sheet import SHEET_NAME, is_claimbooks, outstanding_xml
 from claimbook.io.xlsx.package import Package
@@ -35,6 +36,7 @@ from claimbook.io.xlsx.sheetxml import (
     Row,
     Value,
     column_index,
+    column_letters,
     dimension,
     excel_serial,
     extend_rules,
@@ -67,6 +69,8 @@ class Written:
 
     backup: str | None
     rows: dict[str, list[int]] = field(default_factory=dict)
+    added_columns: list[AddedColumn] = field(default_factory=list)
+    added_sheets: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -103,12 +107,18 @@ def write_changes(snapshot: Snapshot, layouts: dict[str, SheetLayout], changes,
     styles = Stylesheet(package.read(STYLES)) if package.has(STYLES) else None
     written, checks, fragments, issued = Written(None), [], {}, {}
     for sheet in _sheets_touched(changes):
-        layout = layouts[sheet]
+        layout = layouts.get(sheet)
+        if layout is None:
+            checks += _new_sheet(package, sheet, changes, styles, written)
+            issued[sheet] = latest_id([r.get(schema.sheet(sheet).key)
+                                       for r in changes.rows.get(sheet, [])])
+            continue
         part = parts.sheet_part(package, layout.name)
         xml = package.read(part)
         edited = fragments.setdefault(layout.name, [])
         sheet_checks: list[_Check] = []
         cells = [c for c in changes.cells if c.sheet == sheet]
+        xml = _add_columns(package, part, xml, layout, sheet, changes, written, sheet_checks)
         xml = _replace_cells(xml, layout, sheet, cells, styles, sheet_checks, edited)
         rows = changes.rows.get(sheet, [])
         if rows:
@@ -133,6 +143,47 @@ def write_changes(snapshot: Snapshot, layouts: dict[str, SheetLayout], changes,
     return written
 
 
+def _new_sheet(package: Package, sheet: str, changes, styles: Stylesheet | None,
+               written: Written) -> list[_Check]:
+    """Add a claimbook-written sheet the workbook lacks, with the rows meant for it."""
+    spec = schema.sheet(sheet)
+    if not spec.optional or styles is None:
+        raise ClaimbookError(f'{package.where}: no "{sheet}" sheet; add it (see `claimbook '
+                             'init`) and run the command again')
+    if any(s["name"].strip().casefold() == sheet.casefold() for s in parts.sheets(package)):
+        raise ClaimbookError(f'{package.where}: the sheet "{sheet}" has no header row claimbook '
+                             "can read; fix or rename it and run the command again")
+    rows = [{f: cell_value(sheet, f, v, None, styles) for f, v in row.items() if v is not None}
+            for row in changes.rows.get(sheet, [])]
+    _, numbers = add_table_sheet(package, spec, rows, styles)
+    written.rows[sheet] = numbers
+    written.added_sheets.append(sheet)
+    key, keys = spec.key, spec.fields
+    letters = column_letters(keys.index(key)) if key in keys else "A"
+    return [_Check(sheet, n, letters, str(row[key]))
+            for n, row in zip(numbers, changes.rows.get(sheet, [])) if row.get(key) is not None]
+
+
+def _add_columns(package: Package, part: str, xml: bytes, layout: SheetLayout, sheet: str,
+                 changes, written: Written, checks: list) -> bytes:
+    """Add, at the right of the sheet's table, each optional column a change writes to
+    and the sheet lacks (CONTRACT.md: claimbook adds a column only when it must)."""
+    spec = schema.sheet(sheet)
+    wanted = [f for row in changes.rows.get(sheet, []) for f, v in row.items() if v is not None]
+    wanted += [c.field for c in changes.cells if c.sheet == sheet and not c.optional]
+    for field_name in dict.fromkeys(wanted):
+        if field_name in layout.letters or field_name in SKIPPABLE:
+            continue
+        column = spec.column(field_name)
+        if not (column.optional or column.extension):
+            continue
+        xml, letters = add_column(package, part, xml, layout.name, layout.header_row, column)
+        layout.letters[field_name] = letters
+        written.added_columns.append(AddedColumn(layout.name, column.header, letters))
+        checks.append(_Check(layout.name, layout.header_row, letters, column.header))
+    return xml
+
+
 def _sheets_touched(changes) -> list[str]:
     names = list(changes.rows) + [c.sheet for c in changes.cells]
     return list(dict.fromkeys(names))
@@ -150,6 +201,9 @@ def cell_value(sheet: str, field_name: str, value, model, styles: Stylesheet | N
         return Value("")
     kind = schema.sheet(sheet).column(field_name).type
     if kind == schema.MONEY:
+        if model is None and styles is not None:  # a column claimbook just added
+            return Value("n", fmt(value), styles.cell_format(
+                fmt_id=styles.number_format(MONEY_CODE)))
         return Value("n", fmt(value))
     if kind == schema.INT:
         return Value("n", str(int(value)))

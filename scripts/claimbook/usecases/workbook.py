@@ -1,0 +1,55 @@
+"""The one way a use case changes the owner's workbook: open it for a change (a snapshot
+of its bytes, the records a command needs, where every column sits), plan, then write
+through the safe path (lock-file refusal, backup, temporary file, read back, atomic
+replace; every part not meant to change stays byte-identical)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from claimbook.io.xlsx.desk_reader import Selection, SheetLayout, read_desk
+from claimbook.io.xlsx.safe import Snapshot, take_snapshot
+from claimbook.io.xlsx.surgery import Written, write_changes
+from claimbook.rules.changes import Changes
+from claimbook.rules.records import Book
+
+__all__ = ["Opened", "Selection", "open_for_change", "write"]
+
+DEFAULT_BACKUPS = 10
+
+
+@dataclass
+class Opened:
+    """A workbook opened to be changed: its bytes as read, its records, its layout."""
+
+    snapshot: Snapshot
+    book: Book
+    layouts: dict[str, SheetLayout]
+
+    def keys(self, sheet: str) -> list[str]:
+        """Every key (ID) on a contract sheet, in sheet order."""
+        layout = self.layouts.get(sheet)
+        return layout.keys() if layout is not None else []
+
+
+def open_for_change(path: str, selection: Selection | None = None) -> Opened:
+    """Read a workbook to change it: the rows ``selection`` needs, checked.
+
+    Raises:
+        WorkbookInUse: Excel or LibreOffice has it open.
+        BadData: a problem in the rows read (each names its cell).
+    """
+    snapshot = take_snapshot(path)
+    book, layouts = read_desk(snapshot.data, path, selection or Selection())
+    return Opened(snapshot, book, layouts)
+
+
+def write(opened: Opened, changes: Changes, create_outstanding: bool = False) -> Written:
+    """Write ``changes`` into the workbook ``opened`` was read from, safely.
+
+    Refused (nothing written) if the workbook changed on disk since it was opened.
+    """
+    keep = opened.book.settings.backups_to_keep
+    return write_changes(opened.snapshot, opened.layouts, changes,
+                         DEFAULT_BACKUPS if keep is None else keep,
+                         create_outstanding=create_outstanding)
