@@ -47,7 +47,7 @@ def void(workbook, payment_id, appointment_id, reason, day) -> None:
     b = plan.balance
     owes = "nothing" if b is None or b.balance == 0 else (
         f"nothing (a credit of {dollars(-b.balance)})" if b.balance < 0 else
-        f"{dollars(b.balance)}: {who_owes(b, None)}")
+        f"{dollars(b.balance)}: {who_owes(b, plan.payer_name)}")
     click.echo(f"Voided {plan.what} ({reason.strip()}); {plan.appointment_id} now owes {owes}")
     for message in plan.warnings:
         click.echo(f"Warning: {message}", err=True)

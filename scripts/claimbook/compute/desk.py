@@ -56,6 +56,7 @@ class CheckoutRequest:
     flow: str | None = None
     appointment_id: str | None = None
     note: str | None = None
+    booked: str | None = None  # a booked visit to complete (see compute/completion.py)
 
 
 @dataclass
@@ -208,7 +209,13 @@ def _checkout_warnings(book: Book, req: CheckoutRequest, client, policy,
                    f"({', '.join(same_day)}); is this one a second visit?")
     if policy is not None:
         out += _authorization(book, req, policy)
+        if not req.diagnosis:
+            out.append(NO_DIAGNOSIS)
     return out
+
+
+NO_DIAGNOSIS = ("an insured visit with no diagnosis: the claim and the insurance receipt "
+                "need one; give --diagnosis (or type it in Diagnosis Codes)")
 
 
 def _authorization(book: Book, req: CheckoutRequest, policy) -> list[str]:
@@ -306,6 +313,11 @@ def _paid_visit(book: Book, visits: dict[str, Visit], alloc: Allocation, seen: s
     if visit is None:
         raise BadRequest(f'{alloc.label}: no appointment "{alloc.appointment_id}" '
                          f"in {book.path}")
+    voided = next((ln for ln in visit.lines if ln.void_reason), None)
+    if voided is not None:
+        raise BadRequest(f'{alloc.label}: appointment "{alloc.appointment_id}" is voided '
+                         f"({voided.src.cell('void_reason')}); apply the money to the visit "
+                         "that replaced it")
     return visit
 
 
@@ -326,6 +338,8 @@ def _check_reference(visit: Visit, reference: str | None, alloc: Allocation) -> 
         return
     wanted = reference.strip().casefold()
     for paid in visit.payments:
+        if paid.void_reason:  # a voided payment (or its reversal) may be entered again
+            continue
         if paid.reference and paid.reference.strip().casefold() == wanted:
             raise BadRequest(f'{alloc.label}: reference "{reference}" is already applied to '
                              f'appointment "{visit.appointment_id}" '
@@ -382,7 +396,7 @@ def _posting(book: Book, visits: dict[str, Visit], req: PaymentRequest, payments
                             f"{dollars(now.balance)}")
     changes = Changes()
     changes.add("Payments", [row_values(p, "Payments") for p in payments])
-    cleared = _cleared(book, after_visits, balances)
+    cleared = _cleared(after_visits, balances, req.day)
     changes.cells += [CellChange("Appointments", ln.src.row, "checked_out", True, optional=True)
                       for visit_id in cleared for ln in after_visits[visit_id].lines
                       if not ln.checked_out]
@@ -392,17 +406,19 @@ def _posting(book: Book, visits: dict[str, Visit], req: PaymentRequest, payments
                    {v: p.name if p else None for v, p in insurers.items()})
 
 
-def _cleared(book: Book, visits: dict[str, Visit],
-             balances: dict[str, VisitBalance]) -> list[str]:
-    """Reverse flow: the visits not checked out yet that this payment clears (nothing
-    more expected from the insurer, or nothing owed at all): they are checked out now."""
-    if book.settings.checkout_flow != REVERSE:
-        return []
+def _cleared(visits: dict[str, Visit], balances: dict[str, VisitBalance],
+             day: date) -> list[str]:
+    """The visits not checked out yet (the Reverse flow, whether the Practice's or a
+    checkout's ``--flow reverse``) that this payment clears (nothing more expected from
+    the insurer, or nothing owed at all): they are checked out now. A visit dated after
+    the payment (a prepayment) waits for its day."""
     out = []
     for visit_id, now in balances.items():
         cleared = now.balance <= 0 or (now.policy_id is not None and now.insurance_due <= 0
                                        and now.insurance_paid > 0)
-        if cleared and not all(ln.checked_out for ln in visits[visit_id].lines):
+        visit = visits[visit_id]
+        dated = visit.date_of_service is not None and visit.date_of_service <= day
+        if cleared and dated and not all(ln.checked_out for ln in visit.lines):
             out.append(visit_id)
     return out
 

@@ -431,24 +431,24 @@ def import_exports(path: str, paths: list[str], req: ImportRequest,
         The plan, and what the write did (None for a dry run or when nothing changes).
     """
     from claimbook.compute import reminders
-    from claimbook.io.xlsx.desk_reader import Selection, read_desk
-    from claimbook.io.xlsx.safe import take_snapshot
-    from claimbook.io.xlsx.surgery import write_changes
+    from claimbook.usecases.workbook import open_for_change, write
 
     files = read_exports(paths)
-    snapshot = take_snapshot(path)
-    book, layouts = read_desk(snapshot.data, path, Selection())
-    keys = {name: layouts[name].keys() if name in layouts else [] for name in NUMBERED}
+    opened = open_for_change(path)
+    book = opened.book
+    keys = {name: opened.keys(name) for name in NUMBERED}
     plan = plan_import(book, keys, files, req)
     changes = plan.changes
     if dry_run or not (changes.rows or changes.cells):
         return plan, None
-    touched = {c.client_id for c in plan.new_visits} | \
-        {ln.client_id for ln in book.lines if ln.appointment_id in set(plan.completed)}
     after = with_records(book, [new_record(ServiceLine, "Appointments", v)
                                 for v in changes.rows.get("Appointments", [])], plan.payments)
+    completed = set(plan.completed)
+    touched = {c.client_id for c in plan.new_visits}
+    touched |= {ln.client_id for ln in book.lines if ln.appointment_id in completed}
     touched |= {after.lines[i].client_id for i in range(len(book.lines), len(after.lines))}
+    visits = {p.appointment_id for p in plan.payments}
+    touched |= {ln.client_id for ln in after.lines if ln.appointment_id in visits}
     changes.cells += reminders.reminder_changes(after, req.day, touched & set(book.clients),
                                                 optional=True)
-    keep = book.settings.backups_to_keep
-    return plan, write_changes(snapshot, layouts, changes, 10 if keep is None else keep)
+    return plan, write(opened, changes)

@@ -55,6 +55,7 @@ class VoidPlan:
     changes: Changes
     balance: VisitBalance | None  # the visit's balance on the reversal's date, after it
     warnings: list[str] = field(default_factory=list)
+    payer_name: str | None = None  # the visit's insurer
 
 
 def plan_void(book: Book, payment_keys: list[str], req: VoidRequest) -> VoidPlan:
@@ -109,7 +110,7 @@ def _void_payment(book: Book, keys: list[str], req: VoidRequest, reason: str) ->
     visit = visits_of(after).get(original.appointment_id)
     balance = balance_of(after, visit, req.day) if visit else None
     return VoidPlan(f"payment {wanted}", original.appointment_id, req.day, [reversal],
-                    changes, balance)
+                    changes, balance, payer_name=_payer_name(book, visit))
 
 
 # -- a visit ----------------------------------------------------------------------------
@@ -132,7 +133,8 @@ def _void_visit(book: Book, req: VoidRequest, reason: str) -> VoidPlan:
                                  voided_reason(reason, req.day)) for line in visit.lines]
     after = with_records(book, reversals, [])
     balance = balance_of(after, visits_of(after)[wanted], dated)
-    plan = VoidPlan(f"appointment {wanted}", wanted, dated, reversals, changes, balance)
+    plan = VoidPlan(f"appointment {wanted}", wanted, dated, reversals, changes, balance,
+                    payer_name=_payer_name(book, visit))
     plan.warnings = _payments_left(visit, balance)
     return plan
 
@@ -166,6 +168,11 @@ def _payments_left(visit, balance: VisitBalance | None) -> list[str]:
 
 
 # -- shared ---------------------------------------------------------------------------
+def _payer_name(book: Book, visit) -> str | None:
+    payer = book.payer_of(visit.first.policy_id) if visit is not None else None
+    return payer.name if payer else None
+
+
 def _not_voided(record, label: str, what: str) -> None:
     if is_reversal(record):
         raise BadRequest(f"{label}: this is a void's reversal ({record.src.cell('void_reason')}: "
@@ -194,19 +201,15 @@ def void_record(path: str, req: VoidRequest, today: date) -> tuple[VoidPlan, obj
         The plan and what the write did (:class:`claimbook.io.xlsx.surgery.Written`).
     """
     from claimbook.compute import reminders
-    from claimbook.io.xlsx.desk_reader import Selection, read_desk
-    from claimbook.io.xlsx.safe import take_snapshot
-    from claimbook.io.xlsx.surgery import write_changes
+    from claimbook.usecases.workbook import open_for_change, write
 
-    snapshot = take_snapshot(path)
-    book, layouts = read_desk(snapshot.data, path, Selection())
-    plan = plan_void(book, layouts["Payments"].keys(), req)
+    opened = open_for_change(path)
+    book = opened.book
+    plan = plan_void(book, opened.keys("Payments"), req)
     after = with_records(book, [r for r in plan.reversals if isinstance(r, ServiceLine)],
                          [r for r in plan.reversals if isinstance(r, Payment)])
     client = plan.balance.client_id if plan.balance else None
     if client:
         plan.changes.cells += reminders.reminder_changes(after, max(plan.dated, today),
                                                          {client}, optional=True)
-    keep = book.settings.backups_to_keep
-    written = write_changes(snapshot, layouts, plan.changes, 10 if keep is None else keep)
-    return plan, written
+    return plan, write(opened, plan.changes)
