@@ -5,10 +5,9 @@ Registered on the ``cli`` group when imported (see ``ClaimbookGroup.LAZY``).
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 
+from claimbook.cli.guard import check_date, today
 from claimbook.cli.main import cli, date_option, workbook_option
 from claimbook.compute.reminders import who_owes
 from claimbook.rules.money import dollars
@@ -21,7 +20,9 @@ from claimbook.usecases.void import VoidRequest, void_record
 @click.option("--appointment", "appointment_id", metavar="ID", help="The visit to undo.")
 @click.option("--reason", required=True, metavar="TEXT", help="Why (goes in Void Reason).")
 @date_option("--date", "The day of the void (default: today).", dest="day")
-def void(workbook, payment_id, appointment_id, reason, day) -> None:
+@click.option("--yes", "assume_yes", is_flag=True,
+              help="Take a date far from today without asking.")
+def void(workbook, payment_id, appointment_id, reason, day, assume_yes) -> None:
     """Undo a payment or a visit by an equal and opposite entry; nothing is deleted.
 
     The reversal is dated the day of the void, so months already reported and handed
@@ -35,8 +36,9 @@ def void(workbook, payment_id, appointment_id, reason, day) -> None:
     """
     if bool(payment_id) == bool(appointment_id):
         raise click.UsageError("give --payment ID or --appointment ID (one of them)")
-    req = VoidRequest(day or date.today(), reason, payment_id, appointment_id)
-    plan, _ = void_record(workbook, req, date.today())
+    check_date(day or today(), "the void", assume_yes)
+    req = VoidRequest(day or today(), reason, payment_id, appointment_id)
+    plan, _ = void_record(workbook, req, today())
     for reversal in plan.reversals:
         if plan.what.startswith("payment"):
             click.echo(f"{reversal.payment_id} reverses {req.payment_id.strip()}: "

@@ -6,10 +6,10 @@ Registered on the ``cli`` group when imported (see ``ClaimbookGroup.LAZY``).
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import click
 
+from claimbook.cli.guard import today
 from claimbook.cli.main import cli, date_option, format_option, workbook_option
 from claimbook.rules.money import dollars, fmt
 from claimbook.usecases.importing import ImportPlan, ImportRequest, import_exports
@@ -41,7 +41,7 @@ def import_(workbook, files, dry_run, staff, day, output_format) -> None:
       claimbook import clients.csv appointments.csv income-2026-h1.csv income-2026-h2.csv
     """
     staff_id = _staff_id(workbook, staff) if staff else None
-    req = ImportRequest(day or date.today(), staff_id)
+    req = ImportRequest(day or today(), staff_id)
     plan, _ = import_exports(workbook, list(files), req, dry_run)
     if output_format == "json":
         click.echo(json.dumps(_as_json(plan, dry_run), indent=2))

@@ -93,11 +93,11 @@ def plan_checkout(book: Book, appointment_keys: list[str], payment_keys: list[st
     """
     client = _known(book.clients, req.client_id, "--client", "client", book.path)
     _known(book.staff, req.staff_id, "--staff", "staff member", book.path)
-    policy = _policy(book, req)
+    policy = checked_policy(book, req)
     flow = req.flow or book.settings.checkout_flow or DISCOUNT_FIRST
     appointment_id = _appointment_id(appointment_keys, req)
-    lines = _lines(book, req, policy, appointment_id, flow)
-    payments = _visit_payment(book, payment_keys, req, appointment_id, flow)
+    lines = visit_lines(book, req, policy, appointment_id, flow)
+    payments = visit_payment(book, payment_keys, req, appointment_id, flow)
     after = with_records(book, lines, payments)
     visit = visits_of(after)[appointment_id]
     balance = balance_of(after, visit, req.day)
@@ -107,7 +107,7 @@ def plan_checkout(book: Book, appointment_keys: list[str], payment_keys: list[st
     payer = book.payer_of(policy.policy_id) if policy else None
     return Checkout(appointment_id, flow, lines, payments, changes, balance,
                     payer.name if payer else None,
-                    _checkout_warnings(book, req, client, policy, balance))
+                    checkout_warnings(book, req, client, policy, balance))
 
 
 def _known(records: dict, key: str, option: str, what: str, where: str):
@@ -117,7 +117,7 @@ def _known(records: dict, key: str, option: str, what: str, where: str):
     return record
 
 
-def _policy(book: Book, req: CheckoutRequest):
+def checked_policy(book: Book, req: CheckoutRequest):
     if req.policy_id is None:
         return None
     policy = book.policies.get(req.policy_id)
@@ -135,7 +135,8 @@ def _appointment_id(keys: list[str], req: CheckoutRequest) -> str:
     return req.appointment_id
 
 
-def _lines(book: Book, req: CheckoutRequest, policy, appointment_id: str, flow: str) -> list:
+def visit_lines(book: Book, req: CheckoutRequest, policy, appointment_id: str,
+                flow: str) -> list:
     """The visit's Appointments rows, units and charge worked out (by the payer's Units
     Rule when minutes are given), so what is written is what is billed."""
     values = [_line_values(book, req, order, appointment_id) for order in req.services]
@@ -185,7 +186,7 @@ def _first_line_money(values: list[dict], req: CheckoutRequest, flow: str) -> No
         first["client_paid"] = req.paid
 
 
-def _visit_payment(book: Book, keys: list[str], req: CheckoutRequest, appointment_id: str,
+def visit_payment(book: Book, keys: list[str], req: CheckoutRequest, appointment_id: str,
                    flow: str) -> list:
     if flow != REVERSE or not req.paid:
         return []
@@ -196,7 +197,7 @@ def _visit_payment(book: Book, keys: list[str], req: CheckoutRequest, appointmen
     return [new_record(Payment, "Payments", values)]
 
 
-def _checkout_warnings(book: Book, req: CheckoutRequest, client, policy,
+def checkout_warnings(book: Book, req: CheckoutRequest, client, policy,
                        balance: VisitBalance) -> list[str]:
     out = []
     if balance.balance < 0:

@@ -68,12 +68,12 @@ def find(text: str, entries: Iterable[Entry], what: str, option: str, where: str
     named = [e for e in entries if wanted and wanted in e.names]
     if len(named) == 1:
         return named[0].key
+    label = f'{option} "{typed}"' if " " in typed or not typed else f"{option} {typed}"
     if named:
         keys = ", ".join(e.key for e in named[:6])
-        raise BadRequest(f'{option} "{typed}": {len(named)} {what}s are called that ({keys}); '
+        raise BadRequest(f"{label}: {len(named)} {what}s are called that ({keys}); "
                          f"give the {what}'s ID")
-    raise BadRequest(f'{option} "{typed}": no {what} "{typed}" in {where}'
-                     + suggestion(wanted, entries))
+    raise BadRequest(f'{label}: no {what} "{typed}" in {where}' + suggestion(wanted, entries))
 
 
 def suggestion(wanted: str, entries: list[Entry]) -> str:
@@ -157,8 +157,11 @@ def find_policy(book, client_id: str, text: str, option: str = "--policy") -> st
                      tuple(dict.fromkeys(filter(None, (plain(k), plain(p.payer_id), plain(
                          getattr(book.payers.get(p.payer_id), "name", None)))))))
                for k, p in mine.items()]
-    if text.strip() in book.policies and text.strip() not in mine:
-        owner = book.policies[text.strip()].client_id
-        raise BadRequest(f'{option} {text.strip()}: the policy is client "{owner}"\'s, '
-                         f'not "{client_id}"\'s')
-    return find(text, entries, "policy", option, f"{client_id}'s policies")
+    try:
+        return find(text, entries, "policy", option, book.path)
+    except BadRequest as exc:
+        if " are called that " in str(exc):
+            raise
+        raise BadRequest(f'{option} {text.strip()}: client "{client_id}" has no policy '
+                         f'"{text.strip()}" in {book.path}'
+                         + suggestion(plain(text), entries)) from None
