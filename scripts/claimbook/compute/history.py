@@ -121,7 +121,8 @@ def _payment_entries(book: Book, visit, payment) -> list[Entry]:
         what = f"{who} paid" + (f" ({payment.reference})" if payment.reference else "")
     else:
         how = payment.payment_method or payment.reference
-        what = ("Client refund" if (payment.amount or 0) < 0 else "Client paid") + \
+        sign = -1 if is_reversal(payment) else 1  # a reversal says what it undoes
+        what = ("Client refund" if sign * (payment.amount or 0) < 0 else "Client paid") + \
             (f" ({how})" if how else "")
     if payment.patient_responsibility:
         what += f"; patient responsibility {dollars(payment.patient_responsibility)}"

@@ -367,3 +367,9 @@ def product_title(first: str, last: str, date_of_service) -> str:
     """The practice's convention for an insurance sale's product title."""
     name = " ".join(p for p in (first.strip(), last.strip()) if p)
     return f"Insurance Billing - {name} - {date_of_service.isoformat()}"
+
+
+def is_billable_code(code: str | None) -> bool:
+    """A code insurers are billed for: a CPT or HCPCS code (``97124``, ``G0283``), not a
+    practice's own self-pay service (``MASSAGE60``)."""
+    return bool(code and re.fullmatch(r"\d{4}[0-9A-Z]|[A-Z]\d{4}", code.strip().upper()))

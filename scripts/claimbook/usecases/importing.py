@@ -30,6 +30,7 @@ from claimbook.io.exports.layouts import APPOINTMENTS, CLIENTS, SALES, ExportRow
 from claimbook.rules.changes import CellChange, Changes, new_record, next_ids, with_records
 from claimbook.rules.lookup import plain, staff_entries
 from claimbook.rules.money import dollars
+from claimbook.rules.schema import is_billable_code
 from claimbook.rules.problems import BadRequest
 from claimbook.rules.records import ServiceLine
 from claimbook.rules.titles import is_insurance_title, is_pseudo_client, reminder_amounts
@@ -296,10 +297,14 @@ class _Importer:
         self.plan.changes.add("Appointments", lines)
 
     def _policy(self, candidate: Candidate) -> str | None:
+        """An insurance product names it; or a discounted checkout (the workaround) or a
+        booking of a service insurers are billed for (a CPT/HCPCS code: 97124, not
+        MASSAGE60), by a client with a policy for that day."""
         policy = policy_for(self.book, candidate.client_id, candidate.day)
-        if candidate.insured or candidate.booked or candidate.discount:
+        if candidate.insured:
             return policy
-        return None
+        billable = all(is_billable_code(ln.code) for ln in candidate.lines)
+        return policy if billable and (candidate.booked or candidate.discount) else None
 
     def _only_staff(self) -> str | None:
         return next(iter(self.book.staff)) if len(self.book.staff) == 1 else None

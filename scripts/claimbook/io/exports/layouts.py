@@ -225,28 +225,30 @@ def export_rows(export: ExportFile, layout: Layout) -> list[ExportRow]:
         BadRequest: a date or an amount that cannot be read (``sales.csv:14: ...``).
     """
     out = []
+    header = export.rows[layout.header_index][1]
+    names = {f: _text(header[j]) for f, j in layout.positions.items()}
     for number, cells in export.rows[layout.header_index + 1:]:
         values = {f: (cells[j] if j < len(cells) else None) for f, j in layout.positions.items()}
         if not any(_text(v) for v in values.values()):
             continue
         where = f"{export.name}:{number}"
         out.append(ExportRow(export.name, number, layout.report.name, layout.report.kind,
-                             _converted(values, where)))
+                             _converted(values, where, names)))
     return out
 
 
-def _converted(values: dict, where: str) -> dict:
+def _converted(values: dict, where: str, names: dict[str, str]) -> dict:
     out = {}
     combined = values.pop("vagaro_checkout", None)
     if combined is not None:
-        parts = [p.strip() for p in re.split(r"\s*/\s*|\n", _text(combined)) if p.strip()]
+        parts = [p.strip() for p in re.split(r"\s+/\s+|\n", _text(combined)) if p.strip()]
         values.setdefault("date", parts[0] if parts else None)
         if len(parts) > 2:
             values.setdefault("transaction", parts[-1])
             values.setdefault("staff", " / ".join(parts[1:-1]))
     for name, raw in values.items():
         if name in _MONEY:
-            out[name] = _money(raw, name, where)
+            out[name] = _money(raw, names.get(name, name), where)
         elif name in _DATES:
             out[name] = export_date(raw, where)
         elif name in ("minutes", "quantity"):
