@@ -30,9 +30,9 @@ from claimbook.io.exports.layouts import APPOINTMENTS, CLIENTS, SALES, ExportRow
 from claimbook.rules.changes import CellChange, Changes, new_record, next_ids, with_records
 from claimbook.rules.lookup import plain, staff_entries
 from claimbook.rules.money import dollars
-from claimbook.rules.schema import is_billable_code
 from claimbook.rules.problems import BadRequest
 from claimbook.rules.records import ServiceLine
+from claimbook.rules.schema import is_billable_code
 from claimbook.rules.titles import is_insurance_title, is_pseudo_client, reminder_amounts
 from claimbook.usecases.import_visits import (
     Candidate,
