@@ -401,3 +401,20 @@ def test_the_sample_exports_bring_in_the_sample_history(sample_copy):
     assert check.exit_code == 0, check.output
     again = run("import", *map(str, exports), "--date", "2026-11-30", "-w", str(sample_copy))
     assert "Nothing new to write" in again.output
+
+
+def test_in_a_reverse_flow_practice_a_product_sold_at_the_visit_is_the_clients(book_path,
+                                                                               tmp_path):
+    path = book_path({"checkout_flow": "Reverse"}, Services=SERVICES, Appointments=[
+        line("A0001", date(2026, 10, 5), units=4, checked_out=False)])
+    export = income(tmp_path / "income.csv", [
+        sale("10/05/2026", "Ann Lee", "Insurance Billing - Ann Lee - 10/5/2026", "$20.00",
+             method="Cash"),
+        sale("11/02/2026", "Insurance Payment(s)", "Insurance Billing - Ann Lee - 10/5/2026",
+             "$100.00")])
+    result = run("import", str(export), "--date", "2026-11-30", "-w", str(path))
+    assert result.exit_code == 0, result.output
+    paid = [(p.date_received, p.source, p.payer_id, p.amount, p.payment_method)
+            for p in load_book(path).payments]
+    assert paid == [(date(2026, 10, 5), "Client", None, 2000, "Cash"),
+                    (date(2026, 11, 2), "Insurance", "AET", 10000, None)]

@@ -397,7 +397,8 @@ def _posting(book: Book, visits: dict[str, Visit], req: PaymentRequest, payments
                             f"{dollars(now.balance)}")
     changes = Changes()
     changes.add("Payments", [row_values(p, "Payments") for p in payments])
-    cleared = _cleared(after_visits, balances, req.day)
+    cleared = _cleared(after_visits, balances, req.day,
+                       book.settings.checkout_flow == REVERSE)
     changes.cells += [CellChange("Appointments", ln.src.row, "checked_out", True, optional=True)
                       for visit_id in cleared for ln in after_visits[visit_id].lines
                       if not ln.checked_out]
@@ -407,19 +408,21 @@ def _posting(book: Book, visits: dict[str, Visit], req: PaymentRequest, payments
                    {v: p.name if p else None for v, p in insurers.items()})
 
 
-def _cleared(visits: dict[str, Visit], balances: dict[str, VisitBalance],
-             day: date) -> list[str]:
-    """The visits not checked out yet (the Reverse flow, whether the Practice's or a
-    checkout's ``--flow reverse``) that this payment clears (nothing more expected from
-    the insurer, or nothing owed at all): they are checked out now. A visit dated after
-    the payment (a prepayment) waits for its day."""
+def _cleared(visits: dict[str, Visit], balances: dict[str, VisitBalance], day: date,
+             reverse_practice: bool) -> list[str]:
+    """The Reverse flow's visits that this payment clears (nothing more expected from the
+    insurer, or nothing owed at all): they are checked out now. Those are the visits not
+    checked out yet of a Reverse-flow practice, and elsewhere those checked out with
+    ``--flow reverse`` (their charge was fixed at checkout; a visit only booked has
+    none). A visit dated after the payment (a prepayment) waits for its day."""
     out = []
     for visit_id, now in balances.items():
         cleared = now.balance <= 0 or (now.policy_id is not None and now.insurance_due <= 0
                                        and now.insurance_paid > 0)
         visit = visits[visit_id]
         dated = visit.date_of_service is not None and visit.date_of_service <= day
-        if cleared and dated and not all(ln.checked_out for ln in visit.lines):
+        reverse = reverse_practice or all(ln.charge is not None for ln in visit.lines)
+        if cleared and dated and reverse and not all(ln.checked_out for ln in visit.lines):
             out.append(visit_id)
     return out
 

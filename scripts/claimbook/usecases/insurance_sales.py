@@ -21,10 +21,12 @@ from claimbook.io.exports.layouts import ExportRow
 from claimbook.rules.changes import new_record, next_ids, row_values
 from claimbook.rules.lookup import plain
 from claimbook.rules.records import Payment
+from claimbook.rules.schema import CHECKOUT_FLOWS
 from claimbook.rules.titles import InsuranceTitle, is_pseudo_client, parse_title
 from claimbook.usecases.import_visits import Left, Unplaced, policy_for
 
 REFUND_REACH = 120  # days back a refund may reach for its visit
+REVERSE = CHECKOUT_FLOWS[1]
 
 
 @dataclass
@@ -102,6 +104,9 @@ class InsuranceSales:
             if sale.why or not all(visit_ids):
                 imp.plan.left.append(Left(sale.row, sale.why or "its visit was not written"))
                 continue
+            if self._at_the_visit(sale):
+                self._copay(sale, visit_ids[0])
+                continue
             if self._already(sale.row, visit_ids[0]):
                 imp.plan.already += 1
                 imp.placed_as(sale.row, "already in the workbook")
@@ -115,6 +120,28 @@ class InsuranceSales:
             except Unplaced as why:
                 imp.plan.left.append(Left(row, str(why)))
         imp.plan.changes.add("Payments", [row_values(p, "Payments") for p in imp.plan.payments])
+
+    def _at_the_visit(self, sale: _Sale) -> bool:
+        """The article's reverse variant: the product is sold at the visit for what the
+        client pays then. In a Reverse-flow practice, a product sold on the very day of
+        service it names is that payment, not the insurer's."""
+        flow = self.importer.book.settings.checkout_flow
+        return flow == REVERSE and sale.days == [sale.row.get("date")]
+
+    def _copay(self, sale: _Sale, visit_id: str) -> None:
+        imp, row = self.importer, sale.row
+        if self._already(row, visit_id, "Client"):
+            imp.plan.already += 1
+            imp.placed_as(row, "already in the workbook")
+            return
+        payment = new_record(Payment, "Payments", {
+            "payment_id": next(self.payment_ids), "date_received": row.get("date"),
+            "source": "Client", "appointment_id": visit_id, "amount": row.get("amount"),
+            "reference": row.get("transaction"), "product_title": row.get("item"),
+            "payment_method": payment_method(row.get("method")),
+            "notes": f"Paid at the visit; imported from {row.where}"})
+        imp.plan.payments.append(payment)
+        imp.placed_as(row, payment.payment_id)
 
     def _visit_id(self, client_id: str, day: date) -> str | None:
         imp = self.importer

@@ -296,3 +296,20 @@ def export_date(raw, where: str) -> date | None:
         return convert(schema.DATE, raw if isinstance(raw, float) else text)
     except CellError:
         raise BadRequest(f'{where}: "{_text(raw)}" is not a date') from None
+
+
+def reports_table() -> str:
+    """The known reports and the column names claimbook takes for each field, as the
+    Markdown table of docs/import.md (a test keeps the two the same)."""
+    lines = ["| report | what claimbook reads (column names it takes; `*` = needed) |",
+             "|---|---|"]
+    for report in REPORTS:
+        needed = {f for group in report.required for f in group}
+        if report.refused:
+            lines.append(f"| {report.name} | refused: {report.refused} |")
+            continue
+        cells = [f"{f.replace('_', ' ')}{'*' if f in needed else ''}: "
+                 + " / ".join(f"`{a}`" for a in aliases)
+                 for f, aliases in report.columns.items()]
+        lines.append(f"| {report.name} ({report.kind}) | " + "; ".join(cells) + " |")
+    return "\n".join(lines)
