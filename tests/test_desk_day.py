@@ -228,3 +228,12 @@ def test_history_lists_every_visit_and_payment_with_a_running_balance(book_path)
                           str(path)).output)
     assert data["balance"] == "60.00" and len(data["entries"]) == 7
     assert data["entries"][5]["voided"] is True
+
+
+def test_a_payment_on_a_visit_only_booked_does_not_check_it_out(day_book):
+    paid = run("pay", "--client", "--apply", "A0002=20", "--date", "2026-11-30",
+               "-w", str(day_book))
+    assert paid.exit_code == 0, paid.output
+    assert "checked out" not in paid.output
+    booked = [ln for ln in load_book(day_book).lines if ln.appointment_id == "A0002"]
+    assert booked[0].checked_out is False
