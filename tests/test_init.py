@@ -17,7 +17,7 @@ def test_init_writes_every_contract_sheet_as_a_table(tmp_path):
     for spec in schema.SHEETS:
         ws = wb[spec.name]
         assert [c.value for c in ws[1]] == [c.header for c in spec.columns]
-        table = ws.tables[spec.name.replace(" ", "_")]
+        table = ws.tables[spec.name.replace(" ", "")]  # a Table name has no spaces
         assert table.tableStyleInfo.showRowStripes and table.autoFilter is not None
         assert ws.freeze_panes == "A2"
     practice = wb["Practice"]

@@ -38,7 +38,8 @@ class ClaimbookGroup(click.Group):
 
     LAZY = {"checkout": "desk", "pay": "desk", "remind": "desk",
             "today": "desk", "receipt": "receipts", "handoff": "handoff",
-            "void": "corrections", "history": "history", "import": "importer"}
+            "void": "corrections", "history": "history", "import": "importer",
+            "claim": "claims"}
 
     def list_commands(self, ctx) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.LAZY))

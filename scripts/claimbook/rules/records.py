@@ -59,6 +59,7 @@ Service = _record_class("Service", "Services")
 ServiceLine = _record_class("ServiceLine", "Appointments")
 Payment = _record_class("Payment", "Payments")
 Remittance = _record_class("Remittance", "Remittances")
+ClaimsLogEntry = _record_class("ClaimsLogEntry", "Claims Log")  # claimbook claim
 UnmatchedImport = _record_class("UnmatchedImport", "Unmatched Imports")
 
 RECORD_CLASSES: dict[str, type] = {
@@ -70,6 +71,7 @@ RECORD_CLASSES: dict[str, type] = {
     "Appointments": ServiceLine,
     "Payments": Payment,
     "Remittances": Remittance,
+    "Claims Log": ClaimsLogEntry,
     "Unmatched Imports": UnmatchedImport,
 }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # Column types. Each names one conversion at the edge (see xlsx/reader.py).
 ID = "id"  # text key, stripped; 1001.0 typed as a number reads as "1001"
@@ -328,6 +328,64 @@ SHEETS: tuple[Sheet, ...] = (
         ),
         key="trace_number",
         purpose="one row per check or EFT from an insurer, written by claimbook era",
+        optional=True,
+    ),
+)
+
+# -- claims (issue 13: claimbook claim) ----------------------------------------------------
+# What a CMS-1500 or an 837P needs beyond the first round's columns: optional columns at
+# the right of their sheets, the Practice settings of the paper grid and the 837
+# envelope, and the Claims Log sheet claimbook writes. See docs/claims.md.
+SEXES = ("F", "M", "U")
+CHOICE_ALIASES.update({"female": "F", "male": "M", "unknown": "U"})
+PRACTICE_SETTINGS += (
+    Setting("Taxonomy Code", CODE, "225700000X",
+            note="the billing provider's taxonomy (837P PRV; box 33b where a payer wants it)"),
+    Setting("Form Left Offset", INT, 0,
+            note="CMS-1500 red form: move the print right (+) or left (-), in 1/100 inch"),
+    Setting("Form Top Offset", INT, 0,
+            note="CMS-1500 red form: move the print down (+) or up (-), in 1/100 inch"),
+    Setting("Submitter ID", CODE, note="837P: your ID at the clearinghouse (ISA06, GS02)"),
+    Setting("Submitter Name", note="837P: default the Practice Name"),
+    Setting("Receiver ID", CODE, note="837P: the clearinghouse's ID (Office Ally: 330897513)"),
+    Setting("Receiver Name", note="837P: the clearinghouse (Office Ally: OFFICE ALLY)"),
+    Setting("Receiver Code", CODE, note="837P GS03 (Office Ally: OA); default the Receiver ID"),
+)
+_CLAIM_COLUMNS = {
+    "Clients": (
+        Column("Sex", CHOICE, choices=SEXES, width=6, optional=True,
+               note="F, M or U: box 3 of the CMS-1500"),
+    ),
+    "Payers": (
+        Column("Requires Referring", YESNO, default=False, width=11, optional=True,
+               note="claims need the referring provider (box 17)"),
+        Column("Taxonomy on Claims", YESNO, default=False, width=11, optional=True,
+               note="print ZZ + taxonomy in boxes 24I/24J and 33b"),
+    ),
+    "Policies": (
+        Column("Employer", TEXT, width=20, optional=True, note="workers' comp: the employer"),
+        Column("Accident State", CODE, width=9, optional=True,
+               note="auto (PIP): the state of the accident, box 10b"),
+        Column("Prior Authorization", CODE, width=14, optional=True, note="box 23"),
+    ),
+}
+SHEETS = tuple(replace(s, columns=s.columns + _CLAIM_COLUMNS.get(s.name, ()))
+               for s in SHEETS) + (
+    Sheet(
+        "Claims Log",
+        (
+            Column("Date", DATE, True, width=12),
+            Column("Payer ID", ID, True, refers_to="Payers", width=11),
+            Column("Appointment IDs", TEXT, True, width=30),
+            Column("Kind", TEXT, width=16, note="CMS-1500 red, CMS-1500 full, 837P, 837P test"),
+            Column("Frequency", CODE, width=9, note="1 new, 7 corrected, 8 void"),
+            Column("Claims", INT, width=8),
+            Column("Total Charge", MONEY, width=12),
+            Column("File", TEXT, width=40),
+            Column("Control Number", CODE, width=12, note="837P interchange (ISA13)"),
+        ),
+        key="file",
+        purpose="one row per claim file written by claimbook claim",
         optional=True,
     ),
 )

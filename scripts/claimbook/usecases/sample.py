@@ -13,9 +13,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from claimbook.rules.npi import make_npi
 from claimbook.rules.schema import product_title
+from claimbook.rules.units import visit_units
 
 START = date(2025, 4, 1)
 END = date(2026, 11, 27)  # the last day of business in the sample
@@ -26,7 +28,7 @@ SETTINGS = {
     "address": "2210 N 45th St, Suite 3",
     "city": "Seattle",
     "state": "WA",
-    "zip": "98103",
+    "zip": "98103-4112",  # 9 digits, as the 837P wants the billing provider's
     "phone": "(206) 555-0142",
     "email": "front@cedarstonemassage.example",
     "tax_id": "91-1234567",
@@ -34,6 +36,11 @@ SETTINGS = {
     "place_of_service": "11",
     "timely_filing_days": 90,
     "aging_basis": "Date of Service",
+    # claims (claimbook claim): Office Ally as the clearinghouse of the 837P
+    "submitter_id": "CEDARSTONE01",
+    "receiver_id": "330897513",
+    "receiver_name": "OFFICE ALLY",
+    "receiver_code": "OA",
 }
 
 STAFF = [
@@ -60,13 +67,16 @@ PAYERS = [
      "electronic_payer_id": "60054"},
     {"payer_id": "STATEFARM", "name": "State Farm (PIP)", "type": "Auto/PIP",
      "phone": "(800) 782-8332", "address": "PO Box 52250, Phoenix AZ 85072",
-     "timely_filing_days": 365, "electronic_payer_id": "31053"},
+     "timely_filing_days": 365, "electronic_payer_id": "31053",
+     "requires_referring": True},
     {"payer_id": "PROGRESSIVE", "name": "Progressive (PIP)", "type": "Auto/PIP",
      "phone": "(800) 274-4641", "address": "PO Box 512926, Los Angeles CA 90051",
-     "timely_filing_days": 180, "electronic_payer_id": "24260"},
+     "timely_filing_days": 180, "electronic_payer_id": "24260",
+     "requires_referring": True},
     {"payer_id": "LNI", "name": "Washington L&I", "type": "Workers Comp",
      "phone": "(800) 848-0811", "address": "PO Box 44291, Olympia WA 98504",
-     "timely_filing_days": 365, "electronic_payer_id": "WALNI"},
+     "timely_filing_days": 365, "electronic_payer_id": "WALNI",
+     "requires_referring": True, "taxonomy_on_claims": True, "units_rule": "CMS total time"},
 ]
 
 SERVICES = [
@@ -127,6 +137,8 @@ DIAGNOSES = {
     "Auto/PIP": ["S13.4XXA", "S16.1XXA", "S33.5XXA", "S39.012A", "M54.2"],
     "Workers Comp": ["S39.012A", "S46.011A", "M75.101", "S13.4XXA", "M54.50"],
 }
+EMPLOYERS = ("Puget Sound Freight", "Ballard Marine Supply", "Northlake Builders",
+             "Emerald City Bakery", "Cascade Home Care")
 REFERRERS = [("Dr. Karen Holt, DC", make_npi("132957608")),
              ("Dr. Samuel Reyes, MD", make_npi("176603421")),
              ("Dr. Lena Park, DO", make_npi("149285730"))]
@@ -171,6 +183,7 @@ class _Generator:
             "email": f"{first.lower()}.{last.lower().replace(chr(39), '')}{n}@mail.example",
             "address": f"{rng.randint(100, 9800)} {rng.choice(STREETS)}",
             "city": city, "state": "WA", "zip": zip_code,
+            "sex": "F" if n % len(FIRST) % 2 == 0 else "M",  # FIRST alternates F, M
         }
 
     def policy(self, client: dict, payer_id: str, start: date) -> dict:
@@ -193,6 +206,10 @@ class _Generator:
                 "authorized_visits": rng.choice((12, 16, 20, 24)),
                 "authorization_start": start, "authorization_end": start + timedelta(days=180),
             })
+            if payer["type"] == "Auto/PIP":
+                policy["accident_state"] = "WA"
+            else:
+                policy["employer"] = EMPLOYERS[n % len(EMPLOYERS)]
         self.policies.append(policy)
         return policy
 
@@ -254,13 +271,14 @@ class _Generator:
         self.line_count += len(visit.lines)
 
 
-def _units(code: str, minutes, units) -> int:
-    if units is not None:
-        return units
-    if code.startswith("MASSAGE"):
-        return 1
-    whole, rest = divmod(minutes, 15)
-    return whole + (1 if rest >= 8 else 0)
+_SERVICES = {s["service_code"]: SimpleNamespace(**s) for s in SERVICES}
+
+
+def _units(v: _Visit) -> list[int]:
+    """Units of each line of a visit, by its payer's Units Rule (rules/units.py)."""
+    lines = [SimpleNamespace(service_code=c, minutes=m, units=u) for c, m, u in v.lines]
+    rule = v.payer.get("units_rule") if v.payer else None
+    return visit_units(lines, [_SERVICES[c] for c, _, _ in v.lines], rule)
 
 
 class _Ledger:
@@ -274,7 +292,7 @@ class _Ledger:
         self.copays: dict[str, int] = {}
 
     def visit(self, v: _Visit) -> None:
-        charges = [FEES[c] * _units(c, m, u) for c, m, u in v.lines]
+        charges = [FEES[c] * n for (c, _, _), n in zip(v.lines, _units(v))]
         total = sum(charges)
         paid, discount, method = self._at_the_desk(v, total)
         for i, (code, minutes, units) in enumerate(v.lines):
@@ -357,7 +375,7 @@ class _Remittance:
 
     def _remit(self, day, payer_id, reference, v: _Visit, total: int, copay: int) -> None:
         ptype = v.payer["type"]
-        allowed = sum(ALLOWED[ptype][c] * _units(c, m, u) for c, m, u in v.lines)
+        allowed = sum(ALLOWED[ptype][c] * n for (c, _, _), n in zip(v.lines, _units(v)))
         deductible = 0
         if ptype == "Commercial" and v.day.month <= 3 and self.rng.random() < 0.5:
             deductible = min(4000, allowed - copay)

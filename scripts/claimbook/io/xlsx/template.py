@@ -130,7 +130,7 @@ def _contract_sheet(wb, fmts: Formats, spec: schema.Sheet, records: list[dict]) 
     ws = wb.add_worksheet(spec.name)
     cols = [Col(c.header, KIND_OF.get(c.type, TEXT), c.width) for c in spec.columns]
     table = [[_cell(c, rec.get(c.field)) for c in spec.columns] for rec in records]
-    write_table(ws, fmts, spec.name.replace(" ", "_"), cols, table)
+    write_table(ws, fmts, spec.name.replace(" ", ""), cols, table)  # no spaces in a Table name
     last = max(len(table), 1)
     for j, col in enumerate(spec.columns):
         rule = _validation(col)
