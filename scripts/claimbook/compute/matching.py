@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from claimbook.rules.lookup import booking_names, plain
@@ -174,3 +174,13 @@ def payment_method(text: str | None) -> str | None:
     if not text or not text.strip():
         return None
     return PAYMENT_METHODS.get(plain(text), "Other")
+
+
+def book_of_clients(book, clients: set[str]):
+    """The part of a book holding these clients' visits and their payments (for balances
+    of a few clients in a big workbook)."""
+    lines = [ln for ln in book.lines if ln.client_id in clients]
+    visits = {ln.appointment_id for ln in lines}
+    payments = [p for p in book.payments if p.appointment_id in visits]
+    rows = {**book.rows, "Appointments": lines, "Payments": payments}
+    return replace(book, lines=lines, payments=payments, rows=rows)

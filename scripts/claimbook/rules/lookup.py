@@ -12,6 +12,7 @@ Pure rules on records: no Click, no workbook I/O.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -21,13 +22,18 @@ from claimbook.rules.problems import BadRequest
 from claimbook.rules.records import client_name
 
 
-def plain(text: object) -> str:
-    """Text for matching: accents dropped, case folded, punctuation and spacing evened
-    (``"  O'Brien,  José "`` -> ``"obrien jose"``)."""
-    decomposed = unicodedata.normalize("NFKD", str(text or ""))
+@functools.lru_cache(maxsize=65536)
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     bare = re.sub(r"['’`.]", "", bare)
     return re.sub(r"[^0-9a-z]+", " ", bare).strip()
+
+
+def plain(text: object) -> str:
+    """Text for matching: accents dropped, case folded, punctuation and spacing evened
+    (``"  O'Brien,  José "`` -> ``"obrien jose"``)."""
+    return _plain(str(text or ""))
 
 
 @dataclass(frozen=True)

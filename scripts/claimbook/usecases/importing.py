@@ -25,9 +25,21 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from claimbook.compute.balances import balance_of, visits_of
-from claimbook.compute.matching import ClientIndex, once_across_files, split_name
+from claimbook.compute.matching import (
+    ClientIndex,
+    book_of_clients,
+    once_across_files,
+    split_name,
+)
 from claimbook.io.exports.layouts import APPOINTMENTS, CLIENTS, SALES, ExportRow
-from claimbook.rules.changes import CellChange, Changes, new_record, next_ids, with_records
+from claimbook.rules.changes import (
+    CellChange,
+    Changes,
+    id_stream,
+    new_record,
+    next_ids,
+    with_records,
+)
 from claimbook.rules.lookup import plain, staff_entries
 from claimbook.rules.money import dollars
 from claimbook.rules.problems import BadRequest
@@ -132,13 +144,9 @@ class _Importer:
         self.index = ClientIndex.of(book.clients)
         self.new_clients: dict[str, dict] = {}
         self.used: set[str] = set()
-        self.client_ids = iter(next_ids(keys["Clients"], 100_000, "C0000"))
+        self.client_ids = id_stream(keys["Clients"], "C0000")
         self.visits = {}  # (client, day) -> Candidate
-        self.by_client_day = {}
-        for visit in visits_of(book).values():
-            if not any(ln.void_reason for ln in visit.lines) and visit.date_of_service:
-                self.by_client_day.setdefault((visit.first.client_id, visit.date_of_service),
-                                              visit)
+        self.by_client_day = _visits_by_client_day(book)
         self.placed: dict[tuple, str] = {}  # content key -> what it became
 
     # -- the sequence ---------------------------------------------------------------
@@ -334,7 +342,11 @@ class _Importer:
 
     def visit_days(self, client_id: str) -> dict[date, str]:
         """The client's visit days (the workbook's and the new ones) -> Appointment ID."""
-        out = {d: v.appointment_id for (c, d), v in self.by_client_day.items() if c == client_id}
+        if not hasattr(self, "_days_by_client"):
+            self._days_by_client: dict[str, dict[date, str]] = {}
+            for (c, d), v in self.by_client_day.items():
+                self._days_by_client.setdefault(c, {})[d] = v.appointment_id
+        out = dict(self._days_by_client.get(client_id, {}))
         for (c, d), cand in self.visits.items():
             if c == client_id and d not in out:
                 out[d] = cand.appointment_id or ""
@@ -349,8 +361,11 @@ class _Importer:
 
     # -- reminders -------------------------------------------------------------------------
     def _reminders(self, reminders: list[tuple[str, ExportRow]]) -> None:
+        if not reminders:
+            return
         after = self.after(self.plan.payments)
-        visits = visits_of(after)
+        wanted = {client_id for client_id, _ in reminders}
+        visits = visits_of(book_of_clients(after, wanted))
         day = self.req.day
         # the schedule (visits booked from today on) is not owed yet
         done = [v for v in visits.values()
@@ -396,6 +411,32 @@ class _Importer:
                 "amount": v.get("amount"), "why": left.why}.items() if x is not None})
         self.plan.listed = fresh
         self.plan.changes.add(UNMATCHED, rows)
+
+
+@dataclass
+class _Known:
+    """A visit already in the workbook, as the import needs it."""
+
+    appointment_id: str
+    lines: list
+
+    @property
+    def first(self):
+        return self.lines[0]
+
+
+def _visits_by_client_day(book) -> dict[tuple, _Known]:
+    """The workbook's visits (not voided) by (client, date of service): the first of a day."""
+    lines: dict[str, list] = {}
+    for line in book.lines:
+        if line.appointment_id:
+            lines.setdefault(line.appointment_id, []).append(line)
+    out: dict[tuple, _Known] = {}
+    for aid, ls in lines.items():
+        first = ls[0]
+        if first.date_of_service and not any(ln.void_reason for ln in ls):
+            out.setdefault((first.client_id, first.date_of_service), _Known(aid, ls))
+    return out
 
 
 def _short(key: tuple) -> tuple:
@@ -454,6 +495,7 @@ def import_exports(path: str, paths: list[str], req: ImportRequest,
     touched |= {after.lines[i].client_id for i in range(len(book.lines), len(after.lines))}
     visits = {p.appointment_id for p in plan.payments}
     touched |= {ln.client_id for ln in after.lines if ln.appointment_id in visits}
-    changes.cells += reminders.reminder_changes(after, req.day, touched & set(book.clients),
+    touched &= set(book.clients)
+    changes.cells += reminders.reminder_changes(book_of_clients(after, touched), req.day, touched,
                                                 optional=True)
     return plan, write(opened, changes)

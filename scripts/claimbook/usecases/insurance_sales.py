@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from claimbook.compute.balances import balance_of, visits_of
-from claimbook.compute.matching import payment_method, service_code, visit_days
+from claimbook.compute.matching import book_of_clients, payment_method, service_code, visit_days
 from claimbook.io.exports.layouts import ExportRow
-from claimbook.rules.changes import new_record, next_ids, row_values
+from claimbook.rules.changes import id_stream, new_record, row_values
 from claimbook.rules.lookup import plain
 from claimbook.rules.records import Payment
 from claimbook.rules.schema import CHECKOUT_FLOWS
@@ -46,7 +46,7 @@ class InsuranceSales:
         self.sales: list[_Sale] = []
         self.refunds: list[ExportRow] = []
         keys = importer.keys["Payments"]
-        self.payment_ids = iter(next_ids(keys, 100_000, "PMT000000"))
+        self.payment_ids = id_stream(keys, "PMT000000")
 
     # -- reading the titles ---------------------------------------------------------------
     def add(self, row: ExportRow) -> None:
@@ -99,6 +99,18 @@ class InsuranceSales:
     def post(self) -> None:
         """Insurance payments and refunds as Payments rows."""
         imp = self.importer
+        # the visits as they will be, built once: each new payment is added to its visit
+        wanted = {sale.client_id for sale in self.sales}
+        wanted |= {found[0] for row in self.refunds
+                   if len(found := imp.index.find(row.get("client"))) == 1}
+        self.after = imp.after([])
+        self.visits = visits_of(book_of_clients(self.after, wanted))
+        self.by_client: dict[str, list] = {}
+        for visit in self.visits.values():
+            self.by_client.setdefault(visit.first.client_id, []).append(visit)
+        self.paid_before: dict[str, list] = {}
+        for p in imp.book.payments:
+            self.paid_before.setdefault(p.appointment_id, []).append(p)
         for sale in self.sales:
             visit_ids = [self._visit_id(sale.client_id, d) for d in sale.days]
             if sale.why or not all(visit_ids):
@@ -112,7 +124,7 @@ class InsuranceSales:
                 imp.placed_as(sale.row, "already in the workbook")
                 continue
             payments = self._split(sale, visit_ids)
-            imp.plan.payments += payments
+            self._add(payments)
             imp.placed_as(sale.row, ", ".join(p.payment_id for p in payments))
         for row in self.refunds:
             try:
@@ -140,8 +152,13 @@ class InsuranceSales:
             "reference": row.get("transaction"), "product_title": row.get("item"),
             "payment_method": payment_method(row.get("method")),
             "notes": f"Paid at the visit; imported from {row.where}"})
-        imp.plan.payments.append(payment)
+        self._add([payment])
         imp.placed_as(row, payment.payment_id)
+
+    def _add(self, payments: list) -> None:
+        self.importer.plan.payments += payments
+        for payment in payments:
+            self.visits[payment.appointment_id].payments.append(payment)
 
     def _visit_id(self, client_id: str, day: date) -> str | None:
         imp = self.importer
@@ -153,17 +170,15 @@ class InsuranceSales:
 
     def _already(self, row: ExportRow, visit_id: str, source: str = "Insurance") -> bool:
         title = plain(row.get("item"))
-        for p in self.importer.book.payments:
-            if p.appointment_id == visit_id and p.source == source and \
+        for p in self.paid_before.get(visit_id, []):
+            if p.source == source and \
                     p.date_received == row.get("date") and not p.void_reason and \
                     (plain(p.product_title) == title or p.amount == row.get("amount")):
                 return True
         return False
 
     def _split(self, sale: _Sale, visit_ids: list[str]) -> list:
-        imp = self.importer
-        after = imp.after(imp.plan.payments)
-        visits = visits_of(after)
+        after, visits = self.after, self.visits
         sold, left = sale.row.get("date"), sale.row.get("amount", 0)
         out = []
         for i, visit_id in enumerate(visit_ids):
@@ -177,7 +192,7 @@ class InsuranceSales:
         return out
 
     def _insurance_payment(self, after, sale: _Sale, visit_id: str, amount: int):
-        policy = after.policies.get(visits_policy(after, visit_id))
+        policy = after.policies.get(self.visits[visit_id].first.policy_id)
         row = sale.row
         return new_record(Payment, "Payments", {
             "payment_id": next(self.payment_ids), "date_received": row.get("date"),
@@ -194,9 +209,8 @@ class InsuranceSales:
                            "on Clients")
         client_id, day = found[0], row.get("date")
         code = service_code(imp.book.services, row.get("item"))
-        after = imp.after(imp.plan.payments)
-        mine = [v for v in visits_of(after).values() if v.first.client_id == client_id
-                and v.date_of_service and day - timedelta(days=REFUND_REACH)
+        mine = [v for v in self.by_client.get(client_id, [])
+                if v.date_of_service and day - timedelta(days=REFUND_REACH)
                 <= v.date_of_service <= day]
         same = [v for v in mine if any(ln.service_code == code for ln in v.lines)]
         chosen = max(same or mine, key=lambda v: v.date_of_service, default=None)
@@ -213,10 +227,5 @@ class InsuranceSales:
             "appointment_id": chosen.appointment_id, "amount": amount,
             "reference": row.get("transaction"), "notes": f"Refund imported from {row.where}",
             "payment_method": payment_method(row.get("method"))})
-        imp.plan.payments.append(payment)
+        self._add([payment])
         imp.placed_as(row, payment.payment_id)
-
-
-def visits_policy(book, visit_id: str) -> str | None:
-    """The Policy ID of a visit (its first line's)."""
-    return next((ln.policy_id for ln in book.lines if ln.appointment_id == visit_id), None)
