@@ -418,3 +418,20 @@ def test_in_a_reverse_flow_practice_a_product_sold_at_the_visit_is_the_clients(b
             for p in load_book(path).payments]
     assert paid == [(date(2026, 10, 5), "Client", None, 2000, "Cash"),
                     (date(2026, 11, 2), "Insurance", "AET", 10000, None)]
+
+
+def test_what_the_owners_sheet_has_no_column_for_is_left_out_and_said(tmp_path):
+    from test_desk_books import owner_book
+
+    path = owner_book(tmp_path / "owner.xlsx")  # Clients: ID, names, Favorite Oil, Reminder
+    export = write_csv(tmp_path / "clients.csv", [
+        ["First Name", "Last Name", "Email", "Phone"],
+        ["Cy", "Young", "cy@mail.example", "(206) 555-0101"],
+        ["Di", "Lane", "di@mail.example", ""]])
+    result = run("import", str(export), "--date", "2026-11-30", "-w", str(path))
+    assert result.exit_code == 0, result.output
+    assert "Not written, your sheet has no column for it: Clients: Phone, Clients: Email" \
+        in result.output
+    ws = openpyxl.load_workbook(path)["Clients"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    assert [r[:3] for r in rows[-2:]] == [["C4", "Cy", "Young"], ["C5", "Di", "Lane"]]

@@ -102,6 +102,8 @@ def _as_text(plan: ImportPlan, dry_run: bool) -> None:
         click.echo("Reminders that disagree (nothing overwritten):")
         for text in plan.disagreements:
             click.echo(f"  {text}")
+    if plan.left_out:
+        click.echo("Not written, your sheet has no column for it: " + ", ".join(plan.left_out))
     if dry_run:
         click.echo("Dry run: nothing written")
     elif not (plan.changes.rows or plan.changes.cells):

@@ -29,6 +29,8 @@ from claimbook.rules.changes import CellChange, Changes, row_values, with_record
 from claimbook.rules.problems import BadRequest
 from claimbook.rules.records import Book
 
+# worked out from what was typed: left out where the owner's sheet has no such column
+DERIVED = ("minutes", "units", "charge")
 # what a completion may write into the booked rows
 _WRITTEN = ("staff_id", "policy_id", "service_code", "minutes", "units", "charge",
             "diagnosis_codes", "client_paid", "discount", "payment_method", "notes",
@@ -67,7 +69,8 @@ def plan_completion(book: Book, payment_keys: list[str], req: CheckoutRequest) -
                   and getattr(new, f) != getattr(old, f)}
         if "checked_out" not in values and new.checked_out != old.checked_out:
             values["checked_out"] = new.checked_out
-        changes.cells += [CellChange("Appointments", old.src.row, f, v) for f, v in values.items()]
+        changes.cells += [CellChange("Appointments", old.src.row, f, v, optional=f in DERIVED)
+                          for f, v in values.items()]
         after_lines.append(replace(old, **values))
     extra = lines[len(booked):]
     changes.add("Appointments", [row_values(ln, "Appointments") for ln in extra])

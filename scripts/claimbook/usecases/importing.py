@@ -32,6 +32,7 @@ from claimbook.compute.matching import (
     split_name,
 )
 from claimbook.io.exports.layouts import APPOINTMENTS, CLIENTS, SALES, ExportRow
+from claimbook.rules import schema
 from claimbook.rules.changes import (
     CellChange,
     Changes,
@@ -99,6 +100,7 @@ class ImportPlan:
     already: int = 0  # rows already in the workbook
     skipped: Counter = field(default_factory=Counter)
     disagreements: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # "Clients: Phone": no such column
 
 
 def content_key(row: ExportRow) -> tuple:
@@ -449,6 +451,26 @@ def _entry_key(entry) -> tuple:
     return (entry.date, plain(entry.client), plain(entry.item), entry.amount)
 
 
+def _fit_to_sheets(changes: Changes, layouts: dict) -> list[str]:
+    """Leave out of the new rows what the owner's sheet has no column for (a phone number
+    from the client list, a note), unless claimbook may add the column (an optional one);
+    a required column missing stops the write as it would any command."""
+    left_out = []
+    for sheet, rows in changes.rows.items():
+        layout = layouts.get(sheet)
+        if layout is None:
+            continue  # a claimbook-written sheet, added whole
+        spec = schema.sheet(sheet)
+        for column in spec.columns:
+            if column.field in layout.letters or column.required or column.optional \
+                    or column.extension:
+                continue
+            popped = [row.pop(column.field, None) for row in rows]
+            if any(v is not None for v in popped):
+                left_out.append(f"{layout.name}: {column.header}")
+    return left_out
+
+
 # -- the whole command ----------------------------------------------------------------------
 NUMBERED = ("Clients", "Appointments", "Payments", UNMATCHED)
 
@@ -485,6 +507,7 @@ def import_exports(path: str, paths: list[str], req: ImportRequest,
     keys = {name: opened.keys(name) for name in NUMBERED}
     plan = plan_import(book, keys, files, req)
     changes = plan.changes
+    plan.left_out = _fit_to_sheets(changes, opened.layouts)
     if dry_run or not (changes.rows or changes.cells):
         return plan, None
     after = with_records(book, [new_record(ServiceLine, "Appointments", v)
