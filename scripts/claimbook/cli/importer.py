@@ -12,7 +12,8 @@ import click
 from claimbook.cli.guard import today
 from claimbook.cli.main import cli, date_option, format_option, workbook_option
 from claimbook.rules.money import dollars, fmt
-from claimbook.usecases.importing import ImportPlan, ImportRequest, import_exports
+from claimbook.usecases.import_files import import_exports
+from claimbook.usecases.importing import ImportPlan, ImportRequest
 
 
 @cli.command("import")
