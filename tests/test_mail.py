@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import io
 import socket
+from datetime import date
 from email import policy
 from pathlib import Path
 
@@ -18,11 +20,13 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from click.testing import CliRunner
+from pypdf import PdfReader
 
 from claimbook.cli.main import cli
 from claimbook.io.mail import Mailer, MailError, MailSettings
 from claimbook.rules import schema
-from test_receipts import CLIENTS, practice  # noqa: F401 - the fixture
+from conftest import line
+from test_receipts import CLIENTS, LINES, PAYMENTS, practice  # noqa: F401 - the fixture
 
 PASSWORD = "s3cret-from-env"
 
@@ -67,17 +71,26 @@ def month_batch(path: Path, out: Path, *extra: str):
                                     *extra])
 
 
-def log_rows(out: Path) -> list[tuple]:
-    ws = openpyxl.load_workbook(out / "Email Log.xlsx").active
+def email_log(workbook: Path) -> Path:
+    """The Email Log: beside the workbook, named after it."""
+    return workbook.parent / f"{workbook.stem} Email Log.xlsx"
+
+
+def log_rows(workbook: Path) -> list[tuple]:
+    ws = openpyxl.load_workbook(email_log(workbook)).active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:8] == ("When", "Receipt", "Client ID", "Client", "To", "PDF", "Status",
+    assert rows[0][:8] == ("When", "Document", "Client ID", "Client", "To", "PDF", "Status",
                            "Detail")
     return [r[1:7] for r in rows[1:]]
 
 
+def body(message) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
 def test_each_receipt_is_emailed_once_with_its_pdf(practice, smtp_server, tmp_path):  # noqa: F811
-    out = tmp_path / "out"
-    result = month_batch(practice(mail_settings(smtp_server.port)), out)
+    out, path = tmp_path / "out", practice(mail_settings(smtp_server.port))
+    result = month_batch(path, out)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[4:] == ["sent R-A1 to bo@example.com",
                                               "sent R-A2 to ann@example.com"]
@@ -90,37 +103,77 @@ def test_each_receipt_is_emailed_once_with_its_pdf(practice, smtp_server, tmp_pa
     assert attachment.get_content_type() == "application/pdf"
     assert attachment.get_filename() == "receipt-A1.pdf"
     assert attachment.get_content() == (out / "receipt-A1.pdf").read_bytes()
-    assert "Balance due: $10.00" in first.get_body(("plain",)).get_content()
-    assert log_rows(out) == [
+    text = body(first)
+    assert "Due from you: $0.00. There is nothing to pay." in text
+    assert "Pending from State Farm: $10.00." in text
+    assert "Balance due" not in text and "submit" not in text
+    assert log_rows(path) == [
         ("R-A1", "C2", "Bo Diaz", "bo@example.com", "receipt-A1.pdf", "Sent"),
         ("R-A2", "C1", "Ann Lee", "ann@example.com", "receipt-A2.pdf", "Sent")]
-    when = openpyxl.load_workbook(out / "Email Log.xlsx").active["A2"].value
+    when = openpyxl.load_workbook(email_log(path)).active["A2"].value
     assert isinstance(when, dt.datetime)
+    assert not (out / "Email Log.xlsx").exists()  # beside the workbook, not with the PDFs
+
+
+def test_one_email_per_client_per_batch(practice, smtp_server, tmp_path):  # noqa: F811
+    lines = LINES + [line("A3", date(2026, 10, 19), "C2", "P2", "97124", minutes=45,
+                          diagnosis_codes="M54.2", billed_date=date(2026, 10, 21))]
+    out = tmp_path / "out"
+    path = practice(mail_settings(smtp_server.port), Appointments=lines)
+    result = month_batch(path, out)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[6:] == ["sent R-A1, R-A3 to bo@example.com",
+                                              "sent R-A2 to ann@example.com"]
+    bo = smtp_server.messages[0]
+    assert bo["Subject"] == "Your 2 receipts from Test Massage"
+    assert [a.get_filename() for a in bo.iter_attachments()] == ["receipt-A1.pdf",
+                                                                  "receipt-A3.pdf"]
+    assert [a.get_content() for a in bo.iter_attachments()] == [
+        (out / "receipt-A1.pdf").read_bytes(), (out / "receipt-A3.pdf").read_bytes()]
+    text = body(bo)
+    assert "Attached are your 2 receipts (R-A1, R-A3) for your visits of 10/05/2026 and " \
+        "10/19/2026." in text
+    assert "keep these receipts for your records" in text
+    assert "Pending from State Farm: $100.00." in text  # $10.00 + $90.00
+    assert [r[0] for r in log_rows(path)] == ["R-A1", "R-A3", "R-A2"]
+
+
+def test_the_subject_is_not_folded_after_its_name(practice, tmp_path):  # noqa: F811
+    name = "Cedar & Stone Therapeutic Massage and Bodywork of Greater Seattle"
+    drafts = tmp_path / "drafts"
+    result = CliRunner().invoke(cli, ["receipt", "-w", str(practice({"practice_name": name})),
+                                      "--appointment", "A1", "--out", str(tmp_path / "out"),
+                                      "--as-of", "2026-11-29", "--eml", str(drafts)])
+    assert result.exit_code == 0, result.output
+    raw = (drafts / "receipt-A1.eml").read_bytes()
+    subject = next(ln for ln in raw.split(b"\n") if ln.startswith(b"Subject:"))
+    assert subject == f"Subject: Your insurance receipt R-A1 from {name}".encode()
 
 
 def test_running_the_batch_again_sends_nothing_twice(practice, smtp_server, tmp_path):  # noqa: F811
     out, path = tmp_path / "out", practice(mail_settings(smtp_server.port))
     assert month_batch(path, out).exit_code == 0
-    again = month_batch(path, out)
+    again = month_batch(path, tmp_path / "elsewhere")  # another folder: the same log
     assert again.exit_code == 0, again.output
     assert len(smtp_server.messages) == 2
     assert [ln.split(":")[0] for ln in again.stdout.splitlines()[4:]] == [
         "skipped R-A1", "skipped R-A2"]
-    assert len(log_rows(out)) == 2
+    assert len(log_rows(path)) == 2
     resent = month_batch(path, out, "--resend")
     assert resent.exit_code == 0
     assert len(smtp_server.messages) == 4
-    assert [r[5] for r in log_rows(out)] == ["Sent"] * 4
+    assert [r[5] for r in log_rows(path)] == ["Sent"] * 4
 
 
 def test_a_server_that_is_down_is_reported_and_recorded(practice, tmp_path):  # noqa: F811
     out, port = tmp_path / "out", free_port()  # nothing listens there
-    result = month_batch(practice(mail_settings(port)), out)
+    path = practice(mail_settings(port))
+    result = month_batch(path, out)
     assert result.exit_code == 1
     assert "not sent R-A1: mail server 127.0.0.1" in result.stderr
-    assert result.stderr.splitlines()[-1].startswith("Error: 2 of 2 receipts not sent")
+    assert result.stderr.splitlines()[-1].startswith("Error: 2 of 2 emails not sent")
     assert "connection refused" in result.stderr
-    assert [r[5] for r in log_rows(out)] == ["Not sent", "Not sent"]
+    assert [r[5] for r in log_rows(path)] == ["Not sent", "Not sent"]
     assert (out / "receipt-A1.pdf").exists()  # the receipts are written; only mail failed
 
 
@@ -137,7 +190,7 @@ def test_receipts_not_sent_are_sent_when_the_server_is_back(practice, tmp_path):
         controller.stop()
     assert result.exit_code == 0, result.output
     assert len(inbox.messages) == 2
-    assert [r[5] for r in log_rows(out)] == ["Not sent", "Not sent", "Sent", "Sent"]
+    assert [r[5] for r in log_rows(path)] == ["Not sent", "Not sent", "Sent", "Sent"]
 
 
 def test_a_client_without_email_stops_the_batch(practice, smtp_server, tmp_path):  # noqa: F811
@@ -148,6 +201,42 @@ def test_a_client_without_email_stops_the_batch(practice, smtp_server, tmp_path)
     assert result.output == ("Error: Clients!F3: Bo Diaz has no email; type it, or print this "
                              "receipt instead; no receipt was written\n")
     assert not out.exists() and smtp_server.messages == []
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("bo@example.com,boss@example.com", '"bo@example.com,boss@example.com" holds more than '
+                                        "one address; claimbook sends to one address per "
+                                        "client: keep one"),
+    ("bo@example.com; boss@example.com", '"bo@example.com; boss@example.com" holds more '
+                                         "than one address"),
+    ("bo@example.com\nBcc: all@example.com", '"bo@example.com\\nBcc: all@example.com" has '
+                                             "a line break in it; keep one address on one "
+                                             "line"),
+    ("bo at example.com", '"bo at example.com" is not an email address'),
+])
+def test_an_email_cell_holds_one_address(practice, smtp_server, tmp_path,  # noqa: F811
+                                         typed, message):
+    out = tmp_path / "out"
+    clients = [CLIENTS[0], {**CLIENTS[1], "email": typed}]
+    path = practice(mail_settings(smtp_server.port), Clients=clients)
+    for extra in (["--email"], ["--eml", str(tmp_path / "drafts")]):
+        result = CliRunner().invoke(cli, ["receipt", "-w", str(path), "--month", "2026-10",
+                                          "--out", str(out), "--as-of", "2026-11-29",
+                                          *extra])
+        assert result.exit_code == 1
+        assert result.output.count("\n") == 1 and "Traceback" not in result.output
+        assert result.output.startswith(f"Error: Clients!F3: {message}")
+    assert not out.exists() and smtp_server.messages == []
+
+
+def test_a_line_break_in_the_practice_name_is_one_line_in_the_headers(
+        practice, smtp_server, tmp_path):  # noqa: F811
+    path = practice({**mail_settings(smtp_server.port), "practice_name": "Test\nMassage"})
+    result = month_batch(path, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    message = smtp_server.messages[0]
+    assert message["From"] == "Test Massage <billing@test.example>"
+    assert message["Subject"] == "Your insurance receipt R-A1 from Test Massage"
 
 
 def test_no_mail_server_in_the_practice_sheet(practice, tmp_path):  # noqa: F811
@@ -170,8 +259,8 @@ def test_the_password_comes_only_from_the_environment(practice, smtp_server, tmp
 
 
 def test_eml_drafts_instead_of_sending(practice, tmp_path):  # noqa: F811
-    out, drafts = tmp_path / "out", tmp_path / "drafts"
-    result = CliRunner().invoke(cli, ["receipt", "-w", str(practice()), "--appointment", "A1",
+    out, drafts, path = tmp_path / "out", tmp_path / "drafts", practice()
+    result = CliRunner().invoke(cli, ["receipt", "-w", str(path), "--appointment", "A1",
                                       "--out", str(out), "--as-of", "2026-11-29",
                                       "--eml", str(drafts)])
     assert result.exit_code == 0, result.output
@@ -182,8 +271,32 @@ def test_eml_drafts_instead_of_sending(practice, tmp_path):  # noqa: F811
     assert message["From"] == "Test Massage <front@test.example>"
     (attachment,) = list(message.iter_attachments())
     assert attachment.get_content() == (out / "receipt-A1.pdf").read_bytes()
-    assert log_rows(out) == [("R-A1", "C2", "Bo Diaz", "bo@example.com", "receipt-A1.pdf",
-                              "Draft")]
+    assert log_rows(path) == [("R-A1", "C2", "Bo Diaz", "bo@example.com", "receipt-A1.pdf",
+                               "Draft")]
+
+
+# -- file names that never collide ---------------------------------------------------------
+@pytest.mark.parametrize("first_id, second_id", [("X 77", "X_77"), ("a001", "A001")])
+def test_each_client_gets_the_pdf_built_for_them(practice, smtp_server, tmp_path,  # noqa: F811
+                                                  first_id, second_id):
+    """Two IDs that make the same file name (or the same name on a disk that ignores
+    case): each receipt gets its own file, and each email carries its own client's PDF."""
+    lines = [{**LINES[0], "appointment_id": first_id},
+             {**LINES[1], "appointment_id": first_id},
+             {**LINES[2], "appointment_id": second_id}]
+    payments = [{**p, "appointment_id": first_id} for p in PAYMENTS]
+    out = tmp_path / "out"
+    path = practice(mail_settings(smtp_server.port), Appointments=lines, Payments=payments)
+    result = month_batch(path, out)
+    assert result.exit_code == 0, result.output
+    pdfs = sorted(p.name for p in out.glob("*.pdf"))
+    assert len(pdfs) == 2 and len({p.casefold() for p in pdfs}) == 2
+    for message in smtp_server.messages:
+        (attachment,) = list(message.iter_attachments())
+        text = PdfReader(io.BytesIO(attachment.get_content())).pages[0].extract_text()
+        who = "Bo Diaz" if message["To"] == "bo@example.com" else "Ann Lee"
+        assert who in text and ({"Bo Diaz", "Ann Lee"} - {who}).pop() not in text
+        assert attachment.get_content() == (out / attachment.get_filename()).read_bytes()
 
 
 # -- TLS ---------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from claimbook.cli.main import cli
 from conftest import line
-from test_receipts import LINES, STAFF, practice  # noqa: F401 - the fixture
+from test_receipts import CLIENTS, LINES, POLICIES, STAFF, practice  # noqa: F401 - the fixture
 
 
 def receipt(path, out, *args: str):
@@ -99,3 +99,39 @@ def test_problems_elsewhere_in_the_workbook_stop_it_too(practice, tmp_path):  # 
     lines = LINES + [line("A7", date(2026, 10, 20), "C404", None, "MASSAGE60")]
     result = receipt(practice(Appointments=lines), out, "--appointment", "A1")
     assert_refused(result, out, 'Appointments!C5: no client with Client ID "C404"')
+
+
+# -- auto (PIP) and workers' comp: what such a claim cannot go without ----------------------
+def test_pip_without_date_of_injury(practice, tmp_path):  # noqa: F811
+    out = tmp_path / "out"
+    policies = [POLICIES[0], {**POLICIES[1], "date_of_injury": None}]
+    result = receipt(practice(Policies=policies), out, "--appointment", "A1")
+    assert_refused(result, out)
+    assert result.output == ('Error: Policies!I3: policy "P2" is auto (PIP) with State Farm '
+                             "but has no date of injury; no receipt was written\n")
+
+
+def test_pip_without_claim_number(practice, tmp_path):  # noqa: F811
+    out = tmp_path / "out"
+    policies = [POLICIES[0], {**POLICIES[1], "claim_number": None}]
+    result = receipt(practice(Policies=policies), out, "--appointment", "A1")
+    assert_refused(result, out, 'Error: Policies!H3: policy "P2" is auto (PIP) with State '
+                                "Farm but has no claim number")
+
+
+def test_pip_without_the_clients_address(practice, tmp_path):  # noqa: F811
+    out = tmp_path / "out"
+    clients = [CLIENTS[0], {**CLIENTS[1], "address": None}]
+    result = receipt(practice(Clients=clients), out, "--appointment", "A1")
+    assert_refused(result, out, "Error: Clients!G3: Bo Diaz has no address; an auto (PIP) "
+                                "receipt needs it")
+
+
+def test_workers_comp_without_employer(practice, tmp_path):  # noqa: F811
+    from test_receipt_wording import wc_practice
+
+    out = tmp_path / "out"
+    result = receipt(wc_practice(practice, employer=None), out, "--appointment", "A1")
+    assert_refused(result, out, 'Error: Policies!P3: policy "P2" is workers\' comp with '
+                                "Washington L&I but has no employer; type it in the "
+                                "Employer column")

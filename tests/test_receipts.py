@@ -3,13 +3,15 @@
 The practice below: one therapist; Bo Diaz, hurt in a car accident (State Farm PIP,
 claim CL9), had a two-code visit on 2026-10-05 (30 min 97124 + 23 min 97140 = 2 + 2
 units = $60 + $70 = $130), paid $20 by card at the visit and $10 later; State Farm paid
-$70 and adjusted $20, so $10 is still due. Ann Lee (Aetna) had 4 units of 97124 ($120).
+$70 and adjusted $20 (CO-45), so $10 is still due from State Farm and nothing from Bo.
+The practice billed the visit on 2026-10-07; its lines carry the modifiers GP and 59 GP.
+Ann Lee (Aetna) had 4 units of 97124 ($120), not billed yet.
 """
 
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -19,13 +21,9 @@ from pypdf import PdfReader
 
 from claimbook.cli.main import cli
 from claimbook.compute.balances import visits_of
-from claimbook.compute.receipts import (
-    SUPERBILL,
-    build_receipt,
-    client_visits,
-    receipt_problems,
-    summary_rows,
-)
+from claimbook.compute.receipt_checks import receipt_problems
+from claimbook.compute.receipt_text import summary_rows
+from claimbook.compute.receipts import SUPERBILL, build_receipt, client_visits
 from claimbook.io.receipt_pdf import receipt_pdf_bytes
 from claimbook.io.xlsx.reader import load_book
 from claimbook.rules import icd10
@@ -53,9 +51,10 @@ POLICIES = [{"policy_id": "P1", "client_id": "C1", "payer_id": "AET", "member_id
              "claim_number": "CL9", "date_of_injury": date(2026, 9, 1),
              "referring_provider": "Dr. Ray Park, DO", "referring_npi": REFERRING_NPI}]
 LINES = [line("A1", date(2026, 10, 5), "C2", "P2", "97124", minutes=30,
-              diagnosis_codes="S13.4XXA, M54.2", client_paid=2000, payment_method="Card"),
+              diagnosis_codes="S13.4XXA, M54.2", client_paid=2000, payment_method="Card",
+              modifiers="gp", billed_date=date(2026, 10, 7)),
          line("A1", date(2026, 10, 5), "C2", "P2", "97140", minutes=23,
-              diagnosis_codes="M54.2"),
+              diagnosis_codes="M54.2", modifiers="59,GP", billed_date=date(2026, 10, 7)),
          line("A2", date(2026, 10, 12), "C1", "P1", "97124", units=4,
               diagnosis_codes="m5450")]
 PAYMENTS = [payment("PM1", date(2026, 10, 30), "A1", 7000, payer="SF", reference="EFT1",
@@ -111,19 +110,27 @@ def test_codes_split_on_commas_semicolons_and_spaces():
 def test_receipt_content_for_a_pip_visit(practice):
     r = receipt_of(practice())
     assert r.number == "R-A1" and r.file_stem == "receipt-A1" and r.issued == AS_OF
+    assert r.title == "Insurance Receipt" and not r.plain
     assert r.diagnoses == ("S13.4XXA", "M54.2")
-    assert [(s.code, s.units, s.charge, s.pointers, s.place_of_service) for s in r.services] \
-        == [("97124", 2, 6000, "AB", "11"), ("97140", 2, 7000, "B", "11")]
+    assert [(s.number, s.code, s.modifiers, s.units, s.charge, s.pointers,
+             s.place_of_service) for s in r.services] == [
+        (1, "97124", "GP", 2, 6000, "AB", "11"), (2, "97140", "59 GP", 2, 7000, "B", "11")]
     t = r.totals
     assert (t.charge, t.paid_at_visit, t.paid_later, t.insurance_paid, t.adjustments,
-            t.balance) == (13000, 2000, 1000, 7000, 2000, 1000)
+            t.balance, t.client_due, t.insurance_due) == (13000, 2000, 1000, 7000, 2000,
+                                                          1000, 0, 1000)
     assert t.charge - t.discount - t.paid_at_visit - t.paid_later - t.insurance_paid \
         - t.adjustments == t.balance
     (cov,) = r.coverages
     assert (cov.claim_number, cov.date_of_injury, cov.referring_npi, cov.is_injury_claim) \
         == ("CL9", date(2026, 9, 1), REFERRING_NPI, True)
-    assert [p.paid_by for p in r.payments] == ["Client, at the visit (Card)", "State Farm",
-                                                "Client"]
+    assert [p.paid_by for p in r.payments] == ["You, at the visit (Card)", "State Farm",
+                                                "You"]
+    assert [p.date_of_service for p in r.payments] == [date(2026, 10, 5)] * 3
+    assert r.payments[1].reasons == ("CO-45",)
+    (visit,) = r.visits
+    assert (visit.insurer.kind, visit.insurer.payer_name, visit.insurer.billed_on) == (
+        "billed", "State Farm", date(2026, 10, 7))
 
 
 def test_a_line_without_codes_points_to_the_visits_codes(practice):
@@ -138,15 +145,15 @@ def test_the_receipt_number_is_the_same_every_time(practice):
     assert receipt_of(path).fingerprint() == receipt_of(path).fingerprint()
 
 
-def test_summary_rows_add_up(practice):
+def test_summary_rows_headline_what_the_client_owes(practice):
     rows = summary_rows(receipt_of(practice()).totals)
-    labels = [r.label for r in rows]
-    assert labels[:7] == ["Total charges", "Discount", "Paid by client at the visit",
-                          "Paid by client later", "Paid by insurance",
-                          "Insurance adjustments", "Balance due"]
-    assert sum(r.cents for r in rows[:6]) == rows[6].cents == 1000
-    assert [(r.label, r.cents) for r in rows[7:]] == [("Expected from insurance", 1000),
-                                                       ("Due from client", 0)]
+    assert [(r.label, r.cents, r.style) for r in rows] == [
+        ("Total charges", 13000, ""), ("Paid by you at the visit", -2000, ""),
+        ("Paid by you later", -1000, ""), ("Paid by State Farm", -7000, ""),
+        ("Adjusted by State Farm (not billed to you)", -2000, ""),
+        ("Due from you", 0, "total"), ("Pending from State Farm", 1000, "detail")]
+    above = [r.cents for r in rows if not r.style]
+    assert sum(above) == rows[-2].cents + rows[-1].cents  # charges less money = due + pending
 
 
 def test_a_superbill_lists_every_visit_of_the_client(practice):
@@ -159,6 +166,7 @@ def test_a_superbill_lists_every_visit_of_the_client(practice):
     assert r.file_stem == "superbill-C2-2026-10-05-to-2026-11-02"
     assert r.diagnoses == ("S13.4XXA", "M54.2", "M54.6")
     assert [s.pointers for s in r.services] == ["AB", "B", "C"]
+    assert [s.number for s in r.services] == [1, 2, 3]
     assert r.totals.charge == 13000 + 9000
 
 
@@ -173,11 +181,13 @@ def test_pdf_text_carries_npi_license_codes_and_amounts(practice):
     for expected in ("INSURANCE RECEIPT", "R-A1", "Test Massage", "91-0000001", BILLING_NPI,
                      "Tess Therapist, LMT", THERAPIST_NPI, "WA MA123", "225700000X",
                      "Bo Diaz", "01/02/1975", "State Farm", "SF-555", "CL9", "09/01/2026",
-                     "Dr. Ray Park, DO", REFERRING_NPI, "97124", "97140", "S13.4XXA", "M54.2",
-                     "10/05/2026", "$60.00", "$70.00", "$130.00", "-$20.00", "-$10.00",
-                     "-$70.00", "$10.00", "CO-45", "EFT1", "Balance due",
+                     "Dr. Ray Park, DO", REFERRING_NPI, "97124", "97140", "59 GP",
+                     "S13.4XXA", "M54.2", "10/05/2026", "$60.00", "$70.00", "$130.00",
+                     "-$20.00", "-$10.00", "-$70.00", "$10.00", "CO-45", "EFT1",
+                     "Due from you", "Pending from State Farm",
                      "Signature of rendering provider"):
         assert expected in text, expected
+    assert "Balance due" not in text and "Expected" not in text
     assert len(PdfReader(io.BytesIO(receipt_pdf_bytes(r))).pages) == 1
 
 
@@ -187,10 +197,16 @@ def test_pdf_is_letter_size(practice):
         == (612, 792)
 
 
-def test_names_outside_latin1_are_printed_without_accents(practice):
-    clients = [CLIENTS[0], {**CLIENTS[1], "last_name": "Nguyễn"}]
-    text = pdf_text(receipt_pdf_bytes(receipt_of(practice(Clients=clients))))
-    assert "Bo Nguyen" in text
+def test_names_outside_latin1_print_as_typed(practice):
+    clients = [CLIENTS[0], {**CLIENTS[1], "first_name": "Bảo",
+                            "last_name": "Nguyễn-Łukasiewicz"}]
+    data = receipt_pdf_bytes(receipt_of(practice(Clients=clients)))
+    text = pdf_text(data)
+    assert "Bảo" in text and "Nguyễn-Łukasiewicz" in text and "?" not in text
+    fonts = {str(font) for page in PdfReader(io.BytesIO(data)).pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert fonts  # the font is embedded: every page draws with it
+    assert b"DejaVu" in data and b"Helvetica" not in data
 
 
 # -- the workbook ------------------------------------------------------------------------------
@@ -199,82 +215,118 @@ def run(*args: str):
     return result
 
 
-def write_receipt(path: Path, out: Path, *extra: str):
-    result = run("receipt", "-w", str(path), "--appointment", "A1", "--out", str(out),
+def write_receipt(path: Path, out: Path, *extra: str, appointment: str = "A1"):
+    result = run("receipt", "-w", str(path), "--appointment", appointment, "--out", str(out),
                  "--as-of", AS_OF.isoformat(), *extra)
     assert result.exit_code == 0, result.output
     return result
 
 
+def sheet_cells(path: Path) -> dict:
+    ws = openpyxl.load_workbook(path).active
+    return {c.coordinate: c.value for row in ws.iter_rows() for c in row
+            if c.value is not None}
+
+
+def sheet_text(path: Path) -> str:
+    """Every value of the paper's sheet in reading order, as Excel shows it: dates as
+    10/05/2026, money as $1,234.00 (-$20.00)."""
+    ws = openpyxl.load_workbook(path).active
+    out = []
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value is None:
+                continue
+            if isinstance(c.value, datetime):
+                out.append(f"{c.value:%m/%d/%Y}")
+            elif isinstance(c.value, (int, float)) and '"$"' in c.number_format:
+                out.append(("-" if c.value < 0 else "") + f"${abs(c.value):,.2f}")
+            else:
+                out.append(str(c.value))
+    return "\n".join(out)
+
+
 EXPECTED_CELLS = {
     "A1": "Test Massage", "H1": "INSURANCE RECEIPT",
-    "A2": "12 Pine St", "F2": "Receipt no.", "H2": "R-A1",
-    "A3": "Seattle, WA 98103", "F3": "Date issued", "H3": datetime(2026, 11, 29),
-    "A4": "(206) 555-0100  ·  front@test.example", "F4": "Date of service",
-    "H4": datetime(2026, 10, 5),
+    "A2": "12 Pine St", "G2": "Receipt no.", "J2": "R-A1",
+    "A3": "Seattle, WA 98103", "G3": "Date issued", "J3": datetime(2026, 11, 29),
+    "A4": "(206) 555-0100  ·  front@test.example", "G4": "Date of service",
+    "J4": datetime(2026, 10, 5),
     "A5": f"Tax ID 91-0000001    Billing NPI {BILLING_NPI}",
-    "A7": "CLIENT", "E7": "RENDERING PROVIDER",
-    "A8": "Client", "B8": "Bo Diaz", "E8": "Provider", "F8": "Tess Therapist, LMT",
-    "A9": "Date of birth", "B9": datetime(1975, 1, 2), "E9": "NPI", "F9": THERAPIST_NPI,
-    "A10": "Address", "B10": "5 Elm Ave", "E10": "License", "F10": "WA MA123",
-    "B11": "Tacoma, WA 98402", "E11": "Taxonomy", "F11": "225700000X",
-    "A12": "Client ID", "B12": "C2",
-    "A14": "INSURANCE", "E14": "DIAGNOSES (ICD-10-CM)",
-    "A15": "Payer", "B15": "State Farm", "E15": "A", "F15": "S13.4XXA",
-    "A16": "Plan type", "B16": "Auto/PIP", "E16": "B", "F16": "M54.2",
-    "A17": "Member ID", "B17": "SF-555",
-    "A18": "Claim number", "B18": "CL9",
-    "A19": "Date of injury", "B19": datetime(2026, 9, 1),
-    "A20": "Referred by", "B20": "Dr. Ray Park, DO",
-    "A21": "Referring NPI", "B21": REFERRING_NPI,
-    "A23": "Date", "B23": "POS", "C23": "Code", "D23": "Description", "E23": "Dx pointer",
-    "F23": "Minutes", "G23": "Units", "H23": "Charge",
-    "A24": datetime(2026, 10, 5), "B24": "11", "C24": "97124", "D24": "Massage",
-    "E24": "AB", "F24": 30, "G24": 2, "H24": 60,
-    "A25": datetime(2026, 10, 5), "B25": "11", "C25": "97140", "D25": "Manual",
-    "E25": "B", "F25": 23, "G25": 2, "H25": 70,
-    "G26": "Total charges", "H26": 130,
-    "E28": "ACCOUNT SUMMARY",
-    "E29": "Total charges", "H29": 130,
-    "E30": "Discount", "H30": 0,
-    "E31": "Paid by client at the visit", "H31": -20,
-    "E32": "Paid by client later", "H32": -10,
-    "E33": "Paid by insurance", "H33": -70,
-    "E34": "Insurance adjustments", "H34": -20,
-    "E35": "Balance due", "H35": 10,
-    "E36": "Expected from insurance", "H36": 10,
-    "E37": "Due from client", "H37": 0,
-    "A39": "PAYMENTS AND ADJUSTMENTS",
-    "A40": "Date", "B40": "Paid by", "D40": "Reference", "E40": "Appointment",
-    "F40": "Reason", "G40": "Paid", "H40": "Adjusted",
-    "A41": datetime(2026, 10, 5), "B41": "Client, at the visit (Card)", "E41": "A1",
-    "G41": 20,
-    "A42": datetime(2026, 10, 30), "B42": "State Farm", "D42": "EFT1", "E42": "A1",
-    "F42": "CO-45", "G42": 70, "H42": 20,
-    "A43": datetime(2026, 11, 3), "B43": "Client", "D43": "card", "E43": "A1", "G43": 10,
-    "A45": ("I certify that the services listed above were medically necessary and were "
-            "personally rendered by me or under my direct supervision."),
-    "A48": "Signature of rendering provider", "G48": "Date",
-    "A49": f"Tess Therapist, LMT  ·  NPI {THERAPIST_NPI}",
+    "A7": "CLIENT", "F7": "RENDERING PROVIDER",
+    "A8": "Client", "C8": "Bo Diaz", "F8": "Provider", "G8": "Tess Therapist, LMT",
+    "A9": "Date of birth", "C9": datetime(1975, 1, 2), "F9": "NPI", "G9": THERAPIST_NPI,
+    "A10": "Address", "C10": "5 Elm Ave", "F10": "License", "G10": "WA MA123",
+    "C11": "Tacoma, WA 98402", "F11": "Taxonomy", "G11": "225700000X",
+    "A12": "Client ID", "C12": "C2",
+    "A14": "INSURANCE", "F14": "DIAGNOSES (ICD-10-CM)",
+    "A15": "Payer", "C15": "State Farm", "F15": "A", "G15": "S13.4XXA",
+    "A16": "Plan type", "C16": "Auto/PIP", "F16": "B", "G16": "M54.2",
+    "A17": "Member ID", "C17": "SF-555",
+    "A18": "Claim number", "C18": "CL9",
+    "A19": "Date of injury", "C19": datetime(2026, 9, 1),
+    "A20": "Referred by", "C20": "Dr. Ray Park, DO",
+    "A21": "Referring NPI", "C21": REFERRING_NPI,
+    "A23": "SERVICES",
+    "A24": "#", "B24": "Date", "C24": "POS", "D24": "Code", "E24": "Mod",
+    "F24": "Description", "H24": "Dx", "I24": "Min", "J24": "Units", "K24": "Charge",
+    "A25": 1, "B25": datetime(2026, 10, 5), "C25": "11", "D25": "97124", "E25": "GP",
+    "F25": "Massage", "H25": "AB", "I25": 30, "J25": 2, "K25": 60,
+    "A26": 2, "B26": datetime(2026, 10, 5), "C26": "11", "D26": "97140", "E26": "59 GP",
+    "F26": "Manual", "H26": "B", "I26": 23, "J26": 2, "K26": 70,
+    "F27": "Total charges", "K27": 130,
+    "F29": "ACCOUNT SUMMARY",
+    "F30": "Total charges", "K30": 130,
+    "F31": "Paid by you at the visit", "K31": -20,
+    "F32": "Paid by you later", "K32": -10,
+    "F33": "Paid by State Farm", "K33": -70,
+    "F34": "Adjusted by State Farm (not billed to you)", "K34": -20,
+    "F35": "Due from you", "K35": 0,
+    "F36": "Pending from State Farm", "K36": 10,
+    "A38": "We billed State Farm on 10/07/2026 under claim CL9; keep this receipt for your "
+           "records.",
+    "A39": "Questions about your bill: (206) 555-0100.",
+    "A41": "PAYMENTS AND ADJUSTMENTS",
+    "A42": "Received", "C42": "For visit of", "E42": "Paid by", "G42": "Reference",
+    "H42": "Reason", "J42": "Paid", "K42": "Adjusted",
+    "A43": datetime(2026, 10, 5), "C43": datetime(2026, 10, 5),
+    "E43": "You, at the visit (Card)", "J43": 20,
+    "A44": datetime(2026, 10, 30), "C44": datetime(2026, 10, 5), "E44": "State Farm",
+    "G44": "EFT1", "H44": "CO-45", "J44": 70, "K44": 20,
+    "A45": datetime(2026, 11, 3), "C45": datetime(2026, 10, 5), "E45": "You", "G45": "card",
+    "J45": 10,
+    "A46": "Reason codes",
+    "A47": "CO-45: the charge exceeds the fee schedule or contracted amount; written off by "
+           "us, not billed to you",
+    "A49": "I certify that the services listed above were medically necessary and were "
+           "personally rendered by me.",
+    "A51": "Signature of rendering provider", "I51": "Date",
+    "A52": f"Tess Therapist, LMT  ·  NPI {THERAPIST_NPI}",
 }
 
 
 def test_receipt_sheet_read_back_cell_by_cell(practice, tmp_path):
     write_receipt(practice(), tmp_path / "out")
-    ws = openpyxl.load_workbook(tmp_path / "out" / "receipt-A1.xlsx").active
+    path = tmp_path / "out" / "receipt-A1.xlsx"
+    ws = openpyxl.load_workbook(path).active
     assert ws.title == "Receipt"
-    found = {c.coordinate: c.value for row in ws.iter_rows() for c in row
-             if c.value is not None}
-    assert set(found) == set(EXPECTED_CELLS)
-    for coordinate, expected in EXPECTED_CELLS.items():
-        value = found[coordinate]
-        if coordinate in ("D24", "D25"):  # the service's description, as the base book has it
-            assert value.startswith(expected), coordinate
-        else:
-            assert value == expected, coordinate
-    assert ws["H24"].number_format == ws["H35"].number_format == '"$"#,##0.00;-"$"#,##0.00'
-    assert ws["A24"].number_format == ws["B9"].number_format == "mm/dd/yyyy"
-    assert ws["C24"].data_type == "s" and ws["B24"].data_type == "s"
+    assert sheet_cells(path) == EXPECTED_CELLS
+    assert ws["K25"].number_format == ws["K35"].number_format == '"$"#,##0.00;-"$"#,##0.00'
+    assert ws["B25"].number_format == ws["C9"].number_format == "mm/dd/yyyy"
+    assert ws["D25"].data_type == "s" and ws["C25"].data_type == "s"
+    assert ws["F35"].font.b and ws["F35"].font.sz > ws["F36"].font.sz  # the headline
+
+
+def test_receipt_sheet_rows_are_tall_enough_for_wrapped_text(practice, tmp_path):
+    services = [{"service_code": "97124", "fee_per_unit": 3000, "minutes_per_unit": 15,
+                 "description": "Therapeutic massage of the neck, shoulders and upper back, "
+                                "each 15 minutes of direct one-on-one contact"},
+                {"service_code": "97140", "description": "Manual", "fee_per_unit": 3500}]
+    write_receipt(practice(Services=services), tmp_path / "out")
+    ws = openpyxl.load_workbook(tmp_path / "out" / "receipt-A1.xlsx").active
+    assert ws["F25"].alignment.wrap_text
+    assert ws.row_dimensions[25].height >= 3 * 13.5  # three lines or more of 29 characters
+    assert ws.row_dimensions[26].height == 13.5
 
 
 def test_receipt_sheet_print_settings(practice, tmp_path):
@@ -286,20 +338,38 @@ def test_receipt_sheet_print_settings(practice, tmp_path):
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
     assert setup.fitToWidth in (None, 1) and setup.fitToHeight == 0  # one page wide
     margins = ws.page_margins
-    assert (margins.left, margins.right, margins.top, margins.bottom) == (0.5, 0.5, 0.75, 0.75)
+    assert (margins.left, margins.right, margins.top, margins.bottom) == (0.5, 0.5, 0.6, 0.6)
     assert "Test Massage" in ws.oddHeader.left.text
     assert ws.oddHeader.right.text == "Insurance Receipt R-A1"
     assert ws.oddFooter.left.text == "Test Massage"
     assert ws.oddFooter.right.text == "Page &P of &N"
-    assert ws.print_area == "'Receipt'!$A$1:$H$49"
+    assert ws.print_area == "'Receipt'!$A$1:$K$53"
+    assert ws.row_breaks.count == 0  # one page: nothing to break
+
+
+def test_a_long_superbill_breaks_pages_between_blocks(practice, tmp_path):
+    lines = LINES + [line(f"B{i:02d}", date(2026, 10, 6) + timedelta(days=i), "C2", "P2",
+                          "97124", minutes=30, diagnosis_codes="M54.2") for i in range(60)]
+    out = tmp_path / "out"
+    result = run("receipt", "-w", str(practice(Appointments=lines)), "--client", "C2",
+                 "--out", str(out), "--as-of", "2026-12-31")
+    assert result.exit_code == 0, result.output
+    (path,) = out.glob("superbill-*.xlsx")
+    ws = openpyxl.load_workbook(path).active
+    signature = next(c.row for c in ws["A"] if c.value == "Signature of rendering provider")
+    certify = next(c.row for c in ws["A"] if str(c.value).startswith("I certify"))
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert breaks and not any(certify <= b < signature for b in breaks)
+    assert ws.print_title_rows == "$24:$24"  # the service table's heading on every page
+    assert ws["A24"].value == "#"
 
 
 def test_a_client_named_like_a_formula_stays_text(practice, tmp_path):
     clients = [CLIENTS[0], {**CLIENTS[1], "first_name": "=1+2", "last_name": "+SUM(A1)"}]
     write_receipt(practice(Clients=clients), tmp_path / "out")
     ws = openpyxl.load_workbook(tmp_path / "out" / "receipt-A1.xlsx").active
-    assert ws["B8"].value == "=1+2 +SUM(A1)"
-    assert ws["B8"].data_type == "s"
+    assert ws["C8"].value == "=1+2 +SUM(A1)"
+    assert ws["C8"].data_type == "s"
     assert "=1+2 +SUM(A1)" in pdf_text((tmp_path / "out" / "receipt-A1.pdf").read_bytes())
 
 
@@ -327,7 +397,8 @@ def test_superbill_command(practice, tmp_path):
     assert result.exit_code == 0, result.output
     stem = out / "superbill-C2-2026-10-05-to-2026-10-05"
     assert result.stdout.splitlines() == [f"{stem}.xlsx", f"{stem}.pdf"]
-    assert "SUPERBILL" in pdf_text(Path(f"{stem}.pdf").read_bytes())
+    text = pdf_text(Path(f"{stem}.pdf").read_bytes())
+    assert "SUPERBILL" in text and "keep this superbill for your records" in text
 
 
 def test_month_batch_writes_one_receipt_per_insured_visit(practice, tmp_path):

@@ -46,7 +46,8 @@ def test_a_lock_file_stops_the_write_with_a_clear_message(book, lock):
     assert not (book.parent / "backups").exists()
 
 
-@pytest.mark.parametrize("point", ["after-backup", "mid-temp", "after-temp", "after-check"])
+@pytest.mark.parametrize("point", ["mid-backup", "backup-before-rename", "after-backup",
+                                   "mid-temp", "after-temp", "after-check"])
 def test_a_process_killed_mid_write_leaves_the_original_intact(book, point):
     before = _digest(book)
     done = run_process(*PAY, "-w", str(book), env={"CLAIMBOOK_CRASH_AT": point})
@@ -54,6 +55,10 @@ def test_a_process_killed_mid_write_leaves_the_original_intact(book, point):
     assert _digest(book) == before
     leftovers = [f for f in os.listdir(book.parent) if f.startswith(".claimbook-")]
     assert len(leftovers) <= 1  # a killed process may leave its temporary file, never more
+    for backup in backups_of(str(book)):  # every backup under a backup's name is whole
+        assert open(backup, "rb").read() == open(book, "rb").read()
+    assert len(backups_of(str(book))) == (0 if point in ("mid-backup", "backup-before-rename")
+                                          else 1)
     check = run_process("check", "-w", str(book))
     assert check.returncode == 0, check.stdout + check.stderr
 

@@ -39,7 +39,7 @@ class ClaimbookGroup(click.Group):
     LAZY = {"checkout": "desk", "pay": "desk", "remind": "desk",
             "today": "desk", "receipt": "receipts", "handoff": "handoff",
             "void": "corrections", "history": "history", "import": "importer",
-            "claim": "claims"}
+            "claim": "claims", "era": "era", "statement": "statements"}
 
     def list_commands(self, ctx) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.LAZY))
@@ -60,6 +60,11 @@ class ClaimbookGroup(click.Group):
             raise click.ClickException(str(exc)) from None
         except BadMonth as exc:
             raise click.UsageError(str(exc)) from None
+        except OSError as exc:  # a disk full, a read-only folder ...: one line, no traceback
+            from claimbook.io.xlsx.safe import os_problem
+
+            raise click.ClickException(str(os_problem(exc, f"running {ctx.invoked_subcommand}"))
+                                       ) from None
         finally:
             gc.enable()
 
@@ -197,6 +202,10 @@ def sample(out: str, lines: int | None, seed: int, force: bool) -> None:
                             fast=lines is not None and lines > 50_000)
     counts = ", ".join(f"{len(v)} {k}" for k, v in built.rows.items())
     click.echo(f"{out}: {counts}")
+    if lines is None:  # the insurer's next payment, as an 835 to try `claimbook era` on
+        from claimbook.usecases.sample_era import write_sample_remittance
+
+        click.echo(write_sample_remittance(built, os.path.dirname(out), force))
 
 
 # -- check ----------------------------------------------------------------------------
@@ -351,6 +360,9 @@ def main() -> None:
     command returns, so the process ends at once instead of freeing a big workbook's
     millions of objects one by one (about a second for 100,000 lines).
     """
+    import warnings
+
+    warnings.filterwarnings("ignore", module="xlsxwriter")  # a user sees one line, not these
     try:
         cli.main(prog_name="claimbook")
     except SystemExit as done:

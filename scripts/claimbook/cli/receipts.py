@@ -11,9 +11,17 @@ from datetime import date
 import click
 
 from claimbook.cli.main import cli, date_option, workbook_option
+from claimbook.cli.papers import (
+    EmailLog,
+    deliver,
+    progress,
+    refuse,
+    stop_if_not_sent,
+    unique_stems,
+)
 from claimbook.compute.ledger import Month
 from claimbook.compute.receipts import RECEIPT, SUPERBILL, Receipt
-from claimbook.rules.problems import ClaimbookError, Problem, in_order
+from claimbook.rules.problems import Problem
 
 DEFAULT_OUT = os.path.join("reports", "receipts")
 
@@ -33,21 +41,26 @@ DEFAULT_OUT = os.path.join("reports", "receipts")
 @date_option("--as-of", "The receipt date: payments received after it are left out "
              "(default: today).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=DEFAULT_OUT,
-              show_default=True, help="Folder for the receipts (and the Email Log).")
+              show_default=True, help="Folder for the receipts.")
 @click.option("--email", "send", is_flag=True,
-              help="Email each PDF to the client through the Practice sheet's SMTP server.")
+              help="Email each client their PDFs (one email each) through the Practice "
+                   "sheet's SMTP server.")
 @click.option("--eml", "eml_dir", type=click.Path(file_okay=False), metavar="DIR",
               help="Write .eml drafts here for your own mail program instead of sending.")
 @click.option("--resend", is_flag=True,
-              help="With --email: send again receipts the Email Log says were sent.")
+              help="With --email: send again receipts the Email Log (beside the workbook) "
+                   "says were sent.")
 def receipt(workbook, appointment_id, client_id, first, last, month_text, as_of, out_dir,
             send, eml_dir, resend) -> None:
     """Write insurance receipts and superbills: a print-ready workbook and a PDF each.
 
     Each shows the practice (Tax ID, billing NPI), the rendering therapist (NPI,
     license, taxonomy), the client, the insurance (claim number, date of injury and
-    referral for PIP and workers' comp), every service line with its CPT code and ICD-10
-    pointers, what was paid and adjusted, and the balance due. Prints the paths.
+    referral for PIP, employer for workers' comp), every service line with its code,
+    modifiers and ICD-10 pointers, what was paid and adjusted, what the client owes and
+    what is pending from each insurer, by name. A self-pay visit gets a plain receipt.
+    With --email or --eml, each client gets one email with all their PDFs; the Email
+    Log beside the workbook keeps anything from being sent twice. Prints the paths.
 
     \b
     Examples:
@@ -65,19 +78,18 @@ def receipt(workbook, appointment_id, client_id, first, last, month_text, as_of,
     if send or eml_dir:
         problems += _mail_problems(book, [g[0] for g in groups], send)
     if problems:
-        _stop(problems)
+        refuse(problems)
     if not groups:
         click.echo(f"No insured visits in {Month.parse(month_text).label} up to "
                    f"{as_of}; nothing written.", err=True)
         return
     from claimbook.compute.receipts import build_receipt
 
-    receipts = [build_receipt(book, g, as_of, kind) for g in groups]
-    jobs = _write_all(receipts, out_dir)
-    if send:
-        _email(book, jobs, out_dir, resend)
-    elif eml_dir:
-        _drafts(book, jobs, out_dir, eml_dir)
+    receipts = [build_receipt(book, g, as_of, kind, on_file=bool(send or eml_dir))
+                for g in groups]
+    pdfs = _write_all(receipts, out_dir)
+    if send or eml_dir:
+        _mail(book, workbook, receipts, pdfs, eml_dir if not send else None, resend)
 
 
 def _check_options(appointment_id, client_id, first, last, month_text, send, eml_dir,
@@ -121,10 +133,13 @@ def _select(book, appointment_id, client_id, first, last, month_text, as_of):
 
 
 def _receipt_problems(book, groups, already: list[Problem]) -> list[Problem]:
-    from claimbook.compute.receipts import receipt_problems
+    from claimbook.compute.receipt_checks import receipt_problems
+    from claimbook.io.receipt_pdf import signature_problems
 
     known = {p.where for p in already}
-    found = receipt_problems(book, [v for g in groups for v in g])
+    visits = [v for g in groups for v in g]
+    found = receipt_problems(book, visits)
+    found += signature_problems(book, [ln.staff_id for v in visits for ln in v.lines])
     return [p for p in found if p.where not in known]
 
 
@@ -136,88 +151,64 @@ def _mail_problems(book, first_visits, send: bool) -> list[Problem]:
     return problems
 
 
-def _stop(problems: list[Problem]) -> None:
-    """Every problem on its own line, then one error; nothing has been written."""
-    problems = in_order(problems)
-    if len(problems) == 1:
-        raise ClaimbookError(f"{problems[0]}; no receipt was written")
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    raise ClaimbookError(f"{len(problems)} problems; no receipt was written")
-
-
-def _progress(total: int, what: str):
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    return Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(),
-                    console=Console(stderr=True), disable=total < 2, transient=True)
-
-
-def _write_all(receipts: list[Receipt], out_dir: str) -> list:
-    from claimbook.io.mail import MailJob
-    from claimbook.io.receipt_pdf import write_receipt_pdf
+def _write_all(receipts: list[Receipt], out_dir: str) -> list[bytes]:
+    """Write each receipt's workbook and PDF; returns the PDFs' bytes, as built."""
+    from claimbook.io.pdf_kit import save_pdf
+    from claimbook.io.receipt_pdf import receipt_pdf_bytes
     from claimbook.io.xlsx.receipt import write_receipt_workbook
 
-    jobs = []
-    with _progress(len(receipts), "Writing receipts") as progress:
-        task = progress.add_task("write", total=len(receipts))
+    unique_stems([r.file_stem for r in receipts])
+    pdfs = []
+    with progress(len(receipts), "Writing receipts") as bar:
+        task = bar.add_task("write", total=len(receipts))
         for r in receipts:
             base = os.path.join(out_dir, r.file_stem)
             write_receipt_workbook(r, base + ".xlsx")
-            jobs.append(MailJob(r, write_receipt_pdf(r, base + ".pdf")))
-            progress.advance(task)
-    for job in jobs:
-        click.echo(os.path.splitext(job.pdf_path)[0] + ".xlsx")
-        click.echo(job.pdf_path)
-    return jobs
+            pdfs.append(receipt_pdf_bytes(r))
+            save_pdf(pdfs[-1], base + ".pdf")
+            bar.advance(task)
+    for r in receipts:
+        base = os.path.join(out_dir, r.file_stem)
+        click.echo(base + ".xlsx")
+        click.echo(base + ".pdf")
+    return pdfs
 
 
-def _email_log(out_dir: str):
-    """The Email Log's path, its entries, and a function that records one more."""
-    from claimbook.io.xlsx.receipt import LOG_NAME, read_email_log, write_email_log
-    from claimbook.io.xlsx.safe import refuse_if_open
+def _mail(book, workbook: str, receipts: list[Receipt], pdfs: list[bytes],
+          eml_dir: str | None, resend: bool) -> None:
+    """One email per client with the PDFs not sent before (all with --resend)."""
+    from claimbook.io.mail import Attachment, last_sent, sent_before
 
-    path = os.path.join(out_dir, LOG_NAME)
-    refuse_if_open(path)  # before anything is sent, not after
-    entries = read_email_log(path)
-
-    def record(entry) -> None:
-        entries.append(entry)
-        write_email_log(path, entries)
-
-    return path, list(entries), record
-
-
-def _email(book, jobs: list, out_dir: str, resend: bool) -> None:
-    from claimbook.io.mail import ALREADY_SENT, NOT_SENT, SENT, mail_settings, send_receipts
-
-    settings, _ = mail_settings(book)
-    log_path, entries, record = _email_log(out_dir)
-    with _progress(len(jobs), "Emailing receipts") as progress:
-        task = progress.add_task("send", total=len(jobs))
-        outcomes = send_receipts(jobs, settings, entries, record, resend=resend,
-                                 step=lambda: progress.advance(task))
-    for o in outcomes:
-        if o.status == SENT:
-            click.echo(f"sent {o.job.receipt.number} to {o.detail}")
-        elif o.status == ALREADY_SENT:
-            click.echo(f"skipped {o.job.receipt.number}: already {o.detail}")
-        else:
-            click.echo(f"not sent {o.job.receipt.number}: {o.detail}", err=True)
-    failed = [o for o in outcomes if o.status == NOT_SENT]
-    if failed:
-        raise ClaimbookError(f"{len(failed)} of {len(outcomes)} receipts not sent "
-                             f"({failed[0].detail}); recorded in {log_path}")
+    log = EmailLog(workbook)
+    by_client: dict[str, list[tuple[Receipt, bytes]]] = {}
+    for r, pdf in zip(receipts, pdfs):
+        before = None if resend or eml_dir else last_sent(log.entries, r.number)
+        if before is not None:
+            click.echo(f"skipped {r.number}: already {sent_before(before, r.fingerprint())}")
+            continue
+        by_client.setdefault(r.client.client_id, []).append((r, pdf))
+    jobs = []
+    for items in by_client.values():
+        attachments = tuple(Attachment(r.number, r.file_stem + ".pdf", pdf, r.fingerprint())
+                            for r, pdf in items)
+        jobs.append(receipt_job([r for r, _ in items], attachments))
+    stop_if_not_sent(deliver(book, jobs, log, eml_dir, "receipts"), log)
 
 
-def _drafts(book, jobs: list, out_dir: str, eml_dir: str) -> None:
-    from claimbook.io.mail import DRAFT, log_entry, receipt_message, sender_of, write_eml
+def receipt_job(receipts: list[Receipt], attachments: tuple):
+    """The email of one client's receipts."""
+    from claimbook.compute.papers import file_part
+    from claimbook.compute.receipt_text import email_text
+    from claimbook.io.mail import MailJob
 
-    sender, _ = sender_of(book)
-    _, _, record = _email_log(out_dir)
-    for job in jobs:
-        message = receipt_message(job.receipt, job.pdf_path, sender)
-        path = write_eml(message, os.path.join(eml_dir, job.receipt.file_stem + ".eml"))
-        record(log_entry(job, DRAFT, path))
-        click.echo(path)
+    first = receipts[0]
+    subject, body = email_text(receipts)
+    if len(receipts) == 1:
+        name = first.file_stem
+    else:
+        days = [v.date_of_service for r in receipts for v in r.visits]
+        name = f"receipts-{file_part(first.client.client_id)}-{min(days)}-to-{max(days)}"
+    return MailJob(first.client.client_id, first.client.name,
+                   (first.client.email or "").strip(), attachments, subject, body, name)
+
+

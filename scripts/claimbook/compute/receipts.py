@@ -1,42 +1,45 @@
 """Insurance receipts and superbills: what goes on them, and what must be fixed first.
 
 A :class:`Receipt` is plain data built from the practice's records: the practice, the
-rendering therapists, the client, the insurance, the service lines with their ICD-10
-pointers, the payments and the balance. The workbook writer (``xlsx/receipt.py``) and
-the PDF writer (``receipt_pdf.py``) both draw the same Receipt, so they cannot disagree.
+rendering therapists, the client, the insurance, the service lines with their modifiers
+and ICD-10 pointers, the payments, the money by insurer, and where each visit stands
+with its insurer. What both writers draw, in the client's words, is in
+:mod:`claimbook.compute.receipt_text`; the workbook writer (``io/xlsx/receipt.py``) and
+the PDF writer (``io/receipt_pdf.py``) draw the same Receipt, so they cannot disagree.
 This module does no I/O and imports neither Click nor a workbook library.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
+import os
 from dataclasses import dataclass
 from datetime import date
 
 from claimbook.compute.balances import Visit, VisitBalance, balance_of
 from claimbook.compute.ledger import Month
+from claimbook.compute.papers import (  # noqa: F401 - part of this module's interface
+    INJURY_PAYER_TYPES,
+    SELF_PAY,
+    ClientInfo,
+    InsurerState,
+    PracticeInfo,
+    client_info,
+    date_text,
+    file_part,
+    insurer_state,
+    modifiers_text,
+    money_text,
+    one_line,
+    practice_info,
+    reason_codes,
+    shown,
+)
 from claimbook.rules import icd10
-from claimbook.rules.money import dollars
-from claimbook.rules.problems import BadRequest, Problem
-from claimbook.rules.records import Book, client_name
+from claimbook.rules.problems import BadRequest
+from claimbook.rules.records import Book
 
 RECEIPT, SUPERBILL = "receipt", "superbill"
-INJURY_PAYER_TYPES = ("Auto/PIP", "Workers Comp")
-CERTIFICATION = ("I certify that the services listed above were medically necessary and "
-                 "were personally rendered by me or under my direct supervision.")
-
-
-@dataclass(frozen=True, slots=True)
-class PracticeInfo:
-    """The practice as it heads every receipt."""
-
-    name: str
-    address_lines: tuple[str, ...]
-    phone: str | None
-    email: str | None
-    tax_id: str | None
-    billing_npi: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +53,7 @@ class Therapist:
     license_number: str | None
     license_state: str | None
     taxonomy_code: str | None
+    signature_image: str | None = None  # the file of Staff's Signature Image
 
     @property
     def signed_name(self) -> str:
@@ -60,17 +64,6 @@ class Therapist:
     def license(self) -> str:
         """``WA MA60412345``."""
         return " ".join(p for p in (self.license_state, self.license_number) if p)
-
-
-@dataclass(frozen=True, slots=True)
-class ClientInfo:
-    """The client the receipt is for."""
-
-    client_id: str
-    name: str
-    date_of_birth: date | None
-    address_lines: tuple[str, ...]
-    email: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +80,16 @@ class Coverage:
     date_of_injury: date | None
     referring_provider: str | None
     referring_npi: str | None
+    employer: str | None = None
 
     @property
     def is_injury_claim(self) -> bool:
         """Auto (PIP) and workers' comp claims carry the injury date and the referral."""
         return self.payer_type in INJURY_PAYER_TYPES
+
+    @property
+    def is_workers_comp(self) -> bool:
+        return self.payer_type == "Workers Comp"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +106,8 @@ class ServiceRow:
     pointers: str  # "AB": the diagnoses this line treats
     charge: int
     staff_id: str
+    modifiers: str = ""  # "GP 59"
+    number: int = 0  # 1, 2, ... down the receipt
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +122,19 @@ class PaymentRow:
     amount: int
     adjustment: int
     adjustment_reason: str | None
+    date_of_service: date | None = None
+    reasons: tuple[str, ...] = ()  # the reason codes: CO-45, PR-3 ...
+
+
+@dataclass(frozen=True, slots=True)
+class PayerMoney:
+    """One insurer's part of the visits on a receipt, in cents."""
+
+    payer_name: str
+    paid: int = 0
+    adjusted: int = 0
+    pending: int = 0  # still expected from it (billed, unbilled or partly paid)
+    denied: int = 0  # what it denied and the client does not owe
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +150,18 @@ class Totals:
     balance: int = 0
     insurance_due: int = 0
     client_due: int = 0
+    by_payer: tuple[PayerMoney, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class VisitState:
+    """One visit on the receipt: when, where it stands with its insurer, who owes what."""
+
+    appointment_id: str
+    date_of_service: date
+    insurer: InsurerState
+    client_due: int
+    insurance_due: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,27 +181,35 @@ class Receipt:
     payments: tuple[PaymentRow, ...]
     totals: Totals
     appointment_ids: tuple[str, ...]
+    visits: tuple[VisitState, ...] = ()
+    on_file: bool = False  # emailed: "Signature on file" and the date
+
+    @property
+    def plain(self) -> bool:
+        """A self-pay receipt with no diagnosis: no codes, no attestation, no insurer."""
+        return all(v.insurer.kind == SELF_PAY for v in self.visits) and not self.diagnoses
 
     @property
     def title(self) -> str:
+        if self.plain:
+            return "Receipt"
         return "Superbill" if self.kind == SUPERBILL else "Insurance Receipt"
 
     @property
     def file_stem(self) -> str:
-        """``receipt-A000123`` or ``superbill-C0042-2026-01-01-to-2026-03-31``."""
+        """``receipt-A000123`` or ``superbill-C0042-2026-01-01-to-2026-03-31``; an ID
+        that is not plain capitals and digits carries a digest (:func:`file_part`)."""
         if self.kind == SUPERBILL:
             first, last = self.period
-            stem = f"superbill-{self.client.client_id}-{first}-to-{last}"
-        else:
-            stem = f"receipt-{self.appointment_ids[0]}"
-        return re.sub(r"[^A-Za-z0-9._-]+", "_", stem)
+            return f"superbill-{file_part(self.client.client_id)}-{first}-to-{last}"
+        return f"receipt-{file_part(self.appointment_ids[0])}"
 
     def fingerprint(self) -> str:
         """A short digest of the content (not the issue date): it changes when the money,
         the codes or the details on the receipt change."""
         content = repr((self.number, self.practice, self.client, self.therapists,
                         self.coverages, self.diagnoses, self.services, self.payments,
-                        self.totals))
+                        self.totals, self.visits))
         return hashlib.sha256(content.encode()).hexdigest()[:16]
 
 
@@ -217,71 +250,6 @@ def _visit_order(visit: Visit) -> tuple:
     return (visit.date_of_service or date.min, visit.appointment_id)
 
 
-# -- what must be fixed first -------------------------------------------------------------
-def receipt_problems(book: Book, visits: list[Visit]) -> list[Problem]:
-    """Everything that stops a receipt for ``visits``, each naming the cell to fix.
-
-    A rendering therapist without NPI or license number, a malformed ICD-10 code, more
-    than twelve diagnoses on one visit, an insured visit without diagnosis codes.
-
-    Args:
-        book: the practice.
-        visits: the visits to write receipts for.
-
-    Returns:
-        The problems, each once; empty when every receipt can be written.
-    """
-    problems: list[Problem] = []
-    seen_staff: set[str] = set()
-    for visit in visits:
-        for line in visit.lines:
-            if line.staff_id not in seen_staff:
-                seen_staff.add(line.staff_id)
-                problems += _therapist_problems(book.staff.get(line.staff_id))
-        problems += _diagnosis_problems(book, visit)
-    return problems
-
-
-def _therapist_problems(member) -> list[Problem]:
-    if member is None:
-        return []  # an unknown Staff ID is reported by validate()
-    out = []
-    if not member.npi:
-        out.append(member.src.problem(
-            "npi", f"{member.name} has no NPI; a receipt needs the rendering therapist's "
-                   "10-digit NPI"))
-    if not member.license_number:
-        out.append(member.src.problem(
-            "license_number", f"{member.name} has no license number; a receipt needs the "
-                              "therapist's massage license"))
-    return out
-
-
-def _diagnosis_problems(book: Book, visit: Visit) -> list[Problem]:
-    out = []
-    for line in visit.lines:
-        for code in icd10.split_codes(line.diagnosis_codes):
-            message = icd10.code_problem(code)
-            if message:
-                out.append(line.src.problem("diagnosis_codes", message))
-    if out:
-        return out
-    first = visit.first
-    codes = visit_diagnoses(visit)
-    if first.policy_id is not None and not codes:
-        payer = book.payer_of(first.policy_id)
-        billed_to = payer.name if payer else f'policy "{first.policy_id}"'
-        out.append(first.src.problem(
-            "diagnosis_codes", f'appointment "{visit.appointment_id}" is billed to '
-                               f"{billed_to} but has no diagnosis codes; type its ICD-10 "
-                               "codes, e.g. M54.50"))
-    if len(codes) > len(icd10.POINTER_LETTERS):
-        out.append(first.src.problem(
-            "diagnosis_codes", f'appointment "{visit.appointment_id}" has {len(codes)} '
-                               "diagnosis codes; a claim holds at most 12"))
-    return out
-
-
 def visit_diagnoses(visit: Visit) -> list[str]:
     """The distinct diagnosis codes of a visit, in the order they were typed."""
     codes: list[str] = []
@@ -302,8 +270,8 @@ def _line_codes(line) -> list[str]:
 
 
 # -- building a receipt -------------------------------------------------------------------
-def build_receipt(book: Book, visits: list[Visit], as_of: date,
-                  kind: str = RECEIPT) -> Receipt:
+def build_receipt(book: Book, visits: list[Visit], as_of: date, kind: str = RECEIPT,
+                  on_file: bool = False) -> Receipt:
     """The receipt (one visit) or superbill (several) as of a date.
 
     Args:
@@ -311,6 +279,7 @@ def build_receipt(book: Book, visits: list[Visit], as_of: date,
         visits: the visits, all of one client, validated by :func:`receipt_problems`.
         as_of: the issue date; lines and payments dated after it are left out.
         kind: :data:`RECEIPT` or :data:`SUPERBILL`.
+        on_file: the receipt is emailed: signed "Signature on file" with its date.
 
     Returns:
         The receipt's content.
@@ -319,9 +288,11 @@ def build_receipt(book: Book, visits: list[Visit], as_of: date,
         BadRequest: a visit is dated after ``as_of``.
     """
     balances = [_balance(book, v, as_of) for v in visits]
+    states = [insurer_state(book, v, as_of, b) for v, b in zip(visits, balances)]
     first = visits[0].first
     diagnoses = _diagnoses(visits)
     dates = [v.date_of_service for v in visits]
+    services = [row for v in visits for row in _service_rows(book, v, diagnoses)]
     return Receipt(
         kind=kind,
         number=receipt_number(kind, visits),
@@ -332,11 +303,16 @@ def build_receipt(book: Book, visits: list[Visit], as_of: date,
         therapists=_therapists(book, visits),
         coverages=_coverages(book, visits),
         diagnoses=tuple(diagnoses),
-        services=tuple(row for v in visits for row in _service_rows(book, v, diagnoses)),
+        services=tuple(_numbered(services)),
         payments=tuple(sorted((row for v in visits for row in _payment_rows(book, v, as_of)),
-                              key=lambda r: (r.date_received, r.appointment_id))),
-        totals=_totals(visits, balances),
+                              key=lambda r: (r.date_of_service or date.min, r.date_received,
+                                             r.appointment_id))),
+        totals=_totals(visits, balances, states),
         appointment_ids=tuple(v.appointment_id for v in visits),
+        visits=tuple(VisitState(v.appointment_id, v.date_of_service, s, b.client_due,
+                                b.insurance_due)
+                     for v, s, b in zip(visits, states, balances)),
+        on_file=on_file,
     )
 
 
@@ -356,26 +332,6 @@ def _balance(book: Book, visit: Visit, as_of: date) -> VisitBalance:
     return found
 
 
-def practice_info(book: Book) -> PracticeInfo:
-    """The practice block from the Practice sheet."""
-    s = book.settings
-    city_line = " ".join(p for p in (f"{s.city}," if s.city else None, s.state, s.zip) if p)
-    return PracticeInfo(
-        name=s.practice_name or "",
-        address_lines=tuple(p for p in (s.address, city_line) if p),
-        phone=s.phone, email=s.email, tax_id=s.tax_id, billing_npi=s.billing_npi)
-
-
-def client_info(client) -> ClientInfo:
-    """The client block from a Clients row."""
-    city = " ".join(p for p in (f"{client.city}," if client.city else None,
-                                client.state, client.zip) if p)
-    return ClientInfo(
-        client_id=client.client_id, name=client_name(client),
-        date_of_birth=client.date_of_birth,
-        address_lines=tuple(p for p in (client.address, city) if p), email=client.email)
-
-
 def _therapists(book: Book, visits: list[Visit]) -> tuple[Therapist, ...]:
     out: dict[str, Therapist] = {}
     for visit in visits:
@@ -383,9 +339,20 @@ def _therapists(book: Book, visits: list[Visit]) -> tuple[Therapist, ...]:
             member = book.staff.get(line.staff_id)
             if member is not None and member.staff_id not in out:
                 out[member.staff_id] = Therapist(
-                    member.staff_id, member.name, member.credentials, member.npi,
-                    member.license_number, member.license_state, member.taxonomy_code)
+                    member.staff_id, one_line(member.name), member.credentials, member.npi,
+                    member.license_number, member.license_state, member.taxonomy_code,
+                    _signature(book, member))
     return tuple(out.values())
+
+
+def signature_path(book: Book, typed: str) -> str:
+    """A Signature Image's file: as typed when absolute, else beside the workbook."""
+    return os.path.join(os.path.dirname(book.path or ""), typed.strip())
+
+
+def _signature(book: Book, member) -> str | None:
+    typed = (getattr(member, "signature_image", None) or "").strip()
+    return signature_path(book, typed) if typed else None
 
 
 def _coverages(book: Book, visits: list[Visit]) -> tuple[Coverage, ...]:
@@ -397,14 +364,15 @@ def _coverages(book: Book, visits: list[Visit]) -> tuple[Coverage, ...]:
         payer = book.payers.get(policy.payer_id)
         out[policy.policy_id] = Coverage(
             policy_id=policy.policy_id,
-            payer_name=payer.name if payer else policy.payer_id,
+            payer_name=one_line(payer.name) if payer else policy.payer_id,
             payer_type=payer.type if payer else None,
             member_id=policy.member_id, group_number=policy.group_number,
             subscriber=_subscriber(policy),
             claim_number=visit.claim_number or policy.claim_number,
             date_of_injury=policy.date_of_injury,
             referring_provider=policy.referring_provider,
-            referring_npi=policy.referring_npi)
+            referring_npi=policy.referring_npi,
+            employer=one_line(policy.employer) or None)
     return tuple(out.values())
 
 
@@ -434,33 +402,50 @@ def _service_rows(book: Book, visit: Visit, diagnoses: list[str]) -> list[Servic
         rows.append(ServiceRow(
             appointment_id=visit.appointment_id, date_of_service=line.date_of_service,
             place_of_service=place, code=line.service_code,
-            description=service.description if service else "",
+            description=one_line(service.description) if service else "",
             minutes=line.minutes, units=units,
             pointers="".join(icd10.pointer(diagnoses.index(c)) for c in codes),
-            charge=charge, staff_id=line.staff_id))
+            charge=charge, staff_id=line.staff_id,
+            modifiers=modifiers_text(getattr(line, "modifiers", None))))
     return rows
+
+
+def _numbered(rows: list[ServiceRow]) -> list[ServiceRow]:
+    from dataclasses import replace
+
+    return [replace(row, number=i) for i, row in enumerate(rows, start=1)]
 
 
 def _payment_rows(book: Book, visit: Visit, as_of: date) -> list[PaymentRow]:
     rows = []
+    dos = visit.date_of_service
     for line in visit.lines:
         if line.client_paid:
             how = f" ({line.payment_method})" if line.payment_method else ""
-            rows.append(PaymentRow(line.date_of_service, "Client", f"Client, at the visit{how}",
-                                   None, visit.appointment_id, line.client_paid, 0, None))
+            rows.append(PaymentRow(line.date_of_service, "Client", f"You, at the visit{how}",
+                                   None, visit.appointment_id, line.client_paid, 0, None, dos))
     for payment in visit.payments:
         if payment.date_received is None or payment.date_received > as_of:
             continue
-        payer = book.payers.get(payment.payer_id or "")
-        paid_by = (payer.name if payer else "Insurance") if payment.source == "Insurance" \
-            else "Client"
-        rows.append(PaymentRow(payment.date_received, payment.source, paid_by,
+        rows.append(PaymentRow(payment.date_received, payment.source, _paid_by(book, payment),
                                payment.reference, visit.appointment_id, payment.amount or 0,
-                               payment.adjustment or 0, payment.adjustment_reason))
+                               payment.adjustment or 0, payment.adjustment_reason, dos,
+                               tuple(reason_codes(payment))))
     return rows
 
 
-def _totals(visits: list[Visit], balances: list[VisitBalance]) -> Totals:
+def _paid_by(book: Book, payment) -> str:
+    if payment.source == "Insurance":
+        payer = book.payers.get(payment.payer_id or "")
+        return one_line(payer.name) if payer else "Insurance"
+    if (payment.amount or 0) < 0:
+        return "Refund to you"
+    method = getattr(payment, "payment_method", None)
+    return f"You ({method})" if method else "You"
+
+
+def _totals(visits: list[Visit], balances: list[VisitBalance],
+            states: list[InsurerState]) -> Totals:
     at_visit = sum(line.client_paid or 0 for v in visits for line in v.lines)
     client_paid = sum(b.client_paid for b in balances)
     return Totals(
@@ -472,80 +457,18 @@ def _totals(visits: list[Visit], balances: list[VisitBalance]) -> Totals:
         adjustments=sum(b.adjustments for b in balances),
         balance=sum(b.balance for b in balances),
         insurance_due=sum(b.insurance_due for b in balances),
-        client_due=sum(b.client_due for b in balances))
+        client_due=sum(b.client_due for b in balances),
+        by_payer=_by_payer(balances, states))
 
 
-# -- what both writers draw ---------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class SummaryRow:
-    """One line of the money summary: a label, an amount in cents, and its weight."""
-
-    label: str
-    cents: int
-    style: str = ""  # "" | "total" | "detail"
-
-
-def summary_rows(totals: Totals) -> list[SummaryRow]:
-    """The money summary, top to bottom: charges, what was paid and adjusted, balance."""
-    rows = [
-        SummaryRow("Total charges", totals.charge),
-        SummaryRow("Discount", -totals.discount),
-        SummaryRow("Paid by client at the visit", -totals.paid_at_visit),
-        SummaryRow("Paid by client later", -totals.paid_later),
-        SummaryRow("Paid by insurance", -totals.insurance_paid),
-        SummaryRow("Insurance adjustments", -totals.adjustments),
-        SummaryRow("Balance due", totals.balance, "total"),
-    ]
-    if totals.balance:
-        rows.append(SummaryRow("Expected from insurance", totals.insurance_due, "detail"))
-        rows.append(SummaryRow("Due from client", totals.client_due, "detail"))
-    return rows
-
-
-def coverage_rows(coverage: Coverage) -> list[tuple[str, str | date]]:
-    """The insurance block as label/value pairs (blank values left out; dates as dates)."""
-    pairs = [("Payer", coverage.payer_name), ("Plan type", coverage.payer_type),
-             ("Member ID", coverage.member_id), ("Group", coverage.group_number),
-             ("Insured", coverage.subscriber), ("Claim number", coverage.claim_number)]
-    if coverage.is_injury_claim:
-        pairs += [("Date of injury", coverage.date_of_injury),
-                  ("Referred by", coverage.referring_provider),
-                  ("Referring NPI", coverage.referring_npi)]
-    return [(label, value) for label, value in pairs if value]
-
-
-def therapist_rows(therapist: Therapist) -> list[tuple[str, str]]:
-    """The rendering provider block as label/value pairs."""
-    pairs = [("Provider", therapist.signed_name), ("NPI", therapist.npi),
-             ("License", therapist.license), ("Taxonomy", therapist.taxonomy_code)]
-    return [(label, value) for label, value in pairs if value]
-
-
-def client_rows(client: ClientInfo) -> list[tuple[str, str | date]]:
-    """The client block as label/value pairs (the date of birth as a date)."""
-    address = [("Address" if i == 0 else "", line)
-               for i, line in enumerate(client.address_lines)]
-    pairs = [("Client", client.name), ("Date of birth", client.date_of_birth),
-             *address, ("Client ID", client.client_id)]
-    return [(label, value) for label, value in pairs if value]
-
-
-def practice_rows(practice: PracticeInfo) -> list[tuple[str, str]]:
-    """The practice's identifiers as label/value pairs."""
-    pairs = [("Tax ID", practice.tax_id), ("Billing NPI", practice.billing_npi)]
-    return [(label, value) for label, value in pairs if value]
-
-
-def date_text(day: date | None) -> str:
-    """A date as printed on US claim forms: ``10/02/2026``."""
-    return f"{day:%m/%d/%Y}" if day else ""
-
-
-def shown(value: object) -> str:
-    """A block value as printed: dates as ``10/02/2026``, text as it is."""
-    return date_text(value) if isinstance(value, date) else str(value or "")
-
-
-def money_text(cents: int) -> str:
-    """``-2000`` -> ``-$20.00``."""
-    return dollars(cents)
+def _by_payer(balances: list[VisitBalance], states: list[InsurerState]) -> tuple:
+    sums: dict[str, list[int]] = {}
+    for b, state in zip(balances, states):
+        if state.payer_name is None:
+            continue
+        paid, adjusted, pending, denied = sums.setdefault(state.payer_name, [0, 0, 0, 0])
+        denial = state.kind == "denied"
+        sums[state.payer_name] = [paid + b.insurance_paid, adjusted + b.adjustments,
+                                  pending + (0 if denial else b.insurance_due),
+                                  denied + (b.insurance_due if denial else 0)]
+    return tuple(PayerMoney(name, *money) for name, money in sums.items())

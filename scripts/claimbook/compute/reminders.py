@@ -50,8 +50,10 @@ def who_owes(item: VisitBalance, payer_name: str | None) -> str:
     return ", ".join(parts)
 
 
-def reminder_text(book: Book, open_visits: list[VisitBalance]) -> str | None:
-    """A client's whole reminder: one sentence per open visit, oldest first."""
+def reminder_text(book: Book, open_visits: list[VisitBalance],
+                  statement_sent: date | None = None) -> str | None:
+    """A client's whole reminder: one sentence per open visit, oldest first, then when
+    their last statement was sent (``Statement sent 11/02/2026``), if one was."""
     if not open_visits:
         return None
     items = sorted(open_visits, key=lambda b: (b.date_of_service or date.min, b.appointment_id))
@@ -60,6 +62,8 @@ def reminder_text(book: Book, open_visits: list[VisitBalance]) -> str | None:
     if rest:
         sentences.append(f"Also {len(rest)} more visits with "
                          f"{dollars(sum(b.balance for b in rest))} open")
+    if statement_sent is not None:
+        sentences.append(f"Statement sent {statement_sent:%m/%d/%Y}")
     return ". ".join(sentences)
 
 
@@ -69,7 +73,8 @@ def _payer_name(book: Book, item: VisitBalance) -> str | None:
 
 
 def reminders(book: Book, as_of: date, client_ids=None,
-              items: list[VisitBalance] | None = None) -> dict[str, str | None]:
+              items: list[VisitBalance] | None = None,
+              statements: dict[str, date] | None = None) -> dict[str, str | None]:
     """Each client's reminder as of a date (None: nothing open).
 
     Args:
@@ -77,17 +82,20 @@ def reminders(book: Book, as_of: date, client_ids=None,
         as_of: balances are taken on this date.
         client_ids: only these clients (default: every client in the book).
         items: the book's open balances as of that date, when the caller has them.
+        statements: each client's last statement date (the Statement Log's), if known.
     """
     wanted = set(book.clients) if client_ids is None else set(client_ids)
     open_by_client: dict[str, list[VisitBalance]] = {c: [] for c in wanted}
     for item in balances(book, as_of) if items is None else items:
         if item.client_id in open_by_client:
             open_by_client[item.client_id].append(item)
-    return {c: reminder_text(book, items) for c, items in open_by_client.items()}
+    sent = {c: d for c, d in (statements or {}).items() if d <= as_of}
+    return {c: reminder_text(book, items, sent.get(c)) for c, items in open_by_client.items()}
 
 
 def reminder_changes(book: Book, as_of: date, client_ids=None, optional: bool = False,
-                     items: list[VisitBalance] | None = None) -> list[CellChange]:
+                     items: list[VisitBalance] | None = None,
+                     statements: dict[str, date] | None = None) -> list[CellChange]:
     """The Reminder cells that differ from what they should say (Notes never included).
 
     Args:
@@ -96,9 +104,11 @@ def reminder_changes(book: Book, as_of: date, client_ids=None, optional: bool = 
         client_ids: only these clients (default: all).
         optional: skip quietly when the Clients sheet has no Reminder column.
         items: the book's open balances as of that date, when the caller has them.
+        statements: each client's last statement date (the Statement Log's), if known.
     """
     out = []
-    for client_id, text in sorted(reminders(book, as_of, client_ids, items).items()):
+    for client_id, text in sorted(reminders(book, as_of, client_ids, items,
+                                            statements).items()):
         client = book.clients.get(client_id)
         if client is None or client.src.row == 0:
             continue

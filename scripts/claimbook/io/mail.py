@@ -1,4 +1,4 @@
-"""Emailing receipts: the message, the .eml draft, the SMTP conversation, the log.
+"""Emailing receipts and statements: the message, the .eml draft, the SMTP conversation.
 
 The server, port, user and From address come from the Practice sheet; the password only
 from ``$CLAIMBOOK_SMTP_PASSWORD``, never from the workbook. The connection is encrypted
@@ -6,23 +6,27 @@ with STARTTLS (or implicit TLS on port 465) and the server's certificate is veri
 a server that offers no STARTTLS is refused, unless it is this computer itself
 (``localhost``), where nothing crosses a network.
 
-Every attempt becomes a :class:`LogEntry` that the caller records in the Email Log, so a
-receipt that was sent is not sent again unless asked (``--resend``). This module imports
+One email goes to each client per batch, carrying every PDF built for them (the bytes
+that were built, never a file read back by name). Every attempt becomes a
+:class:`LogEntry` per document that the caller records in the Email Log, so a document
+that was sent is not sent again unless asked (``--resend``). This module imports
 neither Click nor a workbook library.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import smtplib
 import ssl
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from email import policy
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, formataddr, getaddresses, make_msgid
 
-from claimbook.compute.receipts import SUPERBILL, Receipt, date_text, money_text
+from claimbook.compute.papers import one_line
 from claimbook.rules.problems import BadRequest, Problem
 from claimbook.rules.schema import PRACTICE
 
@@ -53,7 +57,7 @@ class MailSettings:
 
 @dataclass(frozen=True, slots=True)
 class LogEntry:
-    """One row of the Email Log: a receipt sent, drafted or not sent, and when."""
+    """One row of the Email Log: a document sent, drafted or not sent, and when."""
 
     when: datetime
     receipt: str
@@ -67,11 +71,26 @@ class LogEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class MailJob:
-    """A receipt to email, with the PDF that goes with it."""
+class Attachment:
+    """A document attached to an email: its number, file name and the PDF built for it."""
 
-    receipt: Receipt
-    pdf_path: str
+    number: str  # R-A001203, ST-C0042-20261130 ...
+    filename: str
+    data: bytes
+    fingerprint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MailJob:
+    """One email to one client: the documents built for them, the subject and the body."""
+
+    client_id: str
+    client: str
+    to: str
+    attachments: tuple[Attachment, ...]
+    subject: str
+    body: str
+    name: str  # the .eml draft's file name, without .eml
 
 
 # -- settings and recipients ----------------------------------------------------------------
@@ -114,73 +133,91 @@ def mail_settings(book, env: dict | None = None) -> tuple[MailSettings | None, l
 
 def sender_of(book) -> tuple[str | None, list[Problem]]:
     """The From address (SMTP From, else the practice's Email), or the problem."""
+    field_name = "smtp_from" if book.settings.smtp_from else "email"
     sender = book.settings.smtp_from or book.settings.email
-    if sender:
-        return sender.strip(), []
-    return None, [_setting_problem(book, "SMTP From", "smtp_from",
-                                   "is blank (and so is Email); fill in the address "
-                                   "receipts are sent from")]
+    if not sender:
+        return None, [_setting_problem(book, "SMTP From", "smtp_from",
+                                       "is blank (and so is Email); fill in the address "
+                                       "receipts are sent from")]
+    problem = address_problem(sender)
+    if problem:
+        label = "SMTP From" if field_name == "smtp_from" else "Email"
+        return None, [_setting_problem(book, label, field_name, problem)]
+    return sender.strip(), []
+
+
+_ADDRESS = re.compile(r"^[^@\s<>(),;:\"\[\]\\]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def address_problem(typed: str) -> str | None:
+    """What is wrong with an address cell, on one line; None for one good address.
+
+    One address only: ``a@x.org,b@y.org`` is refused (claimbook sends each client's
+    papers to one address), and so is a line break, which would let the cell add mail
+    headers of its own.
+    """
+    if "\n" in typed or "\r" in typed:
+        shown = typed.strip().replace("\r", "\\r").replace("\n", "\\n")
+        return f'"{shown}" has a line break in it; keep one address on one line'
+    value = typed.strip()
+    if len(getaddresses([value])) > 1 or re.search(r"[,;]", value) or \
+            value.count("@") > 1:
+        return (f'"{value}" holds more than one address; claimbook sends to one '
+                "address per client: keep one")
+    if not _ADDRESS.match(value):
+        return f'"{value}" is not an email address'
+    return None
 
 
 def recipient_problems(book, client_ids: Iterable[str]) -> list[Problem]:
-    """A client with no email address (or one without ``@``) stops emailing their receipt."""
+    """A client with no email address, or a cell that is not one address, stops
+    emailing their papers; each problem names the cell."""
     out = []
     for client_id in dict.fromkeys(client_ids):
         client = book.clients.get(client_id)
         if client is None:
             continue
-        email = (client.email or "").strip()
-        if not email:
+        typed = client.email or ""
+        if not typed.strip():
             out.append(client.src.problem(
-                "email", f"{client.first_name} {client.last_name} has no email; type it, "
-                         "or print this receipt instead"))
-        elif "@" not in email or " " in email:
-            out.append(client.src.problem("email", f'"{email}" is not an email address'))
+                "email", f"{one_line(client.first_name)} {one_line(client.last_name)} has "
+                         "no email; type it, or print this receipt instead"))
+            continue
+        problem = address_problem(typed)
+        if problem:
+            out.append(client.src.problem("email", problem))
     return out
 
 
 # -- the message ----------------------------------------------------------------------------
-def receipt_message(receipt: Receipt, pdf_path: str, sender: str,
-                    now: datetime | None = None) -> EmailMessage:
-    """The email for one receipt: a short note and the PDF attached.
+# Headers on one line up to 998 characters (RFC 5322), never folded after "Subject:".
+POLICY = policy.default.clone(max_line_length=998)
+
+
+def compose(job: MailJob, sender: str, practice: str,
+            now: datetime | None = None) -> EmailMessage:
+    """The email of one job: its body, and each PDF built for it attached.
 
     Args:
-        receipt: the receipt.
-        pdf_path: its PDF.
+        job: the client, the documents, the subject and body.
         sender: the From address.
+        practice: the practice's name (the From name).
         now: the Date header (now by default).
 
     Returns:
         The message, addressed to the client.
     """
-    practice = receipt.practice.name
-    msg = EmailMessage()
-    msg["Subject"] = f"Your {receipt.title.lower()} {receipt.number} from {practice}"
-    msg["From"] = f"{practice} <{sender}>" if practice else sender
-    msg["To"] = receipt.client.email.strip()
+    msg = EmailMessage(policy=POLICY)
+    msg["Subject"] = one_line(job.subject)
+    msg["From"] = formataddr((one_line(practice), sender)) if practice else sender
+    msg["To"] = job.to
     msg["Date"] = format_datetime((now or datetime.now()).astimezone())
     msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    msg.set_content(_body(receipt))
-    with open(pdf_path, "rb") as fh:
-        msg.add_attachment(fh.read(), maintype="application", subtype="pdf",
-                           filename=os.path.basename(pdf_path))
+    msg.set_content(job.body)
+    for attachment in job.attachments:
+        msg.add_attachment(attachment.data, maintype="application", subtype="pdf",
+                           filename=attachment.filename)
     return msg
-
-
-def _body(receipt: Receipt) -> str:
-    first_name = receipt.client.name.split(" ")[0]
-    start, end = receipt.period
-    when = (f"your visit on {date_text(start)}" if start == end
-            else f"your visits from {date_text(start)} to {date_text(end)}")
-    what = ("superbill" if receipt.kind == SUPERBILL else "insurance receipt")
-    lines = [f"Dear {first_name},", "",
-             f"Attached is your {what} ({receipt.number}) for {when}. It lists the "
-             "diagnosis and procedure codes, our NPI and license numbers and what has been "
-             "paid, so you can keep it for your records or submit it to your insurer.", "",
-             f"Balance due: {money_text(receipt.totals.balance)}", "",
-             "Thank you,", receipt.practice.name]
-    lines += [p for p in (receipt.practice.phone, receipt.practice.email) if p]
-    return "\n".join(lines) + "\n"
 
 
 def write_eml(message: EmailMessage, path: str) -> str:
@@ -268,88 +305,77 @@ def _reason(exc: BaseException) -> str:
 
 
 # -- sending a batch --------------------------------------------------------------------------
-def last_sent(entries: list[LogEntry], receipt_number: str) -> LogEntry | None:
-    """The most recent Sent entry of a receipt in the log, if any."""
-    found = [e for e in entries if e.receipt == receipt_number and e.status == SENT]
+def last_sent(entries: list[LogEntry], number: str) -> LogEntry | None:
+    """The most recent Sent entry of a document in the log, if any."""
+    found = [e for e in entries if e.receipt == number and e.status == SENT]
     return found[-1] if found else None
 
 
-def log_entry(job: MailJob, status: str, detail: str = "",
-              now: Callable[[], datetime] = datetime.now) -> LogEntry:
-    """The Email Log row for one attempt at a receipt."""
-    r = job.receipt
-    return LogEntry(now().replace(microsecond=0), r.number, r.client.client_id, r.client.name,
-                    (r.client.email or "").strip(), os.path.basename(job.pdf_path), status,
-                    detail, r.fingerprint())
+def sent_before(entry: LogEntry, fingerprint: str) -> str:
+    """``sent 2026-11-29 10:14 to ann@example.com`` (and whether it changed since)."""
+    note = f"sent {entry.when:%Y-%m-%d %H:%M} to {entry.to}"
+    if entry.fingerprint and fingerprint and entry.fingerprint != fingerprint:
+        note += "; it has changed since (use --resend to send it again)"
+    return note
+
+
+def log_entries(job: MailJob, status: str, detail: str = "",
+                now: Callable[[], datetime] = datetime.now) -> list[LogEntry]:
+    """The Email Log rows of one attempt: one per document in the email."""
+    when = now().replace(microsecond=0)
+    return [LogEntry(when, a.number, job.client_id, job.client, job.to, a.filename, status,
+                     detail, a.fingerprint) for a in job.attachments]
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What happened to one receipt: sent, not sent, already sent before, drafted."""
+    """What happened to one email: sent or not sent, and the detail."""
 
     job: MailJob
     status: str
     detail: str = ""
 
 
-def send_receipts(jobs: list[MailJob], settings: MailSettings, log: list[LogEntry],
-                  record: Callable[[LogEntry], None], resend: bool = False,
-                  mailer: Callable[[MailSettings], Mailer] = Mailer,
-                  step: Callable[[], None] = lambda: None) -> list[Outcome]:
-    """Email each receipt once, recording every attempt.
+def send_all(jobs: list[MailJob], settings: MailSettings, practice: str,
+             record: Callable[[list[LogEntry]], None],
+             mailer: Callable[[MailSettings], Mailer] = Mailer,
+             step: Callable[[], None] = lambda: None) -> list[Outcome]:
+    """Send each email over one connection, recording every attempt as it is known.
 
     Args:
-        jobs: the receipts and their PDFs.
+        jobs: the emails, one per client.
         settings: the mail server.
-        log: the Email Log so far; a receipt with a Sent row is skipped.
-        record: called with each new log entry as soon as it is known (to save it).
-        resend: send even receipts the log says were sent.
+        practice: the practice's name (the From name).
+        record: called with each attempt's log rows as soon as they are known.
         mailer: makes the connection (tests pass one with their own TLS context).
-        step: called after each receipt (a progress bar).
+        step: called after each email (a progress bar).
 
     Returns:
         One outcome per job, in order.
     """
     outcomes: list[Outcome] = []
-    todo = []
-    for job in jobs:
-        before = None if resend else last_sent(log, job.receipt.number)
-        if before is not None:
-            outcomes.append(Outcome(job, ALREADY_SENT, _sent_before(before, job)))
-            step()
-        else:
-            todo.append(job)
-    if not todo:
+    if not jobs:
         return outcomes
     try:
         with mailer(settings) as server:
-            for job in todo:
-                outcomes.append(_send_one(server, job, settings, record))
+            for job in jobs:
+                outcomes.append(_send_one(server, job, settings, practice, record))
                 step()
     except MailError as exc:
-        done = {id(o.job) for o in outcomes}
-        for job in todo:
-            if id(job) not in done:
-                record(log_entry(job, NOT_SENT, str(exc)))
-                outcomes.append(Outcome(job, NOT_SENT, str(exc)))
-                step()
+        for job in jobs[len(outcomes):]:
+            record(log_entries(job, NOT_SENT, str(exc)))
+            outcomes.append(Outcome(job, NOT_SENT, str(exc)))
+            step()
     return outcomes
 
 
-def _sent_before(entry: LogEntry, job: MailJob) -> str:
-    note = f"sent {entry.when:%Y-%m-%d %H:%M} to {entry.to}"
-    if entry.fingerprint and entry.fingerprint != job.receipt.fingerprint():
-        note += "; the receipt has changed since (use --resend to send it again)"
-    return note
-
-
-def _send_one(server: Mailer, job: MailJob, settings: MailSettings,
-              record: Callable[[LogEntry], None]) -> Outcome:
-    message = receipt_message(job.receipt, job.pdf_path, settings.sender)
+def _send_one(server: Mailer, job: MailJob, settings: MailSettings, practice: str,
+              record: Callable[[list[LogEntry]], None]) -> Outcome:
+    message = compose(job, settings.sender, practice)
     try:
         server.send(message)
     except MailError as exc:
-        record(log_entry(job, NOT_SENT, str(exc)))
+        record(log_entries(job, NOT_SENT, str(exc)))
         return Outcome(job, NOT_SENT, str(exc))
-    record(log_entry(job, SENT, message["Message-ID"]))
-    return Outcome(job, SENT, message["To"])
+    record(log_entries(job, SENT, message["Message-ID"]))
+    return Outcome(job, SENT, job.to)

@@ -115,6 +115,21 @@ class Setting:
         return normalize(self.name).replace(" ", "_").replace("/", "_")
 
 
+# -- What clients receive: receipts and statements (claimbook receipt / statement) ------------
+# Practice settings and a Staff column of their own, spliced into the
+# lists below at their ends; docs/statements.md and docs/receipts.md describe them.
+CLIENT_PAPERS_SETTINGS: tuple[Setting, ...] = (
+    Setting("Statement Due Days", INT, 30, note="a statement is due this many days after its date"),
+    Setting("Payable To", note="checks payable to (statements; default: the practice's name)"),
+    Setting("Remit Address", note="where clients mail payments (statements; default: Address)"),
+    Setting("Payment Options", note="how clients may pay, printed on statements"),
+)
+CLIENT_PAPERS_STAFF_COLUMNS: tuple[Column, ...] = (
+    Column("Signature Image", TEXT, width=24, optional=True,
+           note="a PNG or JPEG of the signature, beside the workbook, for receipts"),
+)
+
+
 PRACTICE_SETTINGS: tuple[Setting, ...] = (
     Setting("Practice Name", required=True),
     Setting("Address"),
@@ -162,6 +177,7 @@ PRACTICE_SETTINGS: tuple[Setting, ...] = (
             note="money received until it is deposited (claimbook handoff)"),
     Setting("Gift Card Account", default="Gift Card Liability",
             note="visits paid with a gift card (claimbook handoff)"),
+    *CLIENT_PAPERS_SETTINGS,
 )
 
 SHEETS: tuple[Sheet, ...] = (
@@ -176,6 +192,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("License State", CODE, width=13),
             Column("Taxonomy Code", CODE, width=15, note="225700000X = massage therapist"),
             Column("Email", TEXT, width=26),
+            *CLIENT_PAPERS_STAFF_COLUMNS,
         ),
         key="staff_id",
         purpose="therapists, with the NPI and license that go on every receipt",
@@ -363,7 +380,8 @@ _CLAIM_COLUMNS = {
                note="print ZZ + taxonomy in boxes 24I/24J and 33b"),
     ),
     "Policies": (
-        Column("Employer", TEXT, width=20, optional=True, note="workers' comp: the employer"),
+        Column("Employer", TEXT, width=20, optional=True,
+               note="workers' comp: the employer (receipts, claims)"),
         Column("Accident State", CODE, width=9, optional=True,
                note="auto (PIP): the state of the accident, box 10b"),
         Column("Prior Authorization", CODE, width=14, optional=True, note="box 23"),

@@ -144,6 +144,13 @@ def _payments(book: Book) -> list[Problem]:
     return out
 
 
+def _client_covered_by(book: Book, client_id: str | None, payer_id: str) -> bool:
+    """The client has a policy with this payer too (a secondary or tertiary payer pays
+    the visit billed to the primary)."""
+    return any(p.client_id == client_id and p.payer_id == payer_id
+               for p in book.policies.values())
+
+
 def _insurance_payment(book: Book, payment, line) -> list[Problem]:
     if payment.payer_id is None:
         return [payment.src.problem("payer_id", "Payer ID is required when Source is Insurance")]
@@ -154,7 +161,8 @@ def _insurance_payment(book: Book, payment, line) -> list[Problem]:
             "payer_id",
             f'appointment "{payment.appointment_id}" is self-pay; no insurer pays it')]
     policy = book.policies.get(line.policy_id)
-    if policy is not None and policy.payer_id != payment.payer_id:
+    if policy is not None and policy.payer_id != payment.payer_id \
+            and not _client_covered_by(book, line.client_id, payment.payer_id):
         return [payment.src.problem(
             "payer_id",
             f'"{payment.payer_id}" is not the payer of appointment '

@@ -58,7 +58,15 @@ class Overpayment(BadRequest):
 
 def _refresh_reminders(changes: Changes, after, client_ids: set[str], day: date) -> None:
     as_of = max(day, date.today())
-    changes.cells += reminders.reminder_changes(after, as_of, client_ids, optional=True)
+    changes.cells += reminders.reminder_changes(after, as_of, client_ids, optional=True,
+                                                statements=_statements(after.path))
+
+
+def _statements(path: str) -> dict[str, date]:
+    """Each client's last statement date, from the Statement Log beside the workbook."""
+    from claimbook.io.xlsx.paper_logs import last_statements
+
+    return last_statements(path)
 
 
 def check_out(path: str, req: CheckoutRequest) -> CheckedOut:
@@ -177,7 +185,8 @@ def remind(path: str, as_of: date, dry_run: bool = False) -> Reminded:
         raise BadRequest(f'{layouts["Clients"].name}: no "Reminder" column; add one to its '
                          "header row and run the command again")
     open_items: list[VisitBalance] = balances(book, as_of)
-    changes = Changes(cells=reminders.reminder_changes(book, as_of, items=open_items))
+    changes = Changes(cells=reminders.reminder_changes(book, as_of, items=open_items,
+                                                       statements=_statements(path)))
     items = reminders.outstanding(book, as_of, open_items)
     changes.outstanding = reminders.OutstandingList(as_of, items)
     by_row = {c.src.row: c.client_id for c in book.clients.values()}
@@ -197,7 +206,8 @@ def day_sheet(path: str, day: date) -> list[dict]:
     # at the start of the day the schedule is not owed yet: the reminder is what the
     # client owed before it
     texts = reminders.reminders(without_schedule(book, day), day,
-                                {v["client_id"] for v in visits})
+                                {v["client_id"] for v in visits},
+                                statements=_statements(path))
     for visit in visits:
         visit["reminder"] = texts.get(visit["client_id"])
     return visits

@@ -391,6 +391,9 @@ class _Remittance:
                     "adjustment_reason": reason if total != allowed else
                     ("CO-50 not medically necessary" if reason == "CO-50" else None),
                     "patient_responsibility": (copay + deductible) or None})
+        row["reason_codes"] = " ".join(  # every group and reason code the insurer gave
+            code for code, cents in ((reason, total - allowed or reason == "CO-50"),
+                                     ("PR-1", deductible), ("PR-3", copay)) if cents) or None
         if deductible:
             later = day + timedelta(days=self.rng.randint(10, 40))
             if later <= END:

@@ -12,6 +12,7 @@ column's style. Excel, LibreOffice and openpyxl read the result as usual.
 
 from __future__ import annotations
 
+import io
 import os
 import posixpath
 import re
@@ -103,19 +104,30 @@ def _sheet_parts(src: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def splice_into(path: str, bulks: list[BulkRows]) -> None:
-    """Rewrite the closed workbook at ``path`` with the bulk rows in their sheets."""
+def splice_into(path: str | io.BytesIO, bulks: list[BulkRows]) -> None:
+    """Rewrite the closed workbook at ``path`` (a file, or a workbook built in memory)
+    with the bulk rows in their sheets."""
     if not bulks:
         return
-    with zipfile.ZipFile(path) as src:
-        parts = _sheet_parts(src)
-    by_part = {parts[b.sheet_name]: b for b in bulks}
+    if isinstance(path, io.BytesIO):  # in memory: never a copy on disk
+        spliced = io.BytesIO()
+        _copy_spliced(io.BytesIO(path.getvalue()), spliced, bulks)
+        path.seek(0)
+        path.truncate()
+        path.write(spliced.getvalue())
+        return
     tmp = path + ".bulk"
-    with zipfile.ZipFile(path) as src, \
-            zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as dst:
+    _copy_spliced(path, tmp, bulks)
+    os.replace(tmp, path)
+
+
+def _copy_spliced(source, target, bulks: list[BulkRows]) -> None:
+    with zipfile.ZipFile(source) as src, \
+            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as dst:
+        parts = _sheet_parts(src)
+        by_part = {parts[b.sheet_name]: b for b in bulks}
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename in by_part:
                 data = _splice(data.decode("utf-8"), by_part[info.filename]).encode("utf-8")
             dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
-    os.replace(tmp, path)

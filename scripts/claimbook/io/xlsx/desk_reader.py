@@ -37,18 +37,23 @@ __all__ = ["SheetLayout", "Selection", "read_desk"]
 
 @dataclass(frozen=True)
 class Selection:
-    """Which visits to read: by Appointment ID, client or date of service.
+    """Which visits to read: by Appointment ID, client, date of service or Claim Number.
 
-    All three empty means everything.
+    All empty means everything.
     """
 
     visits: frozenset[str] = frozenset()
     clients: frozenset[str] = frozenset()
     dates: frozenset[date] = frozenset()
+    claim_numbers: frozenset[str] = frozenset()  # an insurer's claim numbers (claimbook era)
+    # (keys, dates): the visits on those dates too, when none of the keys is an
+    # Appointment ID or a Claim Number on the sheet (an 835 claim matched by name).
+    unless_found: tuple[tuple[frozenset[str], frozenset[date]], ...] = ()
 
     @property
     def everything(self) -> bool:
-        return not (self.visits or self.clients or self.dates)
+        return not (self.visits or self.clients or self.dates or self.claim_numbers
+                    or self.unless_found)
 
 
 def _day(raw: object) -> date | None:
@@ -101,7 +106,8 @@ def _selected_rows(readers: dict[str, SheetReader], layouts: dict,
     def records(name: str, keep=None) -> list:
         return readers[name].records(RECORD_CLASSES[name], keep)
 
-    rows = {name: records(name) for name in ("Staff", "Payers", "Services")}
+    rows = {name: records(name) for name in ("Staff", "Payers", "Services", "Remittances")
+            if name in readers}
     if selection.everything:
         rows.update({name: records(name)
                      for name in ("Clients", "Policies", "Appointments", "Payments")})
@@ -133,12 +139,24 @@ def _visits_and_clients(sheet: SheetReader, selection: Selection) -> tuple[set[s
     clients_col = sheet.raw_column("client_id")
     clients = set(selection.clients)
     visits = set(selection.visits)
+    ids = [raw_text(v) for v in sheet.raw_column("appointment_id")] \
+        if visits or selection.unless_found else []
+    numbers = [raw_text(n) for n in sheet.raw_column("claim_number")] \
+        if selection.claim_numbers or selection.unless_found else []
     if visits:
-        ids = sheet.raw_column("appointment_id")
-        clients |= {raw_text(c) for v, c in zip(ids, clients_col) if raw_text(v) in visits}
-    if selection.dates:
+        clients |= {raw_text(c) for v, c in zip(ids, clients_col) if v in visits}
+    if selection.claim_numbers:
+        clients |= {raw_text(c) for n, c in zip(numbers, clients_col)
+                    if n in selection.claim_numbers}
+    dates = set(selection.dates)
+    if selection.unless_found:
+        keys = set().union(*(k for k, _ in selection.unless_found))
+        present = (keys.intersection(ids)) | (keys.intersection(numbers))
+        for wanted, days in selection.unless_found:
+            if not wanted & present:
+                dates |= days
+    if dates:
         days = sheet.raw_column("date_of_service")
-        clients |= {raw_text(c) for d, c in zip(days, clients_col)
-                    if _day(d) in selection.dates}
+        clients |= {raw_text(c) for d, c in zip(days, clients_col) if _day(d) in dates}
     clients.discard(None)
     return visits, clients

@@ -9,8 +9,7 @@ Agile encryption: Excel asks for the password on open), and removed whatever hap
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
+import io
 
 from claimbook.compute.bookkeeping import Handoff
 from claimbook.compute.journal import QBO_COLUMNS, JournalEntry, lines_of, qbo_rows
@@ -69,21 +68,20 @@ def write_handoff(handoff: Handoff, path: str, password: str | None = None,
 
 
 def _encrypted(handoff: Handoff, target: str, password: str) -> None:
-    """Write the workbook to a private temporary file and encrypt it into ``target``."""
+    """Build the workbook in memory and write only its encryption to ``target``: no
+    plain copy of it ever touches the disk (not even XlsxWriter's temporary files)."""
     import msoffcrypto.exceptions
     import msoffcrypto.format.ooxml
 
-    fd, plain = tempfile.mkstemp(prefix=".claimbook-plain-", suffix=".xlsx",
-                                 dir=os.path.dirname(os.path.abspath(target)))
-    os.close(fd)
+    plain = io.BytesIO()
+    _workbook(handoff, plain)
     try:
-        _workbook(handoff, plain)
-        with open(plain, "rb") as src, open(target, "wb") as out:
-            msoffcrypto.format.ooxml.OOXMLFile(src).encrypt(password, out)
-    except (OSError, ValueError, msoffcrypto.exceptions.EncryptionError) as exc:
+        encrypted = io.BytesIO()
+        msoffcrypto.format.ooxml.OOXMLFile(plain).encrypt(password, encrypted)
+    except (ValueError, msoffcrypto.exceptions.EncryptionError) as exc:
         raise EncryptionFailed(f"could not encrypt the handoff workbook ({exc})") from None
-    finally:
-        os.remove(plain)
+    with open(target, "wb") as out:
+        out.write(encrypted.getvalue())
 
 
 def write_journal_csv(entries: list[JournalEntry], path: str) -> None:
@@ -96,8 +94,9 @@ def write_journal_csv(entries: list[JournalEntry], path: str) -> None:
             writer.writerow([csv_safe(v) for v in row])
 
 
-def _workbook(handoff: Handoff, path: str) -> None:
-    wb = new_workbook(path)
+def _workbook(handoff: Handoff, path: str | io.BytesIO) -> None:
+    in_memory = {"in_memory": True} if isinstance(path, io.BytesIO) else {}
+    wb = new_workbook(path, **in_memory)
     fmts = Formats(wb)
     title = f"{handoff.practice_name}: bookkeeper's handoff, {handoff.month.label}"
     wb.set_properties({"title": title, "subject": "Bookkeeper's handoff",

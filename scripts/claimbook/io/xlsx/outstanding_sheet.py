@@ -62,13 +62,13 @@ def _styles(styles: Stylesheet) -> dict[str, bytes]:
             "int": styles.cell_format(fmt_id=1), "text": None}
 
 
-def _value(kind: str, value) -> Value:
+def _value(kind: str, value, date1904: bool = False) -> Value:
     if value is None or value == "":
         return Value("")
     if kind == "money":
         return Value("n", fmt(value))
     if kind == "date" and isinstance(value, date):
-        return Value("n", str(excel_serial(value)))
+        return Value("n", str(excel_serial(value, date1904)))
     if kind == "int":
         return Value("n", str(int(value)))
     return Value("s", str(value))
@@ -98,9 +98,11 @@ def outstanding_xml(items: list, as_of: date, styles: Stylesheet) -> bytes:
         _row(HEADER_ROW, [cell_xml(f"{column_letters(j)}{HEADER_ROW}", Value("s", header),
                                    s["header"]) for j, (header, *_) in enumerate(COLUMNS)]),
     ]
+    d1904 = styles.date1904
     for n, item in enumerate(items, start=HEADER_ROW + 1):
-        rows.append(_row(n, [cell_xml(f"{column_letters(j)}{n}", _value(kind, getattr(item, a)),
-                                      s[kind]) for j, (_, a, kind, _) in enumerate(COLUMNS)]))
+        rows.append(_row(n, [cell_xml(f"{column_letters(j)}{n}",
+                                      _value(kind, getattr(item, a), d1904), s[kind])
+                             for j, (_, a, kind, _) in enumerate(COLUMNS)]))
     last_row = HEADER_ROW + max(len(items), 1)
     cols = b"".join(b'<col min="%d" max="%d" width="%d" customWidth="1"/>' % (j + 1, j + 1, w)
                     for j, (*_, w) in enumerate(COLUMNS))

@@ -75,6 +75,36 @@ class Package:
             return self.changed[name]
         return self.zip.read(name)
 
+    def inflate(self, name: str, cap: int) -> bytes:
+        """A stored part's content, inflated in one call and never past ``cap`` bytes or
+        its declared size; CRC checked.
+
+        Raises:
+            ClaimbookError: the part is damaged, or inflates past what it declares.
+        """
+        info = self.members[name].info
+        start = info.header_offset
+        name_len, extra_len = struct.unpack("<HH", self.data[start + 26:start + 30])
+        begin = start + 30 + name_len + extra_len
+        stored = self.data[begin:begin + info.compress_size]
+        limit = min(cap, info.file_size)
+        if info.compress_type == zipfile.ZIP_STORED:
+            content = stored
+        elif info.compress_type == zipfile.ZIP_DEFLATED:
+            inflater = zlib.decompressobj(-15)
+            try:
+                content = inflater.decompress(stored, limit + 1)
+            except zlib.error as exc:
+                raise ClaimbookError(f"{self.where}: its part {name} is damaged ({exc})") from None
+        else:
+            return self.read(name)
+        if len(content) != info.file_size or len(content) > cap:
+            raise ClaimbookError(f"{self.where}: its part {name} does not inflate to the "
+                                 f"{info.file_size:,} bytes it declares")
+        if zlib.crc32(content) != info.CRC:
+            raise ClaimbookError(f"{self.where}: its part {name} is damaged (bad CRC)")
+        return content
+
     def put(self, name: str, content: bytes) -> None:
         """Change a part, or add a new one (appended after the stored parts)."""
         if name in self.members and self.zip.read(name) == content:

@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 
 from python_calamine import CalamineWorkbook
 
+from claimbook.io.xlsx.inspect import inspect_workbook
 from claimbook.rules import schema
 from claimbook.rules.money import NotMoney, to_cents
 from claimbook.rules.npi import npi_problem
@@ -444,6 +445,7 @@ class OpenedWorkbook:
 
     handle: CalamineWorkbook
     reopen: Callable[[], CalamineWorkbook]
+    problems: list[Problem] = field(default_factory=list)  # found by io.xlsx.inspect
 
     @property
     def sheet_names(self) -> list[str]:
@@ -479,6 +481,7 @@ def _each_sheet(workbook: OpenedWorkbook, problems: list[Problem]
     """The Practice settings (as ``("Practice", settings)``) and a reader for every
     contract sheet, as each is parsed; missing sheets are problems."""
     seen = set()
+    problems += workbook.problems  # the package's own problems (io.xlsx.inspect)
     for name, sheet in _sheets_as_parsed(workbook):
         seen.add(name)
         if name == schema.PRACTICE:
@@ -509,8 +512,9 @@ def open_workbook(path: str | os.PathLike, data: bytes | None = None) -> OpenedW
             return CalamineWorkbook.from_filelike(io.BytesIO(data))
         return CalamineWorkbook.from_path(path)
 
+    found = inspect_workbook(path, data)  # refuses what no reader should open
     try:
-        return OpenedWorkbook(reopen(), reopen)
+        return OpenedWorkbook(reopen(), reopen, found.problems)
     except Exception as exc:  # calamine raises several types for a broken file
         raise WorkbookUnreadable(
             f"{path}: not an Excel workbook claimbook can read ({exc})") from None

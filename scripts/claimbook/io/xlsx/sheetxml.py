@@ -17,6 +17,7 @@ from datetime import date, datetime
 from claimbook.rules.problems import ClaimbookError
 
 EXCEL_EPOCH = date(1899, 12, 30)
+EXCEL_EPOCH_1904 = date(1904, 1, 1)
 
 _ROW_START = re.compile(rb"<row\b")
 _CELL = re.compile(rb"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
@@ -192,11 +193,12 @@ def xml_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def excel_serial(day: date) -> int:
-    """A date as Excel's serial day number."""
+def excel_serial(day: date, date1904: bool = False) -> int:
+    """A date as Excel's serial day number, in the workbook's date system (days since
+    1899-12-30, or since 1904-01-01 where the workbook counts from 1904)."""
     if isinstance(day, datetime):
         day = day.date()
-    return (day - EXCEL_EPOCH).days
+    return (day - (EXCEL_EPOCH_1904 if date1904 else EXCEL_EPOCH)).days
 
 
 @dataclass(frozen=True)

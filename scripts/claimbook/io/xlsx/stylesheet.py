@@ -27,9 +27,10 @@ def _is_date_code(code: str) -> bool:
 class Stylesheet:
     """The workbook's styles.xml, kept as bytes and edited by appending."""
 
-    def __init__(self, xml: bytes):
+    def __init__(self, xml: bytes, date1904: bool = False):
         self.xml = xml
         self.changed = False
+        self.date1904 = date1904  # the workbook counts dates from 1904: serials follow
 
     def _block(self, tag: bytes) -> tuple[int, int] | None:
         """(start of the children, end) of ``<tag ...>...</tag>``; None when absent."""

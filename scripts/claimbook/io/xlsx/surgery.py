@@ -19,18 +19,19 @@ read back, fsynced and swapped in (see :func:`claimbook.xlsx.safe.commit`).
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass, field
-from xml.parsers import expat
-
-from python_calamine import CalamineWorkbook
+from datetime import date
+from decimal import Decimal
 
 from claimbook.io.xlsx import parts
 from claimbook.io.xlsx.desk_reader import SheetLayout
 from claimbook.io.xlsx.growth import MONEY_CODE, AddedColumn, add_column, add_table_sheet
 from claimbook.io.xlsx.idmarks import NUMBERED, write_marks
+from claimbook.io.xlsx.inspect import TOTAL_ROW
 from claimbook.io.xlsx.outstanding_sheet import SHEET_NAME, is_claimbooks, outstanding_xml
 from claimbook.io.xlsx.package import Package
+from claimbook.io.xlsx.readback import Check
+from claimbook.io.xlsx.readback import read_back as _read_back
 from claimbook.io.xlsx.safe import Snapshot, commit
 from claimbook.io.xlsx.sheetxml import (
     Row,
@@ -50,6 +51,12 @@ from claimbook.io.xlsx.sheetxml import (
     tail_rows,
 )
 from claimbook.io.xlsx.stylesheet import Stylesheet
+from claimbook.io.xlsx.writeguard import (
+    refuse_merged,
+    refuse_past_last_row,
+    refuse_value,
+    uses_1904,
+)
 from claimbook.rules import schema
 from claimbook.rules.changes import latest_id
 from claimbook.rules.money import fmt
@@ -73,17 +80,6 @@ class Written:
     added_sheets: list[str] = field(default_factory=list)
 
 
-@dataclass
-class _Check:
-    """A cell to read back from the temporary file: sheet, row, column, the text meant."""
-
-    sheet: str
-    row: int
-    letters: str
-    text: str | None
-    size: int = 0  # the sheet part's size
-
-
 def write_changes(snapshot: Snapshot, layouts: dict[str, SheetLayout], changes,
                   keep_backups: int, create_outstanding: bool = False) -> Written:
     """Write ``changes`` into the workbook the snapshot was taken of.
@@ -104,7 +100,8 @@ def write_changes(snapshot: Snapshot, layouts: dict[str, SheetLayout], changes,
             then left as it was.
     """
     package = Package(snapshot.data, snapshot.path)
-    styles = Stylesheet(package.read(STYLES)) if package.has(STYLES) else None
+    styles = Stylesheet(package.read(STYLES), uses_1904(package)) if package.has(STYLES) \
+        else None
     written, checks, fragments, issued = Written(None), [], {}, {}
     for sheet in _sheets_touched(changes):
         layout = layouts.get(sheet)
@@ -116,7 +113,7 @@ def write_changes(snapshot: Snapshot, layouts: dict[str, SheetLayout], changes,
         part = parts.sheet_part(package, layout.name)
         xml = package.read(part)
         edited = fragments.setdefault(layout.name, [])
-        sheet_checks: list[_Check] = []
+        sheet_checks: list[Check] = []
         cells = [c for c in changes.cells if c.sheet == sheet]
         xml = _add_columns(package, part, xml, layout, sheet, changes, written, sheet_checks)
         xml = _replace_cells(xml, layout, sheet, cells, styles, sheet_checks, edited)
@@ -144,7 +141,7 @@ def write_changes(snapshot: Snapshot, layouts: dict[str, SheetLayout], changes,
 
 
 def _new_sheet(package: Package, sheet: str, changes, styles: Stylesheet | None,
-               written: Written) -> list[_Check]:
+               written: Written) -> list[Check]:
     """Add a claimbook-written sheet the workbook lacks, with the rows meant for it."""
     spec = schema.sheet(sheet)
     if not spec.optional or styles is None:
@@ -153,6 +150,9 @@ def _new_sheet(package: Package, sheet: str, changes, styles: Stylesheet | None,
     if any(s["name"].strip().casefold() == sheet.casefold() for s in parts.sheets(package)):
         raise ClaimbookError(f'{package.where}: the sheet "{sheet}" has no header row claimbook '
                              "can read; fix or rename it and run the command again")
+    for n, row in enumerate(changes.rows.get(sheet, []), start=2):
+        for f, v in row.items():
+            refuse_value(f"{sheet}!{column_letters(spec.fields.index(f))}{n}", v)
     rows = [{f: cell_value(sheet, f, v, None, styles) for f, v in row.items() if v is not None}
             for row in changes.rows.get(sheet, [])]
     _, numbers = add_table_sheet(package, spec, rows, styles)
@@ -160,7 +160,7 @@ def _new_sheet(package: Package, sheet: str, changes, styles: Stylesheet | None,
     written.added_sheets.append(sheet)
     key, keys = spec.key, spec.fields
     letters = column_letters(keys.index(key)) if key in keys else "A"
-    return [_Check(sheet, n, letters, str(row[key]))
+    return [Check(sheet, n, letters, str(row[key]))
             for n, row in zip(numbers, changes.rows.get(sheet, [])) if row.get(key) is not None]
 
 
@@ -180,7 +180,7 @@ def _add_columns(package: Package, part: str, xml: bytes, layout: SheetLayout, s
         xml, letters = add_column(package, part, xml, layout.name, layout.header_row, column)
         layout.letters[field_name] = letters
         written.added_columns.append(AddedColumn(layout.name, column.header, letters))
-        checks.append(_Check(layout.name, layout.header_row, letters, column.header))
+        checks.append(Check(layout.name, layout.header_row, letters, column.header))
     return xml
 
 
@@ -195,7 +195,8 @@ def cell_value(sheet: str, field_name: str, value, model, styles: Stylesheet | N
 
     Money is written as its exact decimal (``76.50``), a date as a serial day number in
     a date format (the model's, else the model's style with a date format appended), or
-    as ISO text where the owner keeps dates as text. Text is always an inline string.
+    as ISO text where the owner keeps dates as text; serials follow the workbook's
+    date system (``styles.date1904``). Text is always an inline string.
     """
     if value is None or value == "":
         return Value("")
@@ -218,9 +219,10 @@ def _date_value(day, model, styles: Stylesheet | None) -> Value:
     style = model.style if model is not None else None
     if model is not None and model.is_text and model.has_value:
         return Value("s", day.isoformat())
+    serial = str(excel_serial(day, styles is not None and styles.date1904))
     if styles is None or styles.is_date(style):
-        return Value("n", str(excel_serial(day)))
-    return Value("n", str(excel_serial(day)), styles.with_date_format(style))
+        return Value("n", serial)
+    return Value("n", serial, styles.with_date_format(style))
 
 
 def _letter(layout: SheetLayout, sheet: str, field_name: str, optional: bool) -> str | None:
@@ -252,8 +254,9 @@ def _replace_cells(xml: bytes, layout: SheetLayout, sheet: str, cells: list,
                                  "sheet as claimbook read it")
         values = {}
         for field_name, (letters, value) in by_row[number].items():
+            refuse_value(f"{layout.name}!{letters}{number}", value)
             values[letters] = cell_value(sheet, field_name, value, row.cell(letters), styles)
-            checks.append(_Check(layout.name, number, letters, _check_text(values[letters])))
+            checks.append(_value_check(layout.name, number, letters, values[letters], value))
         out += [xml[pos:row.start], replace_cells(row, xml, values)]
         edited.append(out[-1])
         pos = row.end
@@ -269,14 +272,18 @@ def _append_rows(package: Package, part: str, xml: bytes, layout: SheetLayout, s
     model = last or (empties[0] if empties else None)
     old_last = last.number if last else layout.header_row
     numbers = list(range(old_last + 1, old_last + 1 + len(rows)))
+    refuse_past_last_row(layout.name, numbers[-1])
     new_xml, last_col = [], 0
     for number, values in zip(numbers, rows):
+        _refuse_values(layout, number, values)
         cells = _row_cells(layout, sheet, values, model, styles)
         last_col = max([last_col, *(column_index(c) for c in cells)])
         key = schema.sheet(sheet).key
-        checks.append(_Check(layout.name, number, layout.letters[key], str(values[key])))
+        checks.append(Check(layout.name, number, layout.letters[key], str(values[key])))
+        checks += _row_checks(layout, number, values, cells)
         new_xml.append(row_xml(number, cells, model))
     edited += new_xml
+    refuse_merged(layout.name, xml, numbers[0], numbers[-1], _written_letters(new_xml))
     insert_at = _insert_at(xml, last, layout)
     _, data_end = sheet_data_bounds(xml, layout.name)
     kept = [xml[r.start:r.end] for r in empties if r.number > numbers[-1]]
@@ -289,6 +296,20 @@ def _append_rows(package: Package, part: str, xml: bytes, layout: SheetLayout, s
     for table_part in tables:
         _grow_table(package, table_part, reach, numbers[-1])
     return xml, numbers
+
+
+def _refuse_values(layout: SheetLayout, number: int, values: dict) -> None:
+    """A new row's values that no cell should get are refused, naming their cells."""
+    for field_name, value in values.items():
+        letters = layout.letters.get(field_name, "")
+        refuse_value(f"{layout.name}!{letters}{number}", value)
+
+
+_CELL_REF = re.compile(rb'<c r="([A-Z]+)\d+"')
+
+
+def _written_letters(new_rows: list[bytes]) -> list[str]:
+    return sorted({m.decode() for row in new_rows for m in _CELL_REF.findall(row)})
 
 
 def _row_cells(layout: SheetLayout, sheet: str, values: dict, model: Row | None,
@@ -324,9 +345,7 @@ def _tables_of(package: Package, part: str, layout: SheetLayout) -> list[str]:
         if split_ref(first)[1] != layout.header_row:
             continue
         if int(attrs.get(b"totalsRowCount", b"0")) > 0:
-            raise ClaimbookError(f"{layout.name}: its table has a Total Row, so new rows "
-                                 "cannot go under it; turn the Total Row off (Table Design) "
-                                 "and run the command again")
+            raise ClaimbookError(f"{layout.name}: {TOTAL_ROW}")
         out.append(table_part)
     return out
 
@@ -364,54 +383,21 @@ def _write_outstanding(package: Package, listing, styles: Stylesheet | None,
         package.put(existing["part"], xml)
 
 
-# -- reading back ----------------------------------------------------------------------------
-READ_BACK_LIMIT = 8 << 20  # sheets up to this size are read back whole with calamine
+# -- what to read back -----------------------------------------------------------------------
+def _value_check(sheet: str, number: int, letters: str, cell: Value, raw: object) -> Check:
+    """What a written cell must read back as: its text, its date, or its number."""
+    if cell.kind == "n":
+        expected = raw if isinstance(raw, date) else Decimal(cell.text)
+        return Check(sheet, number, letters, None, expected=expected)
+    return Check(sheet, number, letters, _check_text(cell))
 
 
-def _read_back(tmp: str, package: Package, checks: list[_Check],
-               fragments: dict[str, list[bytes]]) -> None:
-    """Check the temporary file before it replaces the workbook.
-
-    Every part it holds is where it should be; every changed part decompresses to exactly
-    the bytes meant (CRC checked). Changed sheets are read back with calamine and the new
-    cells compared; a sheet too big for that in a desk command (over READ_BACK_LIMIT) has
-    its edited rows parsed as XML instead, the rest of it being the owner's bytes.
-    """
-    with zipfile.ZipFile(tmp) as written:
-        added = [n for n in package.changed if n not in package.members]
-        if written.namelist() != package.names() + added:
-            raise ClaimbookError("the new workbook's parts do not read back; nothing written")
-        for name, content in package.changed.items():
-            if written.read(name) != content:
-                raise ClaimbookError(f"{name} does not read back; nothing was written")
-    by_sheet: dict[str, list[_Check]] = {}
-    for check in checks:
-        by_sheet.setdefault(check.sheet, []).append(check)
-    workbook = None
-    for name, sheet_checks in by_sheet.items():
-        if sheet_checks[0].size > READ_BACK_LIMIT:
-            _parse_fragments(name, fragments.get(name, []))
-            continue
-        workbook = workbook or CalamineWorkbook.from_path(tmp)
-        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        for check in sheet_checks:
-            _read_back_cell(rows, check)
-
-
-def _parse_fragments(sheet: str, fragments: list[bytes]) -> None:
-    parser = expat.ParserCreate()
-    try:
-        parser.Parse(b"<sheetData>" + b"".join(fragments) + b"</sheetData>", True)
-    except expat.ExpatError as exc:
-        raise ClaimbookError(f"{sheet}: the new rows are not well-formed XML ({exc}); "
-                             "nothing was written") from None
-
-
-def _read_back_cell(rows: list, check: _Check) -> None:
-    if check.text is None:
-        return
-    i, j = check.row - 1, column_index(check.letters)
-    found = rows[i][j] if i < len(rows) and j < len(rows[i]) else ""
-    if str(found) != check.text:
-        raise ClaimbookError(f"{check.sheet}!{check.letters}{check.row} reads back as "
-                             f'"{found}", not "{check.text}"; nothing was written')
+def _row_checks(layout: SheetLayout, number: int, values: dict,
+                cells: dict[str, Value]) -> list[Check]:
+    """Every value of a new row, to read back."""
+    out = []
+    for field_name, raw in values.items():
+        letters = layout.letters.get(field_name)
+        if letters in cells and cells[letters].kind:
+            out.append(_value_check(layout.name, number, letters, cells[letters], raw))
+    return out

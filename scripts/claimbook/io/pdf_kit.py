@@ -1,0 +1,252 @@
+"""What claimbook's client papers share as PDFs: the page, the font, blocks and tables.
+
+Receipts, superbills and statements are drawn with fpdf2 on US Letter paper in DejaVu
+Sans, a Unicode TrueType font shipped with claimbook (``io/fonts/``, Bitstream Vera
+license beside it) and embedded in each PDF (only the letters used), so every name
+prints as typed: "Nguyễn-Łukasiewicz".
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from pathlib import Path
+
+from fpdf import FPDF, FontFace
+from fpdf.enums import TableBordersLayout, TableCellFillMode, XPos, YPos
+
+from claimbook.compute.papers import DATE, INT, MONEY, Column, date_text, money_text, shown
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+FONT = "DejaVu"
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
+
+NAVY = (31, 56, 100)
+INK = (33, 37, 41)
+GREY = (108, 117, 125)
+RULE = (206, 212, 218)
+BAND = (234, 239, 247)
+ZEBRA = (246, 248, 251)
+WHITE = (255, 255, 255)
+MARGIN = 16  # mm
+
+
+class PaperPDF(FPDF):
+    """A Letter page in DejaVu Sans with the practice's name and ``Page n of N`` at the
+    foot, and the paper's title on every page after the first."""
+
+    def __init__(self, practice_name: str, heading: str, issued: date):
+        super().__init__(orientation="portrait", unit="mm", format="letter")
+        for style, name in FONT_FILES.items():
+            self.add_font(FONT, style, str(FONTS / name))
+        self.practice_name = practice_name
+        self.heading = heading
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(True, margin=15)
+        self.set_title(heading)
+        self.set_author(practice_name)
+        self.set_creator("claimbook")
+        self.set_creation_date(datetime(issued.year, issued.month, issued.day))
+
+    @property
+    def content_width(self) -> float:
+        return self.w - self.l_margin - self.r_margin
+
+    def header(self) -> None:
+        if self.page_no() == 1:
+            return
+        self.style(7.5, color=GREY)
+        self.cell(self.content_width / 2, 5, self.practice_name)
+        self.cell(0, 5, f"{self.heading} (continued)", align="R",
+                  new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(3)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_draw_color(*RULE)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.ln(1.5)
+        self.style(7.5, color=GREY)
+        self.cell(self.content_width * 0.75, 4, f"{self.practice_name}  ·  {self.heading}")
+        self.cell(0, 4, f"Page {self.page_no()} of {{nb}}", align="R")
+
+    def style(self, size: float, bold: bool = False, italic: bool = False,
+              color: tuple[int, int, int] = INK) -> None:
+        """Set the font and text colour in one call."""
+        self.set_font(FONT, "B" if bold else ("I" if italic else ""), size)
+        self.set_text_color(*color)
+
+    def room(self, needed: float) -> None:
+        """Start a new page unless ``needed`` mm are left on this one."""
+        if self.get_y() + needed > self.page_break_trigger:
+            self.add_page()
+
+    def section(self, title: str, needed: float = 20) -> None:
+        """A small navy heading, on a new page when what follows would not fit."""
+        self.room(needed)
+        self.style(8, bold=True, color=NAVY)
+        self.cell(0, 5, title.upper(), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(0.5)
+
+    def paragraph(self, text: str, size: float = 8.5, color=INK, italic: bool = False,
+                  width: float = 0, height: float = 4.3) -> None:
+        """Wrapped text at the left margin."""
+        self.style(size, italic=italic, color=color)
+        self.multi_cell(width, height, text, align="L", new_x=XPos.LMARGIN,
+                        new_y=YPos.NEXT)
+
+
+def save_pdf(data: bytes, path: str) -> str:
+    """Write PDF bytes at ``path`` whole, then rename into place."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
+    return path
+
+
+def cell_text(kind: str, value) -> str:
+    """A table value as printed: dates ``10/02/2026``, cents ``$20.00``."""
+    if value is None or value == "":
+        return ""
+    if kind == MONEY:
+        return money_text(value)
+    if kind == DATE:
+        return date_text(value)
+    if kind == INT:
+        return str(value)
+    return shown(value)
+
+
+def draw_table(pdf: PaperPDF, columns: list[Column], rows: list[list],
+               size: float = 8.2) -> list[float]:
+    """A table with a navy heading row (repeated on each page) and light zebra rows.
+
+    Returns:
+        The columns' widths in mm.
+    """
+    widths = [c.width for c in columns]
+    free = [i for i, w in enumerate(widths) if not w]
+    left = pdf.content_width - sum(widths)
+    for i in free:
+        widths[i] = left / len(free)
+    pdf.set_draw_color(*RULE)
+    pdf.style(size)
+    style = dict(borders_layout=TableBordersLayout.HORIZONTAL_LINES,
+                 cell_fill_mode=TableCellFillMode.NONE,
+                 headings_style=FontFace(emphasis="BOLD", color=WHITE, fill_color=NAVY,
+                                         size_pt=size - 0.4),
+                 line_height=4.1, padding=(1.0, 1.4), v_align="MIDDLE", repeat_headings=1)
+    with pdf.table(col_widths=widths, width=pdf.content_width,
+                   text_align=tuple(c.align for c in columns), **style) as table:
+        table.row([c.heading for c in columns])
+        for i, values in enumerate(rows):
+            face = FontFace(fill_color=ZEBRA if i % 2 else WHITE, color=INK)
+            table.row([cell_text(c.kind, v) for c, v in zip(columns, values)], style=face)
+    return widths
+
+
+BLOCK_HEAD, BLOCK_LABEL, BLOCK_LINE = 6.2, 21, 4.0
+BOLD_LABELS = ("Client", "Provider", "Payer", "Account")
+
+
+def draw_blocks(pdf: PaperPDF, blocks: list[tuple[str, list[tuple[str, object]]]],
+                weights: tuple[float, ...] | None = None) -> None:
+    """Framed label/value blocks side by side, as tall as the tallest; ``weights``
+    share the width (equal by default)."""
+    gap = 4
+    weights = weights or (1,) * len(blocks)
+    room = pdf.content_width - (len(blocks) - 1) * gap
+    widths = [room * w / sum(weights) for w in weights]
+    height = max(_block_lines(pdf, pairs, w, None) for (_, pairs), w in zip(blocks, widths))
+    height += BLOCK_HEAD + 3
+    pdf.room(height)
+    top = pdf.get_y()
+    x = pdf.l_margin
+    for (heading, pairs), width in zip(blocks, widths):
+        pdf.set_draw_color(*RULE)
+        pdf.set_fill_color(*BAND)
+        pdf.rect(x, top, width, height)
+        pdf.rect(x, top, width, BLOCK_HEAD, style="DF")
+        pdf.set_xy(x + 2.5, top + 0.8)
+        pdf.style(7.5, bold=True, color=NAVY)
+        pdf.cell(width - 5, 5, heading.upper())
+        _block_lines(pdf, pairs, width, (x, top + BLOCK_HEAD + 1.5))
+        x += width + gap
+    pdf.set_xy(pdf.l_margin, top + height + 3.5)
+
+
+def _block_lines(pdf: PaperPDF, pairs, width: float, at: tuple[float, float] | None) -> float:
+    """Draw label/value lines at ``at`` (or only measure them); returns the height."""
+    label_w = BLOCK_LABEL if any(label for label, _ in pairs) else 0
+    value_w = width - label_w - 4
+    used = 0.0
+    for label, value in pairs:
+        if not label and not value:
+            if at:
+                pdf.set_draw_color(*RULE)
+                y = at[1] + used + 1.2
+                pdf.line(at[0] + 2.5, y, at[0] + width - 2.5, y)
+            used += 2.6
+            continue
+        bold = label in BOLD_LABELS
+        pdf.style(8.4, bold=bold)
+        lines = pdf.multi_cell(value_w, BLOCK_LINE, shown(value), dry_run=True,
+                               output="LINES")
+        if at:
+            x, y = at[0] + 2.5, at[1] + used
+            pdf.set_xy(x, y + 0.15)
+            pdf.style(7.2, color=GREY)
+            pdf.cell(label_w, BLOCK_LINE, label)
+            pdf.style(8.4, bold=bold)
+            for i, text in enumerate(lines):
+                pdf.set_xy(x + label_w, y + i * BLOCK_LINE)
+                pdf.cell(value_w, BLOCK_LINE, text)
+        used += BLOCK_LINE * max(1, len(lines)) + 0.3
+    return used
+
+
+def draw_summary(pdf: PaperPDF, title: str, rows, width: float = 92) -> float:
+    """The money summary box at the right: rows, the headline large and navy, details
+    small and grey below it. Returns the box's top (to write beside it)."""
+    amount = 28
+    x = pdf.w - pdf.r_margin - width
+    pdf.room(6 * len(rows) + 12)
+    top = pdf.get_y()
+    pdf.set_fill_color(*BAND)
+    pdf.set_xy(x, top)
+    pdf.style(8, bold=True, color=NAVY)
+    pdf.cell(width, 6.5, "  " + title.upper(), fill=True, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    for row in rows:
+        _summary_row(pdf, x, width, amount, row)
+    pdf.set_draw_color(*RULE)
+    pdf.rect(x, top, width, pdf.get_y() - top + 1.5)
+    pdf.set_y(pdf.get_y() + 1.5)
+    return top
+
+
+def _summary_row(pdf: PaperPDF, x: float, width: float, amount: float, row) -> None:
+    pdf.set_x(x)
+    if row.style == "total":
+        pdf.set_draw_color(*NAVY)
+        pdf.line(x + 3, pdf.get_y() + 0.8, x + width - 3, pdf.get_y() + 0.8)
+        pdf.ln(1.6)
+        pdf.set_x(x)
+        pdf.style(12, bold=True, color=NAVY)
+        height = 7.0
+    elif row.style == "detail":
+        pdf.style(7.8, italic=True, color=GREY)
+        height = 4.1
+    else:
+        pdf.style(8.6)
+        height = 4.6
+    label_w = width - amount - 3
+    lines = pdf.multi_cell(label_w - 3, height, row.label, dry_run=True, output="LINES")
+    y = pdf.get_y()
+    for i, text in enumerate(lines):
+        pdf.set_xy(x + 3, y + i * height)
+        pdf.cell(label_w - 3, height, text)
+    pdf.set_xy(x + label_w, y + (len(lines) - 1) * height)
+    pdf.cell(amount, height, money_text(row.cents), align="R")
+    pdf.set_xy(x, y + len(lines) * height)
