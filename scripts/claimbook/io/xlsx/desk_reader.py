@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from claimbook.io.xlsx.idmarks import read_marks
 from claimbook.io.xlsx.reader import (
     CellError,
     SheetLayout,
@@ -85,6 +86,9 @@ def read_desk(data: bytes, where: str, selection: Selection = Selection()
     if problems:
         raise BadData(problems)
     layouts = {name: reader.layout for name, reader in readers.items()}
+    for name, last in read_marks(data).items():
+        if name in layouts:
+            layouts[name].issued = last
     rows = _selected_rows(readers, layouts, selection)
     book = book_of(where, settings, rows, list(workbook.sheet_names))
     problems += validate(book)
@@ -95,8 +99,9 @@ def read_desk(data: bytes, where: str, selection: Selection = Selection()
 
 def _selected_rows(readers: dict[str, SheetReader], layouts: dict,
                    selection: Selection) -> dict[str, list]:
-    for name in ("Appointments", "Payments", "Clients"):
-        layouts[name].raw_keys = readers[name].raw_column(schema.sheet(name).key)
+    for name in ("Appointments", "Payments", "Clients", "Unmatched Imports"):
+        if name in readers:
+            layouts[name].raw_keys = readers[name].raw_column(schema.sheet(name).key)
 
     def records(name: str, keep=None) -> list:
         return readers[name].records(RECORD_CLASSES[name], keep)
@@ -106,6 +111,8 @@ def _selected_rows(readers: dict[str, SheetReader], layouts: dict,
     if selection.everything:
         rows.update({name: records(name)
                      for name in ("Clients", "Policies", "Appointments", "Payments")})
+        rows.update({name: records(name) for name in ("Remittances", "Unmatched Imports")
+                     if name in readers})
         return rows
     visits, clients = _visits_and_clients(readers["Appointments"], selection)
     rows["Appointments"] = records("Appointments",

@@ -26,6 +26,7 @@ from claimbook.rules.money import NotMoney, to_cents
 from claimbook.rules.npi import npi_problem
 from claimbook.rules.problems import BadData, Problem, WorkbookUnreadable
 from claimbook.rules.records import RECORD_CLASSES, Book, Settings, Source
+from claimbook.rules.textdates import with_excel_century
 
 EXCEL_EPOCH = date(1899, 12, 30)
 # Serial numbers read as dates only in a plausible range (1950-01-01 .. 2099-12-31).
@@ -99,9 +100,10 @@ def _date(raw: object) -> date | None:
         return None
     for pattern in _DATE_FORMATS:
         try:
-            return datetime.strptime(text, pattern).date()
+            day = datetime.strptime(text, pattern).date()
         except ValueError:
             continue
+        return with_excel_century(day, pattern.endswith("%y"))  # 3/4/65 is 1965
     raise CellError(f'"{text}" is not a date')
 
 
@@ -275,10 +277,13 @@ class SheetLayout:
     header_row: int  # the header's Excel row number; 0 when the sheet has no header
     letters: dict[str, str]  # field -> column letter, for the columns the sheet has
     raw_keys: list = field(default_factory=list, repr=False)  # the key column, as read
+    issued: str | None = None  # the last ID claimbook gave here (see xlsx/idmarks.py)
 
     def keys(self) -> list[str]:
-        """Every key (ID) on the sheet, in sheet order."""
-        return [t for t in (raw_text(v) for v in self.raw_keys) if t]
+        """Every key (ID) on the sheet, in sheet order, then the last ID claimbook gave
+        here (so an ID whose rows were deleted is still taken)."""
+        keys = [t for t in (raw_text(v) for v in self.raw_keys) if t]
+        return keys + [self.issued] if self.issued else keys
 
 
 def raw_text(raw: object) -> str | None:
