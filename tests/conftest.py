@@ -65,6 +65,13 @@ def write_book(path: Path, settings: dict | None = None, **rows) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def sample_today(monkeypatch):
+    """Commands take the sample's last days as today ($CLAIMBOOK_TODAY), so a test's
+    dates stay near "today" whenever it runs (a date far from today is asked about)."""
+    monkeypatch.setenv("CLAIMBOOK_TODAY", "2026-11-30")
+
+
 @pytest.fixture
 def book_path(tmp_path: Path):
     """A function that writes a small workbook into the test's folder and returns its path."""

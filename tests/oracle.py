@@ -28,6 +28,9 @@ from claimbook.compute.ledger import Activity
 from claimbook.rules.months import Month
 from claimbook.rules.records import Book
 from claimbook.rules.units import line_units, visit_units
+from claimbook.rules.voids import is_reversal
+
+VOIDED = "Voided"
 
 
 @dataclass(slots=True)
@@ -115,6 +118,7 @@ class _Sums:
     responsibility: int = 0
     insurance_rows: int = 0
     counted: bool = False
+    voided: bool = False  # a void's reversal line is dated by then
 
 
 def _sums(visit: Visit, as_of: date) -> _Sums:
@@ -123,6 +127,8 @@ def _sums(visit: Visit, as_of: date) -> _Sums:
         if line.date_of_service is None or line.date_of_service > as_of:
             continue
         s.counted = True
+        if line.void_reason and is_reversal(line):
+            s.voided = True
         s.charge += charge
         s.discount += line.discount or 0
         s.client_paid += line.client_paid or 0
@@ -132,7 +138,8 @@ def _sums(visit: Visit, as_of: date) -> _Sums:
         s.counted = True
         if payment.source == "Insurance":
             s.insurance_paid += payment.amount or 0
-            s.insurance_rows += 1
+            # a void's reversal takes its row back: the insurer has not answered after all
+            s.insurance_rows += -1 if payment.void_reason and is_reversal(payment) else 1
         else:
             s.client_paid += payment.amount or 0
         s.adjustments += payment.adjustment or 0
@@ -217,9 +224,9 @@ def balance_of(book: Book, visit: Visit, as_of: date,
         client_due=client_due,
         age_days=age,
         aging_bucket=aging_bucket(age),
-        status=status_of(balance, insured, billed is not None, s.insurance_rows,
-                         s.insurance_paid, balance - client_due,
-                         dos is not None and dos <= as_of),
+        status=VOIDED if s.voided and balance == 0 else status_of(
+            balance, insured, billed is not None, s.insurance_rows, s.insurance_paid,
+            balance - client_due, dos is not None and dos <= as_of),
         claim_status=visit.claim_status,
         billed_date=billed,
         timely_filing_deadline=deadline,

@@ -80,8 +80,8 @@ def test_balances_table(path):
 
 
 @pytest.mark.parametrize("args, code, message", [
-    (["balances", "--client", "C7"], 1, 'Error: no client "C7" in {path}\n'),
-    (["balances", "--payer", "NOPE"], 1, 'Error: no payer "NOPE" in {path}\n'),
+    (["balances", "--client", "C7"], 1, 'Error: --client C7: no client "C7" in {path}\n'),
+    (["balances", "--payer", "NOPE"], 1, 'Error: --payer NOPE: no payer "NOPE" in {path}\n'),
     (["balances", "--as-of", "someday"], 2, 'Invalid value for \'--as-of\': "someday" is not '
                                             'a date; give it as YYYY-MM-DD'),
     (["report", "--month", "2026-13"], 2, 'Error: "2026-13" is not a month; give it as '

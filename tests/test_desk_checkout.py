@@ -151,7 +151,7 @@ def test_checkout_warns_outside_the_authorization_and_on_a_second_visit_that_day
                                   authorized_visits=1)
     req = desk.CheckoutRequest(date(2026, 11, 2), "C1", "S1", (desk.ServiceOrder("97124",
                                                                                  units=2),),
-                               policy_id="P1")
+                               policy_id="P1", diagnosis="M54.50")
     plan = desk.plan_checkout(data, ["A1"], [], req)
     assert plan.appointment_id == "A2"
     assert plan.warnings == [
@@ -165,7 +165,7 @@ def test_checkout_json(book):
     assert result.exit_code == 0, result.output
     import json
 
-    out = json.loads(result.output)
+    out = json.loads(result.stdout)  # a warning (no diagnosis) is on stderr
     assert out["appointment_id"] == "A0004" and out["balance"] == "50.00"
     assert out["insurance_due"] == "50.00" and out["rows"] == {"Appointments": [5]}
 

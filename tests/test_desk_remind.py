@@ -77,7 +77,7 @@ def test_the_outstanding_sheet_lists_insurance_due_by_payer_oldest_first(book):
     run("checkout", "--date", "2026-11-02", "--client", "C2", "--staff", "S1", "--policy",
         "P2", "--service", "97124", "--units", "1", "-w", str(book))
     run("checkout", "--date", "2026-09-01", "--client", "C1", "--staff", "S1", "--policy",
-        "P1", "--service", "97124", "--units", "1", "-w", str(book))
+        "P1", "--service", "97124", "--units", "1", "--yes", "-w", str(book))  # far back
     result = run("remind", "--date", "2026-11-29", "-w", str(book))
     assert result.exit_code == 0, result.output
     rows = cells(book)["Outstanding"]

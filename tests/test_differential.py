@@ -114,6 +114,7 @@ def practices(draw):
                 appointment_id=visit_id, amount=draw(amounts),
                 adjustment=draw(st.one_of(st.none(), amounts)),
                 patient_responsibility=draw(st.one_of(st.none(), amounts))))
+    _voids(draw, lines, payments)
     basis = draw(st.sampled_from(["Date of Service", "Billed Date"]))
     rows = {"Staff": [record("Staff", 2, staff_id="S1", name="Tess")],
             "Clients": [record("Clients", 2, client_id="C1", first_name="Ann", last_name="Lee"),
@@ -122,6 +123,26 @@ def practices(draw):
             "Appointments": lines, "Payments": payments}
     practice = Settings(practice_name="Made Up", aging_basis=basis, timely_filing_days=90)
     return book_of("made-up.xlsx", practice, rows, [])
+
+
+def _voids(draw, lines: list, payments: list) -> None:
+    """claimbook void's entries: a payment or a whole visit undone by an equal and opposite
+    row dated the day of the void (Void Reason "Reverses ...")."""
+    from dataclasses import replace as copy
+
+    for payment in [p for p in payments if draw(st.integers(0, 4)) == 0]:
+        payments.append(copy(payment, payment_id=payment.payment_id + "R",
+                             date_received=draw(days), amount=-(payment.amount or 0),
+                             adjustment=-(payment.adjustment or 0) or None,
+                             void_reason=f"Reverses {payment.payment_id}: wrong visit"))
+    visits = sorted({ln.appointment_id for ln in lines})
+    for visit in [v for v in visits if draw(st.integers(0, 5)) == 0]:
+        day = draw(days)
+        for line in [ln for ln in lines if ln.appointment_id == visit]:
+            lines.append(copy(line, date_of_service=day, void_reason=f"Reverses {visit}: x",
+                              charge=-(line.charge if line.charge is not None else
+                                       3000 * (line.units or 1)),
+                              client_paid=-(line.client_paid or 0) or None))
 
 
 @settings(max_examples=150, deadline=None)
@@ -186,4 +207,36 @@ def test_units_at_the_eight_minute_boundaries(rule):
     charges = {b.appointment_id: b.charge for b in balances(book, START, include_paid=True)}
     fees = {"97124": 3000, "97140": 3500}
     assert charges == {f"A{i}": units * fees[code] for i, (code, _, units) in enumerate(cases)}
+    assert_same(book, START)
+
+
+def test_a_voided_visit_and_a_voided_answer_both_ways():
+    """A visit undone by its reversal is Voided; an insurer's voided answer is no answer."""
+    lines = [record("Appointments", 2, appointment_id="A1", date_of_service=START,
+                    client_id="C1", staff_id="S1", policy_id="P1", service_code="97124",
+                    units=2),
+             record("Appointments", 3, appointment_id="A1", date_of_service=START,
+                    client_id="C1", staff_id="S1", policy_id="P1", service_code="97124",
+                    units=2, charge=-6000, void_reason="Reverses A1: booked twice"),
+             record("Appointments", 4, appointment_id="A2", date_of_service=START,
+                    client_id="C1", staff_id="S1", policy_id="P1", service_code="97124",
+                    units=1)]
+    payments = [record("Payments", 2, payment_id="PM1", date_received=START, source="Insurance",
+                       payer_id="AET", appointment_id="A2", amount=1000),
+                record("Payments", 3, payment_id="PM2", date_received=START, source="Insurance",
+                       payer_id="AET", appointment_id="A2", amount=-1000,
+                       void_reason="Reverses PM1: wrong visit")]
+    rows = {"Staff": [record("Staff", 2, staff_id="S1", name="Tess")],
+            "Clients": [record("Clients", 2, client_id="C1", first_name="Ann")],
+            "Payers": [record("Payers", 2, payer_id="AET", name="Aetna")],
+            "Policies": [record("Policies", 2, policy_id="P1", client_id="C1",
+                                payer_id="AET")],
+            "Services": [record("Services", 2, service_code="97124", fee_per_unit=3000,
+                                minutes_per_unit=15, timed=True)],
+            "Appointments": lines, "Payments": payments}
+    book = book_of("voids.xlsx", Settings(practice_name="Voids", timely_filing_days=90), rows,
+                   [])
+    status = {b.appointment_id: (b.balance, b.status)
+              for b in balances(book, START, include_paid=True)}
+    assert status == {"A1": (0, "Voided"), "A2": (3000, "Unbilled")}
     assert_same(book, START)

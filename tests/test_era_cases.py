@@ -422,7 +422,8 @@ def test_an_owners_workbook_gains_the_columns_and_the_remittances_sheet(tmp_path
     touched = {sheet_part(owner, "Payments"), sheet_part(owner, "Clients"), new_sheet,
                new_sheet.replace("worksheets/", "worksheets/_rels/") + ".rels",
                "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml",
-               "xl/styles.xml"}
+               "xl/styles.xml",
+               "docProps/custom.xml", "_rels/.rels"}  # the last Payment ID given (issue 14)
     tables = {n for n in changed if n.startswith("xl/tables/")}
     assert len(tables) == 2  # the Payments table grew; the Remittances table is new
     assert changed - tables == touched

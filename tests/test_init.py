@@ -10,7 +10,7 @@ from claimbook.rules import schema
 
 def test_init_writes_every_contract_sheet_as_a_table(tmp_path):
     path = tmp_path / "practice.xlsx"
-    result = CliRunner().invoke(cli, ["init", "-w", str(path)])
+    result = CliRunner().invoke(cli, ["init", "-w", str(path), "--name", "Test Massage"])
     assert result.exit_code == 0
     assert result.output == f"{path}\n"
     wb = openpyxl.load_workbook(path)
@@ -64,12 +64,28 @@ def test_init_refuses_to_overwrite(tmp_path):
     assert path.read_bytes() == b"mine"
 
 
-def test_a_new_workbook_checks_clean_once_named(tmp_path):
+def test_a_new_workbook_checks_clean_named_or_not(tmp_path):
     path = tmp_path / "practice.xlsx"
-    CliRunner().invoke(cli, ["init", "-w", str(path)])
+    made = CliRunner().invoke(cli, ["init", "-w", str(path)])  # no one to ask the name
+    assert made.exit_code == 0
+    assert made.stderr == ('Practice Name is "My Massage Practice": type your practice\'s '
+                           "name on the Practice sheet (or give --name)\n")
     result = CliRunner().invoke(cli, ["check", "-w", str(path)])
-    assert result.exit_code == 1
-    assert result.stdout == 'Practice!B2: the setting "Practice Name" is required\n'
+    assert result.exit_code == 0, result.output
+    assert openpyxl.load_workbook(path)["Practice"]["B2"].value == "My Massage Practice"
+
+
+def test_init_asks_the_name_at_a_terminal(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from claimbook.cli import main
+
+    monkeypatch.setattr(main, "sys", SimpleNamespace(stdin=SimpleNamespace(isatty=lambda: True)))
+    path = tmp_path / "asked.xlsx"
+    result = CliRunner().invoke(cli, ["init", "-w", str(path)], input="Fern Hill Bodywork\n")
+    assert result.exit_code == 0, result.output
+    assert "The practice's name (as on claims and receipts): " in result.stderr
+    assert openpyxl.load_workbook(path)["Practice"]["B2"].value == "Fern Hill Bodywork"
     named = tmp_path / "named.xlsx"
     CliRunner().invoke(cli, ["init", "-w", str(named), "--name", "=Cedar & Stone"])
     result = CliRunner().invoke(cli, ["check", "-w", str(named)])
@@ -157,3 +173,12 @@ def test_a_visit_priced_from_a_service_without_a_fee_is_a_problem(book_path):
     assert result.exit_code == 1
     assert result.stdout == ('Appointments!F2: service "97530" has no Fee per Unit (Services '
                              "row 5); type the fee there, or a Charge here\n")
+
+
+def test_init_refuses_a_name_that_is_not_xlsx(tmp_path):
+    path = tmp_path / "practice.csv"
+    result = CliRunner().invoke(cli, ["init", "-w", str(path), "--name", "X"])
+    assert result.exit_code == 2
+    assert (f"{path}: a practice workbook is an Excel .xlsx file; give a name ending in .xlsx "
+            f"(e.g. -w {tmp_path / 'practice'}.xlsx)") in result.stderr
+    assert not path.exists()

@@ -63,4 +63,4 @@ def test_months():
     with pytest.raises(BadMonth):
         Month.parse("2026-13")
     with pytest.raises(BadMonth):
-        Month.parse("Oct 2026")
+        Month.parse("Octember 2026")

@@ -57,7 +57,8 @@ def test_a_missing_column_is_added_right_of_the_table_and_said(book):
     after = parts_of(book)
     table = next(n for n in after if n.startswith("xl/tables/") and b'name="Payments"' in after[n])
     changed = {n for n in set(before) | set(after) if before.get(n) != after.get(n)}
-    assert changed <= {sheet_part(book, "Payments"), table, "xl/styles.xml"}
+    id_mark = {"docProps/custom.xml", "_rels/.rels", "[Content_Types].xml"}  # last ID given
+    assert changed <= {sheet_part(book, "Payments"), table, "xl/styles.xml"} | id_mark
     saved = load_book(book)
     assert (saved.payments[-1].reason_codes, saved.payments[-1].remittance) == \
         ("CO-45 PR-3", "EFT300")

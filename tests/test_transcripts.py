@@ -7,6 +7,8 @@ line ``...`` matches any text, and a line that is only ``...`` matches any numbe
 lines. A command whose expected output holds a line starting ``Error:`` must exit
 non-zero; every other command must exit 0.
 
+``$CLAIMBOOK_TODAY`` is 2026-11-30 (the sample's Monday after its last day of business),
+so dates far from "today" are asked about the same whenever the transcripts run.
 Each docs file runs in its own empty folder holding ``practice.xlsx`` (a copy of
 ``workbooks/sample-practice.xlsx``, also named by ``$CLAIMBOOK_WORKBOOK``) and a copy
 of ``workbooks/``; its transcripts run in order, so one may build on another.
@@ -103,7 +105,7 @@ def test_docs_transcripts_run(doc: Path, tmp_path: Path):
     shutil.copytree(ROOT / "workbooks", tmp_path / "workbooks")
     shutil.copyfile(ROOT / "workbooks" / "sample-practice.xlsx", tmp_path / "practice.xlsx")
     env = {**os.environ, "CLAIMBOOK_WORKBOOK": "practice.xlsx", "COLUMNS": "100",
-           "TERM": "dumb", "NO_COLOR": "1"}
+           "TERM": "dumb", "NO_COLOR": "1", "CLAIMBOOK_TODAY": "2026-11-30"}
     env.pop("CLAIMBOOK_SMTP_PASSWORD", None)
     for step in steps:
         code, actual = run_step(step, tmp_path, env)

@@ -162,8 +162,8 @@ class Practice:
 
     def aging_history(self, month) -> pd.DataFrame:
         """A/R by aging bucket at each of the 12 month ends up to ``month``'s."""
+        from claimbook.compute.ar_history import aging_history
         from claimbook.compute.frames import frames_of
-        from claimbook.compute.history import aging_history
 
         rows = [{"month_end": pd.Timestamp(h.month.last_day), **h.buckets, "total": h.total}
                 for h in aging_history(frames_of(self.book), _month(month))]
@@ -172,8 +172,8 @@ class Practice:
     def days_to_pay(self, month) -> pd.DataFrame:
         """Per insurer, the median days from date of service to its first payment, over
         the 12 months ending with ``month``."""
+        from claimbook.compute.ar_history import days_to_pay
         from claimbook.compute.frames import frames_of
-        from claimbook.compute.history import days_to_pay
 
         rows = [{"payer_id": d.payer_id, "name": d.name, "visits": d.visits,
                  "median_days": float(d.median_days), "longest_days": d.longest_days}

@@ -55,7 +55,7 @@ HISTORY = r"""
 import sys, time
 from claimbook.io.xlsx.reader import load_book
 from claimbook.compute.frames import frames_of
-from claimbook.compute.history import aging_history, days_to_pay
+from claimbook.compute.ar_history import aging_history, days_to_pay
 from claimbook.rules.months import Month
 book = load_book(sys.argv[1])
 frames = frames_of(book)

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 
 import click
 
+from claimbook.cli import guard
+from claimbook.cli.guard import check_date
 from claimbook.cli.main import cli, date_option, format_option, workbook_option
 from claimbook.compute import desk, reminders
 from claimbook.rules import schema
@@ -61,16 +62,21 @@ def _orders(services, minutes, units) -> tuple[desk.ServiceOrder, ...]:
 
 @cli.command()
 @workbook_option
-@day_option("Date of service (default: today).")
-@click.option("--client", "client_id", required=True, metavar="ID", help="The client.")
-@click.option("--staff", "staff_id", required=True, metavar="ID", help="The therapist.")
-@click.option("--service", "services", required=True, multiple=True, metavar="CODE",
-              help="A service code; repeat for a visit billed with several.")
+@day_option("Date of service (default: today; with --appointment, the booked day).")
+@click.option("--appointment", "booked", metavar="ID",
+              help="Check out this booked visit (Checked Out = No) instead of a new one.")
+@click.option("--client", "client_id", metavar="ID|NAME",
+              help='The client: ID or name ("Jane Doe", any case).')
+@click.option("--staff", "staff_id", metavar="ID|NAME", help="The therapist.")
+@click.option("--service", "services", multiple=True, metavar="CODE|NAME",
+              help="A service code (or its description); repeat for a visit billed with "
+                   "several.")
 @click.option("--minutes", multiple=True, type=click.IntRange(1, 1440),
               help="Minutes of each service (units by the 8-minute rule).")
 @click.option("--units", multiple=True, type=click.IntRange(1, 96),
               help="Units of each service, instead of minutes.")
-@click.option("--policy", "policy_id", metavar="ID", help="The policy billed (blank: self-pay).")
+@click.option("--policy", "policy_id", metavar="ID|PAYER",
+              help="The policy billed, or its payer (blank: self-pay).")
 @click.option("--paid", metavar="AMOUNT", help="What the client paid today.")
 @click.option("--method", type=click.Choice(schema.PAYMENT_METHODS, case_sensitive=False),
               help="How the client paid.")
@@ -80,9 +86,12 @@ def _orders(services, minutes, units) -> tuple[desk.ServiceOrder, ...]:
               help="Override the Practice's Checkout Flow.")
 @click.option("--id", "appointment_id", metavar="ID", help="The Appointment ID (default: next).")
 @click.option("--note", metavar="TEXT", help="Notes for the visit.")
+@click.option("--yes", "assume_yes", is_flag=True,
+              help="Take a date far from today without asking.")
 @format_option("text", "json")
-def checkout(workbook, day, client_id, staff_id, services, minutes, units, policy_id, paid,
-             method, discount, diagnosis, flow, appointment_id, note, output_format) -> None:
+def checkout(workbook, day, booked, client_id, staff_id, services, minutes, units, policy_id,
+             paid, method, discount, diagnosis, flow, appointment_id, note, assume_yes,
+             output_format) -> None:
     """Record a visit as it is checked out; print its Appointment ID and what is due.
 
     Discount First (the Practice's default): the visit is checked out now with what the
@@ -91,23 +100,35 @@ def checkout(workbook, day, client_id, staff_id, services, minutes, units, polic
     clears it. Units come from --minutes by the 8-minute rule; the charge is units x the
     service's fee. The client's Reminder is brought up to date.
 
+    With --appointment, a booked visit (Checked Out = No, e.g. from `claimbook import`)
+    is completed where it is: what is not given is taken from the booking.
+
     \b
     Examples:
       claimbook checkout --client C0049 --staff S01 --policy POL0014 \\
           --service 97124 --minutes 38 --diagnosis "M54.50, M62.830" --paid 25 --method Card
-      claimbook checkout --client C0042 --staff S02 --service MASSAGE60 \\
+      claimbook checkout --client "Jacob Ramos" --staff daniel --service massage60 \\
           --service 97140 --units 1 --units 1 --paid 100 --method Cash
+      claimbook checkout --appointment A001324 --minutes 60 --diagnosis M54.50 --paid 25
     """
     method = next((m for m in schema.PAYMENT_METHODS if method and m.lower() == method.lower()),
                   None)
+    if not booked:
+        for name, given in (("--client", client_id), ("--staff", staff_id),
+                            ("--service", services)):
+            if not given:
+                raise click.UsageError(f"give {name} (or --appointment ID of a booked visit)")
+    check_date(day if booked else day or guard.today(), "the visit", assume_yes)
     req = desk.CheckoutRequest(
-        day=day or date.today(), client_id=client_id.strip(), staff_id=staff_id.strip(),
-        services=_orders(services, minutes, units),
+        day=day if booked else day or guard.today(), client_id=(client_id or "").strip(),
+        staff_id=(staff_id or "").strip(),
+        services=_orders(services or ("",) * max(len(minutes), len(units), 0), minutes, units),
         policy_id=policy_id.strip() if policy_id else None,
         paid=_money_option(paid, f"--paid {paid}"), method=method,
         discount=_money_option(discount, f"--discount {discount}"), diagnosis=diagnosis,
         flow={"reverse": desk.REVERSE, "discount-first": desk.DISCOUNT_FIRST}.get(flow),
-        appointment_id=appointment_id.strip() if appointment_id else None, note=note)
+        appointment_id=appointment_id.strip() if appointment_id else None, note=note,
+        booked=booked.strip() if booked else None)
     done = at_desk.check_out(workbook, req)
     for message in done.plan.warnings:
         _warn(message)
@@ -194,7 +215,7 @@ def _merge(order: list, found: dict, appointment_id: str, label: str, **extra) -
 @cli.command()
 @workbook_option
 @day_option("Date received (default: today).")
-@click.option("--payer", "payer_id", metavar="PAYER_ID", help="The insurer who paid.")
+@click.option("--payer", "payer_id", metavar="ID|NAME", help="The insurer who paid.")
 @click.option("--client", "from_client", is_flag=True, help="The client paid.")
 @click.option("--reference", metavar="REF", help="Check or EFT number (required for --payer).")
 @click.option("--apply", "applies", multiple=True, metavar="APPOINTMENT_ID[=AMOUNT]",
@@ -207,7 +228,8 @@ def _merge(order: list, found: dict, appointment_id: str, label: str, **extra) -
               help="Allocations of a long remittance: Appointment ID, Amount, Adjustment, "
                    "Adjustment Reason, Patient Responsibility.")
 @click.option("--note", metavar="TEXT", help="Notes for the Payments rows.")
-@click.option("--yes", "assume_yes", is_flag=True, help="Record an overpayment without asking.")
+@click.option("--yes", "assume_yes", is_flag=True,
+              help="Record an overpayment, or a date far from today, without asking.")
 @click.option("--method", type=click.Choice(schema.PAYMENT_METHODS, case_sensitive=False),
               help="How the client paid (with --client): Cash, Card, Check ...")
 @format_option("text", "json")
@@ -240,7 +262,8 @@ def pay(workbook, day, payer_id, from_client, reference, applies, adjusts, respo
     if payer_id and not reference:
         raise click.UsageError("give the check or EFT number with --reference")
     allocations = _allocations(applies, adjusts, responsibilities, csv_path)
-    req = desk.PaymentRequest(day or date.today(), payer_id.strip() if payer_id else None,
+    check_date(day or guard.today(), "the payment", assume_yes)
+    req = desk.PaymentRequest(day or guard.today(), payer_id.strip() if payer_id else None,
                               reference.strip() if reference else None, allocations, note,
                               method)
     done = at_desk.record_payment(workbook, req, overpay=_overpay_answer(assume_yes))
@@ -317,7 +340,7 @@ def remind(workbook, day, dry_run) -> None:
       claimbook remind -w workbooks/practice.xlsx
       claimbook remind --date 2026-11-30 --dry-run
     """
-    done = at_desk.remind(workbook, day or date.today(), dry_run)
+    done = at_desk.remind(workbook, day or guard.today(), dry_run)
     for client_id, text in done.changed.items() if dry_run else ():
         click.echo(f"{client_id}: {text or '(cleared)'}")
     cleared = sum(1 for text in done.changed.values() if text is None)
@@ -343,7 +366,7 @@ def today(workbook, day, output_format) -> None:
       claimbook today
       claimbook today --date 2026-11-27 --format json
     """
-    day = day or date.today()
+    day = day or guard.today()
     visits = at_desk.day_sheet(workbook, day)
     if output_format == "json":
         click.echo(json.dumps(visits, indent=2))

@@ -55,6 +55,20 @@ def _json_array(values, money: bool) -> pa.Array:
     return pc.binary_join_element_wise('"', array, '"', "").fill_null("null")
 
 
+def columns_of(items: list, keys: tuple[str, ...], money_keys: set[str]) -> dict:
+    """Records (``VisitBalance``) as the columns the writers here take."""
+    columns = {}
+    for key in keys:
+        values = [getattr(item, key) for item in items]
+        if key in money_keys or key == "age_days":
+            columns[key] = np.array(values, dtype=np.int64)
+        else:
+            column = np.empty(len(values), dtype=object)
+            column[:] = values
+            columns[key] = column
+    return columns
+
+
 CHUNK = 20_000  # records made into text at a time, so a million never sit in memory
 
 

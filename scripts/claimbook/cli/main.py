@@ -20,7 +20,7 @@ import click
 from claimbook.compute.balances import balances as compute_balances
 from claimbook.compute.ledger import BadMonth, Month
 from claimbook.rules.money import dollars, fmt
-from claimbook.rules.problems import BadRequest, ClaimbookError, in_order
+from claimbook.rules.problems import ClaimbookError, in_order
 
 DEFAULT_WORKBOOK = os.path.join("workbooks", "practice.xlsx")
 
@@ -35,6 +35,7 @@ class ClaimbookGroup(click.Group):
 
     LAZY = {"checkout": "desk", "pay": "desk", "remind": "desk",
             "today": "desk", "receipt": "receipts", "handoff": "handoff",
+            "void": "corrections", "history": "history", "import": "importer",
             "claim": "claims", "era": "era", "statement": "statements"}
 
     def list_commands(self, ctx) -> list[str]:
@@ -117,7 +118,7 @@ def date_option(name: str, help_text: str, dest: str | None = None, **kwargs):
 def month_option(required: bool = False):
     def decorate(func):
         @click.option("--month", "month", metavar="YYYY-MM", required=required,
-                      help="The month, e.g. 2026-10 (default: last month).")
+                      help="The month: 2026-10, 2026/10 or \"Oct 2026\" (default: last month).")
         @functools.wraps(func)
         def wrapper(*args, month, **kwargs):
             parsed = Month.parse(month) if month else Month.of(date.today()).previous()
@@ -142,15 +143,37 @@ def init(workbook: str, practice_name: str | None) -> None:
     Every sheet is an Excel Table with dropdowns, date and money formats, the Practice
     settings pre-filled and a "How to use" sheet. It never overwrites a file.
 
+    Without --name it asks for the practice's name (with no one to ask, it writes
+    "My Massage Practice", to be changed on the Practice sheet).
+
     \b
     Example:
       claimbook init -w workbooks/practice.xlsx --name "Cedar & Stone Massage"
     """
     from claimbook.io.xlsx.template import write_practice_workbook
 
-    write_practice_workbook(workbook, {"practice_name": practice_name} if practice_name else None,
+    if not workbook.lower().endswith((".xlsx", ".xlsm")):
+        stem = os.path.splitext(workbook)[0] or "practice"
+        raise click.UsageError(f"{workbook}: a practice workbook is an Excel .xlsx file; give "
+                               f"a name ending in .xlsx (e.g. -w {stem}.xlsx)")
+    if os.path.exists(workbook):
+        raise ClaimbookError(f"{workbook} already exists; claimbook will not overwrite it")
+    if not (practice_name or "").strip():
+        practice_name = _ask_practice_name()
+    write_practice_workbook(workbook, {"practice_name": practice_name.strip()},
                             commands=command_examples())
     click.echo(workbook)
+
+
+PLACEHOLDER_NAME = "My Massage Practice"
+
+
+def _ask_practice_name() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("The practice's name (as on claims and receipts)", err=True)
+    click.echo(f'Practice Name is "{PLACEHOLDER_NAME}": type your practice\'s name on the '
+               "Practice sheet (or give --name)", err=True)
+    return PLACEHOLDER_NAME
 
 
 def command_examples() -> list[tuple[str, str]]:
@@ -257,43 +280,61 @@ def balance_record(item) -> dict:
 @workbook_option
 @date_option("--as-of", "Balances as of this date (default: today).")
 @click.option("--all", "include_paid", is_flag=True, help="Include visits with no balance.")
-@click.option("--client", "clients", multiple=True, metavar="ID", help="Only this client.")
-@click.option("--payer", "payers", multiple=True, metavar="ID", help="Only this payer.")
+@click.option("--client", "clients", multiple=True, metavar="ID|NAME", help="Only this client.")
+@click.option("--payer", "payers", multiple=True, metavar="ID|NAME", help="Only this payer.")
+@click.option("--staff", "staff", multiple=True, metavar="ID|NAME", help="Only this therapist.")
+@click.option("--status", "statuses", multiple=True, metavar="STATUS",
+              help="Only this status: Unbilled, Billed, Partially Paid, Denied, Client Due ...")
+@date_option("--from", "Only visits on or after this date.", dest="first")
+@date_option("--to", "Only visits on or before this date.", dest="last")
+@click.option("--bucket", "buckets", multiple=True, metavar="BUCKET",
+              help="Only this aging bucket: 0-30, 31-60, 61-90, 91-120, 120+.")
+@click.option("--due", type=click.Choice(["client", "insurance"], case_sensitive=False),
+              help="Only visits with money due from the client, or from insurance.")
 @format_option("table", "json", "csv")
-def balances(workbook, as_of, include_paid, clients, payers, output_format) -> None:
+def balances(workbook, as_of, include_paid, clients, payers, staff, statuses, first, last,
+             buckets, due, output_format) -> None:
     """What each visit still owes, and from whom.
 
-    One record per appointment with a non-zero balance (every one with --all).
+    One record per appointment with a non-zero balance (every one with --all). Clients,
+    payers and therapists may be given by name; every filter may repeat.
 
     \b
     Examples:
       claimbook balances -w workbooks/sample-practice.xlsx
       claimbook balances --as-of 2026-06-30 --payer AETNA --format json
       claimbook balances --client C0042 --all --format csv > c0042.csv
+      claimbook balances --status billed --bucket 120+ --due insurance --staff "Maya Chen"
     """
+    from claimbook.compute.filters import BalanceFilter, buckets_named, select, statuses_named
+    from claimbook.rules.lookup import find_client, find_payer, find_staff
+
     book = load(workbook)
-    for value, known, what in ((clients, book.clients, "client"),
-                               (payers, book.payers, "payer")):
-        unknown = [v for v in value if v not in known]
-        if unknown:
-            raise BadRequest(f'no {what} "{unknown[0]}" in {workbook}')
+    keep = BalanceFilter(
+        statuses=statuses_named(statuses), buckets=buckets_named(buckets),
+        staff=frozenset(find_staff(book, s) for s in staff),
+        clients=frozenset(find_client(book, c) for c in clients),
+        payers=frozenset(find_payer(book, p) for p in payers),
+        first=first, last=last, due=due.lower() if due else None)
     as_of = as_of or date.today()
     if output_format == "table":
         from claimbook.cli.terminal import balances_table
         from claimbook.rules.dates import style_of
 
-        items = [i for i in compute_balances(book, as_of, include_paid=include_paid)
-                 if (not clients or i.client_id in clients)
-                 and (not payers or i.payer_id in payers)]
+        items = select(compute_balances(book, as_of, include_paid=include_paid), keep)
         balances_table(items, as_of, book.settings.practice_name,
                        date_style=style_of(book.settings))
         return
-    from claimbook.cli.listing import balances_json_chunks, write_balances_csv
-    from claimbook.compute.frames import frames_of
-    from claimbook.compute.visit_table import balance_columns, select_rows
+    from claimbook.cli.listing import balances_json_chunks, columns_of, write_balances_csv
 
-    columns = balance_columns(frames_of(book), as_of, include_paid)
-    columns = select_rows(columns, client_id=clients, payer_id=payers)
+    if keep == BalanceFilter():  # every visit: straight from the columns
+        from claimbook.compute.frames import frames_of
+        from claimbook.compute.visit_table import balance_columns
+
+        columns = balance_columns(frames_of(book), as_of, include_paid, service_codes=False)
+    else:
+        items = select(compute_balances(book, as_of, include_paid=include_paid), keep)
+        columns = columns_of(items, BALANCE_KEYS, MONEY_KEYS)
     if output_format == "json":
         for text in balances_json_chunks(columns, BALANCE_KEYS, MONEY_KEYS):
             sys.stdout.write(text)

@@ -14,13 +14,16 @@ from datetime import date, timedelta
 
 from claimbook.rules.records import Book
 from claimbook.rules.units import line_units, visit_units  # noqa: F401
+from claimbook.rules.voids import is_reversal
 
 BUCKETS = ("0-30", "31-60", "61-90", "91-120", "120+")
 _BUCKET_LIMITS = ((30, "0-30"), (60, "31-60"), (90, "61-90"), (120, "91-120"))
 
 PAID, PREPAID, OVERPAID, CLIENT_DUE = "Paid", "Prepaid", "Overpaid", "Client Due"
 UNBILLED, BILLED, PARTIALLY_PAID, DENIED = "Unbilled", "Billed", "Partially Paid", "Denied"
-STATUSES = (UNBILLED, BILLED, PARTIALLY_PAID, DENIED, CLIENT_DUE, PAID, PREPAID, OVERPAID)
+VOIDED = "Voided"  # claimbook void: a visit undone by its reversal, nothing left on it
+STATUSES = (UNBILLED, BILLED, PARTIALLY_PAID, DENIED, CLIENT_DUE, PAID, PREPAID, OVERPAID,
+            VOIDED)
 
 
 def line_charge(line, service, units: int) -> int:
@@ -228,6 +231,7 @@ class _Sums:
     responsibility: int = 0
     insurance_rows: int = 0
     counted: bool = False
+    voided: bool = False  # a void's reversal line is dated by then
 
 
 def _sums(visit: Visit, as_of: date) -> _Sums:
@@ -236,6 +240,8 @@ def _sums(visit: Visit, as_of: date) -> _Sums:
         if line.date_of_service is None or line.date_of_service > as_of:
             continue
         s.counted = True
+        if line.void_reason and is_reversal(line):
+            s.voided = True
         s.charge += charge
         s.discount += line.discount or 0
         s.client_paid += line.client_paid or 0
@@ -245,7 +251,8 @@ def _sums(visit: Visit, as_of: date) -> _Sums:
         s.counted = True
         if payment.source == "Insurance":
             s.insurance_paid += payment.amount or 0
-            s.insurance_rows += 1
+            # a void's reversal takes its row back: the insurer has not answered after all
+            s.insurance_rows += -1 if payment.void_reason and is_reversal(payment) else 1
         else:
             s.client_paid += payment.amount or 0
         s.adjustments += payment.adjustment or 0
@@ -330,9 +337,9 @@ def balance_of(book: Book, visit: Visit, as_of: date,
         client_due=client_due,
         age_days=age,
         aging_bucket=aging_bucket(age),
-        status=status_of(balance, insured, billed is not None, s.insurance_rows,
-                         s.insurance_paid, balance - client_due,
-                         dos is not None and dos <= as_of),
+        status=VOIDED if s.voided and balance == 0 else status_of(
+            balance, insured, billed is not None, s.insurance_rows, s.insurance_paid,
+            balance - client_due, dos is not None and dos <= as_of),
         claim_status=visit.claim_status,
         billed_date=billed,
         timely_filing_deadline=deadline,

@@ -56,6 +56,7 @@ class CheckoutRequest:
     flow: str | None = None
     appointment_id: str | None = None
     note: str | None = None
+    booked: str | None = None  # a booked visit to complete (see compute/completion.py)
 
 
 @dataclass
@@ -92,11 +93,11 @@ def plan_checkout(book: Book, appointment_keys: list[str], payment_keys: list[st
     """
     client = _known(book.clients, req.client_id, "--client", "client", book.path)
     _known(book.staff, req.staff_id, "--staff", "staff member", book.path)
-    policy = _policy(book, req)
+    policy = checked_policy(book, req)
     flow = req.flow or book.settings.checkout_flow or DISCOUNT_FIRST
     appointment_id = _appointment_id(appointment_keys, req)
-    lines = _lines(book, req, policy, appointment_id, flow)
-    payments = _visit_payment(book, payment_keys, req, appointment_id, flow)
+    lines = visit_lines(book, req, policy, appointment_id, flow)
+    payments = visit_payment(book, payment_keys, req, appointment_id, flow)
     after = with_records(book, lines, payments)
     visit = visits_of(after)[appointment_id]
     balance = balance_of(after, visit, req.day)
@@ -106,7 +107,7 @@ def plan_checkout(book: Book, appointment_keys: list[str], payment_keys: list[st
     payer = book.payer_of(policy.policy_id) if policy else None
     return Checkout(appointment_id, flow, lines, payments, changes, balance,
                     payer.name if payer else None,
-                    _checkout_warnings(book, req, client, policy, balance))
+                    checkout_warnings(book, req, client, policy, balance))
 
 
 def _known(records: dict, key: str, option: str, what: str, where: str):
@@ -116,7 +117,7 @@ def _known(records: dict, key: str, option: str, what: str, where: str):
     return record
 
 
-def _policy(book: Book, req: CheckoutRequest):
+def checked_policy(book: Book, req: CheckoutRequest):
     if req.policy_id is None:
         return None
     policy = book.policies.get(req.policy_id)
@@ -134,7 +135,8 @@ def _appointment_id(keys: list[str], req: CheckoutRequest) -> str:
     return req.appointment_id
 
 
-def _lines(book: Book, req: CheckoutRequest, policy, appointment_id: str, flow: str) -> list:
+def visit_lines(book: Book, req: CheckoutRequest, policy, appointment_id: str,
+                flow: str) -> list:
     """The visit's Appointments rows, units and charge worked out (by the payer's Units
     Rule when minutes are given), so what is written is what is billed."""
     values = [_line_values(book, req, order, appointment_id) for order in req.services]
@@ -184,7 +186,7 @@ def _first_line_money(values: list[dict], req: CheckoutRequest, flow: str) -> No
         first["client_paid"] = req.paid
 
 
-def _visit_payment(book: Book, keys: list[str], req: CheckoutRequest, appointment_id: str,
+def visit_payment(book: Book, keys: list[str], req: CheckoutRequest, appointment_id: str,
                    flow: str) -> list:
     if flow != REVERSE or not req.paid:
         return []
@@ -195,7 +197,7 @@ def _visit_payment(book: Book, keys: list[str], req: CheckoutRequest, appointmen
     return [new_record(Payment, "Payments", values)]
 
 
-def _checkout_warnings(book: Book, req: CheckoutRequest, client, policy,
+def checkout_warnings(book: Book, req: CheckoutRequest, client, policy,
                        balance: VisitBalance) -> list[str]:
     out = []
     if balance.balance < 0:
@@ -208,7 +210,13 @@ def _checkout_warnings(book: Book, req: CheckoutRequest, client, policy,
                    f"({', '.join(same_day)}); is this one a second visit?")
     if policy is not None:
         out += _authorization(book, req, policy)
+        if not req.diagnosis:
+            out.append(NO_DIAGNOSIS)
     return out
+
+
+NO_DIAGNOSIS = ("an insured visit with no diagnosis: the claim and the insurance receipt "
+                "need one; give --diagnosis (or type it in Diagnosis Codes)")
 
 
 def _authorization(book: Book, req: CheckoutRequest, policy) -> list[str]:
@@ -306,6 +314,11 @@ def _paid_visit(book: Book, visits: dict[str, Visit], alloc: Allocation, seen: s
     if visit is None:
         raise BadRequest(f'{alloc.label}: no appointment "{alloc.appointment_id}" '
                          f"in {book.path}")
+    voided = next((ln for ln in visit.lines if ln.void_reason), None)
+    if voided is not None:
+        raise BadRequest(f'{alloc.label}: appointment "{alloc.appointment_id}" is voided '
+                         f"({voided.src.cell('void_reason')}); apply the money to the visit "
+                         "that replaced it")
     return visit
 
 
@@ -326,6 +339,8 @@ def _check_reference(visit: Visit, reference: str | None, alloc: Allocation) -> 
         return
     wanted = reference.strip().casefold()
     for paid in visit.payments:
+        if paid.void_reason:  # a voided payment (or its reversal) may be entered again
+            continue
         if paid.reference and paid.reference.strip().casefold() == wanted:
             raise BadRequest(f'{alloc.label}: reference "{reference}" is already applied to '
                              f'appointment "{visit.appointment_id}" '
@@ -382,7 +397,8 @@ def _posting(book: Book, visits: dict[str, Visit], req: PaymentRequest, payments
                             f"{dollars(now.balance)}")
     changes = Changes()
     changes.add("Payments", [row_values(p, "Payments") for p in payments])
-    cleared = _cleared(book, after_visits, balances)
+    cleared = _cleared(after_visits, balances, req.day,
+                       book.settings.checkout_flow == REVERSE)
     changes.cells += [CellChange("Appointments", ln.src.row, "checked_out", True, optional=True)
                       for visit_id in cleared for ln in after_visits[visit_id].lines
                       if not ln.checked_out]
@@ -392,17 +408,21 @@ def _posting(book: Book, visits: dict[str, Visit], req: PaymentRequest, payments
                    {v: p.name if p else None for v, p in insurers.items()})
 
 
-def _cleared(book: Book, visits: dict[str, Visit],
-             balances: dict[str, VisitBalance]) -> list[str]:
-    """Reverse flow: the visits not checked out yet that this payment clears (nothing
-    more expected from the insurer, or nothing owed at all): they are checked out now."""
-    if book.settings.checkout_flow != REVERSE:
-        return []
+def _cleared(visits: dict[str, Visit], balances: dict[str, VisitBalance], day: date,
+             reverse_practice: bool) -> list[str]:
+    """The Reverse flow's visits that this payment clears (nothing more expected from the
+    insurer, or nothing owed at all): they are checked out now. Those are the visits not
+    checked out yet of a Reverse-flow practice, and elsewhere those checked out with
+    ``--flow reverse`` (their charge was fixed at checkout; a visit only booked has
+    none). A visit dated after the payment (a prepayment) waits for its day."""
     out = []
     for visit_id, now in balances.items():
         cleared = now.balance <= 0 or (now.policy_id is not None and now.insurance_due <= 0
                                        and now.insurance_paid > 0)
-        if cleared and not all(ln.checked_out for ln in visits[visit_id].lines):
+        visit = visits[visit_id]
+        dated = visit.date_of_service is not None and visit.date_of_service <= day
+        reverse = reverse_practice or all(ln.charge is not None for ln in visit.lines)
+        if cleared and dated and reverse and not all(ln.checked_out for ln in visit.lines):
             out.append(visit_id)
     return out
 

@@ -23,13 +23,17 @@ import pyarrow.compute as pc
 
 from claimbook.rules.records import Book
 from claimbook.rules.units import CMS_TOTAL_TIME, DEFAULT_MINUTES_PER_UNIT, visit_units
+from claimbook.rules.voids import is_reversal
+
+REVERSAL = r"^\s*Reverses\s+\S+?:"  # rules/voids.py's pattern, for Arrow
 
 EPOCH = date(1970, 1, 1)
 NO_DAY = 1 << 40  # a blank date: after every real day
 BUCKET_NAMES = ("0-30", "31-60", "61-90", "91-120", "120+")
 BUCKET_LIMITS = (30, 60, 90, 120)
 STATUS_NAMES = ("Paid", "Prepaid", "Overpaid", "Client Due", "Unbilled", "Billed",
-                "Denied", "Partially Paid")
+                "Denied", "Partially Paid", "Voided")
+VOIDED = 8
 
 
 def day_number(day: date) -> int:
@@ -93,9 +97,11 @@ class Frames:
     line_discount: np.ndarray
     line_client_paid: np.ndarray
     line_position: np.ndarray  # each kept line's position on Appointments
+    line_reversal: np.ndarray  # bool: the line is a void's reversal (claimbook void)
     pay_visit: np.ndarray
     pay_day: np.ndarray
     pay_insurance: np.ndarray  # bool
+    pay_reversal: np.ndarray  # bool: the row is a void's reversal
     pay_amount: np.ndarray
     pay_adjustment: np.ndarray
     pay_responsibility: np.ndarray
@@ -176,15 +182,27 @@ def _build(book: Book) -> Frames:
         book=book, appointment_ids=np.array(ids, dtype=object),
         line_visit=codes, line_day=day, line_charge=charge, line_discount=discount,
         line_client_paid=client_paid, line_position=kept,
+        line_reversal=_reversals(lines)[kept],
         pay_visit=pay_codes[on_visit],
         pay_day=_day_column(pays, "date_received")[on_visit],
         pay_insurance=source == "Insurance",
+        pay_reversal=_reversals(pays)[on_visit],
         pay_amount=_cents_column(pays, "amount")[0][on_visit],
         pay_adjustment=_cents_column(pays, "adjustment")[0][on_visit],
         pay_responsibility=_cents_column(pays, "patient_responsibility")[0][on_visit],
         pay_payer=np.array(_column(pays, "payer_id"), dtype=object)[on_visit],
         visit_day=visit_day, visit_billed=visit_billed, visit_insured=insured,
         visit_deadline=deadline, visit_first_line=first_line, payer_of_visit=payer_ids)
+
+
+def _reversals(source) -> np.ndarray:
+    """Which rows are a void's equal and opposite entry (Void Reason ``Reverses ...:``)."""
+    table = getattr(source, "table", None)
+    if table is not None:
+        found = pc.match_substring_regex(table.table.column("void_reason"), REVERSAL,
+                                         ignore_case=True)
+        return pc.fill_null(found, False).to_numpy(zero_copy_only=False).astype(bool)
+    return np.array([is_reversal(r) for r in source], bool)
 
 
 def _visit_codes(payments, ids: list) -> np.ndarray:
@@ -314,7 +332,11 @@ def as_of(frames: Frames, day: date, aging_basis: str | None = None) -> AsOf:
     insurance_paid = _per_visit(pv[insurance], amount[insurance], n)
     adjustments = _per_visit(pv, frames.pay_adjustment[pays], n)
     responsibility = _per_visit(pv, frames.pay_responsibility[pays], n)
-    insurance_rows = np.bincount(pv[insurance], minlength=n)
+    # a void's reversal takes its insurance row back: the insurer has not answered after all
+    answers = np.where(frames.pay_reversal[pays][insurance], -1, 1)
+    insurance_rows = _per_visit(pv[insurance], answers, n)
+    voided = np.zeros(n, bool)
+    voided[lv[frames.line_reversal[lines]]] = True
     balance = charge - discount - client_paid - insurance_paid - adjustments
     low, high = np.minimum(0, balance), np.maximum(0, balance)
     clamped = np.maximum(low, np.minimum(high, responsibility - client_paid))
@@ -327,6 +349,7 @@ def as_of(frames: Frames, day: date, aging_basis: str | None = None) -> AsOf:
     bucket = np.searchsorted(np.array(BUCKET_LIMITS), age, side="left")
     status = _status(balance, frames.visit_insured, billed != NO_DAY, insurance_rows,
                      insurance_paid, insurance_due, frames.visit_day <= d)
+    status = np.where(voided & (balance == 0), VOIDED, status)
     return AsOf(day, counted, charge, discount, client_paid, insurance_paid, adjustments,
                 responsibility, insurance_rows, balance, client_due, insurance_due, billed,
                 age, bucket, status)

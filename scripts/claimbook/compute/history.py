@@ -1,87 +1,143 @@
-"""A/R over time: the aging at each of the last 12 month ends, and how long each insurer
-takes to pay. Cheap because balances on any date are a few passes over the columns
-(:mod:`claimbook.compute.frames`)."""
+"""A client's history: every visit and payment, in date order, with a running balance.
+
+Each money event of the client's visits is one entry, dated as it counts in the books
+(a visit's lines on their Date of Service, a payment on its Date Received): the charge,
+a discount, what was paid at the visit, each payment and its adjustment. The running
+balance after each entry is what the client's visits owe in all, so the last one is
+their total balance. Voids show as the entries they are (an equal and opposite entry on
+the day of the void). Pure computation on records.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from datetime import date
 
-import numpy as np
-
-from claimbook.compute.frames import BUCKET_NAMES, NO_DAY, Frames, as_of, day_number
-from claimbook.rules.months import Month
-
-HISTORY_MONTHS = 12
+from claimbook.compute.balances import VisitBalance, balance_of, visits_of
+from claimbook.rules.money import dollars
+from claimbook.rules.records import Book
+from claimbook.rules.voids import is_reversal
 
 
-@dataclass(frozen=True, slots=True)
-class MonthEnd:
-    """A/R at one month end, by aging bucket (cents; credits in their bucket)."""
+@dataclass(frozen=True)
+class Entry:
+    """One money event of a client's visits, and the balance after it."""
 
-    month: Month
-    buckets: dict[str, int]
+    day: date
+    ref: str  # the Appointment ID of a visit's lines, the Payment ID of a payment
+    appointment_id: str
+    what: str
+    amount: int  # what it adds to the balance (a payment is negative)
+    balance: int = 0
+    voided: bool = False
+    order: tuple = ()  # visits before payments on a day; then sheet order
+
+
+@dataclass(frozen=True)
+class History:
+    """A client's entries and where their visits stand as of the last day shown."""
+
+    client_id: str
+    client_name: str
+    entries: list[Entry]
+    as_of: date | None
+    open_visits: list[VisitBalance]
 
     @property
-    def total(self) -> int:
-        return sum(self.buckets.values())
+    def balance(self) -> int:
+        return self.entries[-1].balance if self.entries else 0
 
 
-@dataclass(frozen=True, slots=True)
-class DaysToPay:
-    """How long one insurer took to pay: days from the date of service to its first
-    payment on a visit, over the visits it first paid in the period."""
+def client_history(book: Book, client_id: str, as_of: date | None = None) -> History:
+    """Every visit and payment of a client, in date order, with the running balance.
 
-    payer_id: str
-    name: str
-    visits: int
-    median_days: Decimal
-    longest_days: int
+    Args:
+        book: the practice.
+        client_id: the client.
+        as_of: where the open visits are taken (default: the last entry's date).
+
+    Returns:
+        The history; its ``open_visits`` are the visits with a balance as of that day.
+    """
+    visits = [v for v in visits_of(book).values() if v.first.client_id == client_id]
+    raw: list[Entry] = []
+    for visit in visits:
+        raw += _visit_entries(book, visit)
+        raw += [e for p in visit.payments for e in _payment_entries(book, visit, p)]
+    raw.sort(key=lambda e: (e.day, e.order))
+    entries, running = [], 0
+    for e in raw:
+        running += e.amount
+        entries.append(Entry(e.day, e.ref, e.appointment_id, e.what, e.amount, running,
+                             e.voided, e.order))
+    last = as_of or (entries[-1].day if entries else None)
+    open_visits = []
+    if last is not None:
+        for visit in visits:
+            b = balance_of(book, visit, last, include_paid=False)
+            if b is not None:
+                open_visits.append(b)
+    return History(client_id, book.client_name(client_id), entries, last, open_visits)
 
 
-def last_months(month: Month, count: int = HISTORY_MONTHS) -> list[Month]:
-    """``count`` months ending with ``month``, oldest first."""
-    months = [month]
-    while len(months) < count:
-        months.insert(0, months[0].previous())
-    return months
-
-
-def aging_history(frames: Frames, month: Month, count: int = HISTORY_MONTHS) -> list[MonthEnd]:
-    """The A/R aging at each of the ``count`` month ends up to ``month``'s."""
+def _visit_entries(book: Book, visit) -> list[Entry]:
+    by_day: dict[tuple[date, bool], list] = {}
+    for line, charge, units in zip(visit.lines, visit.charges, visit.units):
+        if line.date_of_service is not None:
+            by_day.setdefault((line.date_of_service, is_reversal(line)), []).append(
+                (line, charge, units))
     out = []
-    for m in last_months(month, count):
-        money = as_of(frames, m.last_day)
-        counted = money.counted
-        sums = np.zeros(len(BUCKET_NAMES), np.int64)
-        np.add.at(sums, money.bucket[counted], money.balance[counted])
-        out.append(MonthEnd(m, dict(zip(BUCKET_NAMES, (int(v) for v in sums)))))
+    for (day, reversal), lines in by_day.items():
+        aid, row = visit.appointment_id, lines[0][0].src.row
+        voided = any(ln.void_reason for ln, *_ in lines)
+        if reversal:
+            what = f"Void of the visit: {_reason(lines[0][0])}"
+        else:
+            codes = ", ".join(f"{ln.service_code} x{n}" for ln, _, n in lines)
+            payer = book.payer_of(lines[0][0].policy_id)
+            what = f"Visit: {codes}" + (f" ({payer.name})" if payer else " (self-pay)")
+        out.append(Entry(day, aid, aid, what, sum(c for _, c, _ in lines), voided=voided,
+                         order=(0, row, 0)))
+        discount = sum(ln.discount or 0 for ln, *_ in lines)
+        if discount:
+            out.append(Entry(day, aid, aid, "Discount", -discount, voided=voided,
+                             order=(0, row, 1)))
+        paid = sum(ln.client_paid or 0 for ln, *_ in lines)
+        if paid:
+            method = lines[0][0].payment_method
+            out.append(Entry(day, aid, aid, "Paid at the visit" + (f" ({method})" if method
+                                                                     else ""),
+                             -paid, voided=voided, order=(0, row, 2)))
     return out
 
 
-def days_to_pay(frames: Frames, month: Month, count: int = HISTORY_MONTHS) -> list[DaysToPay]:
-    """Per insurer, the median days from date of service to its first payment (a row of
-    Source Insurance with an amount above zero) on each visit, over the visits whose
-    first payment is dated in the ``count`` months ending with ``month``; payers in
-    Payers sheet order, those with no such payment left out."""
-    first = day_number(last_months(month, count)[0].first_day)
-    last = day_number(month.last_day)
-    paid = np.flatnonzero(frames.pay_insurance & (frames.pay_amount > 0)
-                          & (frames.pay_day != NO_DAY))
-    order = paid[np.lexsort((frames.pay_day[paid], frames.pay_visit[paid]))]
-    visits, first_row = np.unique(frames.pay_visit[order], return_index=True)
-    rows = order[first_row]
-    day = frames.pay_day[rows]
-    dos = frames.visit_day[visits]
-    window = (day >= first) & (day <= last) & (dos != NO_DAY)
-    waited = (day - dos)[window]
-    payers = frames.pay_payer[rows][window]
-    out = []
-    for payer_id, payer in frames.book.payers.items():
-        mine = waited[payers == payer_id]
-        if len(mine):
-            median = Decimal(int(np.sort(mine)[(len(mine) - 1) // 2]) +
-                             int(np.sort(mine)[len(mine) // 2])) / 2
-            out.append(DaysToPay(payer_id, payer.name or payer_id, len(mine),
-                                 median.quantize(Decimal("0.1")), int(mine.max())))
+def _payment_entries(book: Book, visit, payment) -> list[Entry]:
+    if payment.date_received is None:
+        return []
+    pid, aid, row = payment.payment_id, visit.appointment_id, payment.src.row
+    if payment.source == "Insurance":
+        payer = book.payers.get(payment.payer_id)
+        who = payer.name if payer else payment.payer_id
+        what = f"{who} paid" + (f" ({payment.reference})" if payment.reference else "")
+    else:
+        how = payment.payment_method or payment.reference
+        sign = -1 if is_reversal(payment) else 1  # a reversal says what it undoes
+        what = ("Client refund" if sign * (payment.amount or 0) < 0 else "Client paid") + \
+            (f" ({how})" if how else "")
+    if payment.patient_responsibility:
+        what += f"; patient responsibility {dollars(payment.patient_responsibility)}"
+    if is_reversal(payment):
+        what = f"Void of {what[0].lower()}{what[1:]}: {_reason(payment)}"
+    voided = bool(payment.void_reason)
+    out = [Entry(payment.date_received, pid, aid, what, -(payment.amount or 0),
+                 voided=voided, order=(1, row, 0))]
+    if payment.adjustment:
+        reason = f" ({payment.adjustment_reason})" if payment.adjustment_reason else ""
+        out.append(Entry(payment.date_received, pid, aid, f"Adjustment{reason}",
+                         -payment.adjustment, voided=voided, order=(1, row, 1)))
     return out
+
+
+def _reason(record) -> str:
+    text = record.void_reason or ""
+    return text.split(":", 1)[1].strip() if ":" in text else text

@@ -122,8 +122,8 @@ def monthly_report(book: Book, month: Month) -> MonthlyReport:
 
 def _history(book: Book, month: Month) -> dict:
     """The aging at the last 12 month ends and each insurer's days to pay."""
+    from claimbook.compute.ar_history import aging_history, days_to_pay
     from claimbook.compute.frames import frames_of
-    from claimbook.compute.history import aging_history, days_to_pay
 
     frames = frames_of(book)
     return {"history": aging_history(frames, month), "days_to_pay": days_to_pay(frames, month)}

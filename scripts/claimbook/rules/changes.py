@@ -6,7 +6,9 @@ them. Nothing here touches a file.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from claimbook.rules import schema
@@ -52,16 +54,30 @@ def next_ids(keys: list[str], count: int, model: str) -> list[str]:
     Returns:
         IDs that are not on the sheet yet.
     """
+    return list(itertools.islice(id_stream(keys, model), count))
+
+
+def id_stream(keys: list[str], model: str) -> Iterator[str]:
+    """The next IDs in the sheet's own numbering, one at a time, as many as are taken
+    (as :func:`next_ids`, for a command that does not know how many it needs)."""
     last = next((k for k in reversed(keys) if _ID.match(k)), model)
     prefix, digits = _ID.match(last).groups()
     numbers = [int(m.group(2)) for k in keys if (m := _ID.match(k)) and m.group(1) == prefix]
-    taken, n, out = set(keys), max(numbers, default=0), []
-    while len(out) < count:
+    taken, n = set(keys), max(numbers, default=0)
+    while True:
         n += 1
         candidate = f"{prefix}{n:0{len(digits)}d}"
         if candidate not in taken:
-            out.append(candidate)
-    return out
+            yield candidate
+
+
+def latest_id(ids: list[str | None]) -> str | None:
+    """The highest-numbered of ``ids`` (``A001316``, ``A001320`` -> ``A001320``); blanks
+    ignored; an ID without a number only when there is no other."""
+    numbered = [(int(m.group(2)), i) for i, k in enumerate(ids) if k and (m := _ID.match(k))]
+    if numbered:
+        return ids[max(numbered)[1]]
+    return next((k for k in reversed(ids) if k), None)
 
 
 def new_record(cls: type, sheet: str, values: dict):

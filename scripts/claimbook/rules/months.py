@@ -9,7 +9,16 @@ from datetime import date
 
 
 class BadMonth(ValueError):
-    """A month that is not ``YYYY-MM``."""
+    """Text that is not a month."""
+
+
+_MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTH_NAMES.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTH_NAMES["sept"] = 9
+_NUMERIC = (re.compile(r"(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})"),  # 2026-10, 2026/10
+            re.compile(r"(?P<m>\d{1,2})\s*[-/.]\s*(?P<y>\d{4})"))  # 10/2026
+_NAMED = (re.compile(r"(?P<name>[a-z]+)\.?[\s,/-]*(?P<y>\d{4})"),  # Oct 2026, October-2026
+          re.compile(r"(?P<y>\d{4})[\s,/-]*(?P<name>[a-z]+)\.?"))  # 2026 Oct
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,11 +30,23 @@ class Month:
 
     @classmethod
     def parse(cls, text: str) -> Month:
-        """``"2026-10"`` -> Month(2026, 10); raises :class:`BadMonth` otherwise."""
-        found = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
-        if not found or not 1 <= int(found.group(2)) <= 12:
-            raise BadMonth(f'"{text}" is not a month; give it as YYYY-MM, e.g. 2026-10')
-        return cls(int(found.group(1)), int(found.group(2)))
+        """A month as people type it: ``2026-10``, ``2026/10``, ``10/2026``, ``Oct 2026``,
+        ``October 2026`` -> Month(2026, 10).
+
+        Raises:
+            BadMonth: the text is not one of those, or names no month (``2026-13``).
+        """
+        cleaned = (text or "").strip().lower()
+        for pattern in _NUMERIC:
+            found = pattern.fullmatch(cleaned)
+            if found and 1 <= int(found.group("m")) <= 12:
+                return cls(int(found.group("y")), int(found.group("m")))
+        for pattern in _NAMED:
+            found = pattern.fullmatch(cleaned)
+            if found and found.group("name") in _MONTH_NAMES:
+                return cls(int(found.group("y")), _MONTH_NAMES[found.group("name")])
+        raise BadMonth(f'"{text}" is not a month; give it as YYYY-MM, e.g. 2026-10 '
+                       "(2026/10 and Oct 2026 work too)")
 
     @classmethod
     def of(cls, day: date) -> Month:

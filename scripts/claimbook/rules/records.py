@@ -60,6 +60,7 @@ ServiceLine = _record_class("ServiceLine", "Appointments")
 Payment = _record_class("Payment", "Payments")
 Remittance = _record_class("Remittance", "Remittances")
 ClaimsLogEntry = _record_class("ClaimsLogEntry", "Claims Log")  # claimbook claim
+UnmatchedImport = _record_class("UnmatchedImport", "Unmatched Imports")
 
 RECORD_CLASSES: dict[str, type] = {
     "Staff": StaffMember,
@@ -71,6 +72,7 @@ RECORD_CLASSES: dict[str, type] = {
     "Payments": Payment,
     "Remittances": Remittance,
     "Claims Log": ClaimsLogEntry,
+    "Unmatched Imports": UnmatchedImport,
 }
 
 Settings = make_dataclass(

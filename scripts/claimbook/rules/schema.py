@@ -290,6 +290,9 @@ SHEETS: tuple[Sheet, ...] = (
             Column("Fee per Unit", MONEY, width=11,
                    note="required to bill the code; blank until you type your fee"),
             Column("Timed", YESNO, default=True, width=8),
+            Column("Booking Name", TEXT, width=26, optional=True,
+                   note="its name in your booking software (claimbook import); several "
+                        "separated by ;"),
         ),
         key="service_code",
         purpose="CPT codes and self-pay services with their fee per unit",
@@ -433,6 +436,28 @@ SHEETS = tuple(replace(s, columns=s.columns + _CLAIM_COLUMNS.get(s.name, ()))
     ),
 )
 
+# claimbook import: export rows it could not place, kept until they are (issue 14).
+UNMATCHED_IMPORTS = Sheet(
+    "Unmatched Imports",
+    (
+        Column("Entry", ID, True, width=9),
+        Column("Imported", DATE, True, width=12, note="the day of the import"),
+        Column("File", TEXT, width=30),
+        Column("Row", INT, width=7, note="the row of the file"),
+        Column("Report", TEXT, width=22),
+        Column("Date", DATE, width=12, note="the export's date (a sale's is its checkout)"),
+        Column("Client", TEXT, width=22, note="as the export names them"),
+        Column("Item", TEXT, width=44),
+        Column("Amount", MONEY, width=11),
+        Column("Why", TEXT, width=60),
+        Column("Resolved", TEXT, width=24, note="what a later import made of it"),
+    ),
+    key="entry",
+    purpose="export rows claimbook import could not place; written by claimbook import",
+    optional=True,
+)
+SHEETS = SHEETS + (UNMATCHED_IMPORTS,)
+
 SHEETS_BY_NAME = {s.name: s for s in SHEETS}
 PRACTICE = "Practice"
 
@@ -446,3 +471,9 @@ def product_title(first: str, last: str, date_of_service) -> str:
     """The practice's convention for an insurance sale's product title."""
     name = " ".join(p for p in (first.strip(), last.strip()) if p)
     return f"Insurance Billing - {name} - {date_of_service.isoformat()}"
+
+
+def is_billable_code(code: str | None) -> bool:
+    """A code insurers are billed for: a CPT or HCPCS code (``97124``, ``G0283``), not a
+    practice's own self-pay service (``MASSAGE60``)."""
+    return bool(code and re.fullmatch(r"\d{4}[0-9A-Z]|[A-Z]\d{4}", code.strip().upper()))

@@ -7,18 +7,22 @@ blank required values) are found by the reader; this module works on the records
 
 from __future__ import annotations
 
+from datetime import date
+
 from claimbook.rules import schema
 from claimbook.rules.problems import Problem
 from claimbook.rules.records import Book
+from claimbook.rules.voids import is_reversal
 
 KEYED = ("Staff", "Clients", "Payers", "Policies", "Services", "Payments")
 
 
-def validate(book: Book) -> list[Problem]:
+def validate(book: Book, today: date | None = None) -> list[Problem]:
     """Every cross-reference problem in a book, in no particular order.
 
     Args:
         book: a book as read by :func:`claimbook.xlsx.reader.read_book`.
+        today: the day dates of birth must not be after (default: today).
 
     Returns:
         The problems; an empty list when the book is consistent.
@@ -34,7 +38,20 @@ def validate(book: Book) -> list[Problem]:
     problems += _policies(book)
     problems += _lines(book)
     problems += _payments(book)
+    problems += _birth_dates(book, today or date.today())
     return problems
+
+
+def _birth_dates(book: Book, today: date) -> list[Problem]:
+    """A date of birth in the future: a two-digit year read the wrong way, or a typo."""
+    out = []
+    for client in book.rows.get("Clients", []):
+        born = client.date_of_birth
+        if born is not None and born > today:
+            out.append(client.src.problem(
+                "date_of_birth", f"the Date of Birth {born.isoformat()} is in the future; "
+                                 "type the year with four digits (1965)"))
+    return out
 
 
 def _duplicates(records: list, spec: schema.Sheet) -> list[Problem]:
@@ -113,8 +130,11 @@ def _line_fee(book: Book, line) -> list[Problem]:
 
 def _same_visit(first, line) -> list[Problem]:
     out = []
-    for field_name, header in (("date_of_service", "Date of Service"),
-                               ("client_id", "Client ID"), ("policy_id", "Policy ID")):
+    fields = (("date_of_service", "Date of Service"), ("client_id", "Client ID"),
+              ("policy_id", "Policy ID"))
+    if is_reversal(line):  # a void's reversal is dated the day of the void
+        fields = fields[1:]
+    for field_name, header in fields:
         a, b = getattr(first, field_name), getattr(line, field_name)
         if a != b:
             shown = a.isoformat() if hasattr(a, "isoformat") else (a or "blank")

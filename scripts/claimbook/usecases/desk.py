@@ -9,11 +9,12 @@ writes through the one safe path, and returns what happened; commands print it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from claimbook.compute import reminders
 from claimbook.compute.balances import VisitBalance, balances
+from claimbook.compute.completion import plan_completion
 from claimbook.compute.desk import (
     Allocation,
     Checkout,
@@ -23,7 +24,9 @@ from claimbook.compute.desk import (
     plan_checkout,
     plan_payment,
 )
+from claimbook.compute.schedule import without_schedule
 from claimbook.io.xlsx.surgery import Written
+from claimbook.rules import lookup
 from claimbook.rules.changes import Changes, with_records
 from claimbook.rules.dates import style_of
 from claimbook.rules.problems import BadRequest
@@ -68,18 +71,61 @@ def _statements(path: str) -> dict[str, date]:
 
 
 def check_out(path: str, req: CheckoutRequest) -> CheckedOut:
-    """Record a visit as it is checked out, and refresh its client's Reminder.
+    """Record a visit as it is checked out (or complete the booked visit ``req.booked``),
+    and refresh its client's Reminder. The client, therapist, services and policy may be
+    given by name (``--client "Jane Doe"``, ``--service massage60``).
 
     Raises:
-        BadRequest: an unknown client, therapist, service or policy; an ID already used.
+        BadRequest: an unknown or ambiguous client, therapist, service or policy; an ID
+            already used; a booked visit that is not one to complete.
     """
-    opened = open_for_change(path, Selection(clients=frozenset({req.client_id})))
+    if req.booked:
+        opened = open_for_change(path, Selection(visits=frozenset({req.booked})))
+        if req.client_id:
+            req = replace(req, client_id=_client_named(opened, req.client_id))
+        req = _named(opened.book, req)
+        plan = plan_completion(opened.book, opened.keys("Payments"), req)
+    else:
+        opened = open_for_change(path, Selection(clients=frozenset({req.client_id})))
+        client_id = _client_named(opened, req.client_id)
+        if client_id != req.client_id:
+            opened = open_for_change(path, Selection(clients=frozenset({client_id})))
+            req = replace(req, client_id=client_id)
+        req = _named(opened.book, req)
+        plan = plan_checkout(opened.book, opened.keys("Appointments"), opened.keys("Payments"),
+                             req)
     book = opened.book
-    plan = plan_checkout(book, opened.keys("Appointments"), opened.keys("Payments"), req)
-    after = with_records(book, plan.lines, plan.payments)
-    _refresh_reminders(plan.changes, after, {req.client_id}, req.day)
+    client = plan.balance.client_id
+    others = [ln for ln in book.lines if ln.appointment_id != plan.appointment_id]
+    after = with_records(replace(book, lines=others), plan.lines, plan.payments)
+    _refresh_reminders(plan.changes, after, {client}, plan.balance.date_of_service or req.day)
     written = write(opened, plan.changes)
     return CheckedOut(plan, written, book.staff[plan.lines[0].staff_id].name)
+
+
+def _client_named(opened, text: str) -> str:
+    """The Client ID ``text`` names (an ID, or a name any case), from the Clients sheet."""
+    if text in opened.book.clients:
+        return text
+    from claimbook.io.xlsx.directory import read_directory
+
+    listed = read_directory(opened.snapshot.data, opened.snapshot.path)
+    return lookup.find(text, lookup.client_entries(listed), "client", "--client",
+                       opened.book.path)
+
+
+def _named(book, req: CheckoutRequest) -> CheckoutRequest:
+    """The request with the therapist, services and policy as IDs (given by name)."""
+    staff = lookup.find_staff(book, req.staff_id) if req.staff_id else req.staff_id
+    services = tuple(replace(o, code=lookup.find_service(book, o.code)) if o.code else o
+                     for o in req.services)
+    policy = req.policy_id
+    if policy and (req.client_id or req.booked):
+        client = req.client_id or next(
+            (ln.client_id for ln in book.lines if ln.appointment_id == req.booked), None)
+        if client:
+            policy = lookup.find_policy(book, client, policy)
+    return replace(req, staff_id=staff, services=services, policy_id=policy)
 
 
 def record_payment(path: str, req: PaymentRequest,
@@ -98,6 +144,8 @@ def record_payment(path: str, req: PaymentRequest,
     """
     visits = frozenset(a.appointment_id for a in req.allocations)
     opened = open_for_change(path, Selection(visits=visits))
+    if req.payer_id:
+        req = replace(req, payer_id=lookup.find_payer(opened.book, req.payer_id))
     posting = plan_payment(opened.book, opened.keys("Payments"), req)
     if posting.overpaid:
         allowed = overpay(posting.overpaid) if callable(overpay) else overpay
@@ -156,7 +204,10 @@ def day_sheet(path: str, day: date) -> list[dict]:
     snapshot = take_snapshot(path)
     book, _ = read_desk(snapshot.data, path, Selection(dates=frozenset({day})))
     visits = _day_visits(book, day)
-    texts = reminders.reminders(book, day, {v["client_id"] for v in visits},
+    # at the start of the day the schedule is not owed yet: the reminder is what the
+    # client owed before it
+    texts = reminders.reminders(without_schedule(book, day), day,
+                                {v["client_id"] for v in visits},
                                 statements=_statements(path))
     for visit in visits:
         visit["reminder"] = texts.get(visit["client_id"])

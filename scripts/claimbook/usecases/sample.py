@@ -488,12 +488,35 @@ def sample_practice(lines: int | None = None, seed: int = 2026) -> _Built:
     _specials(gen, ledger, remit)
     ledger.payments.sort(key=lambda p: (p["date_received"], p["payment_id"]))
     remittances = _books(ledger.payments)
-    return _Built({**SETTINGS, **ACCOUNT_CODES}, {
+    built = _Built({**SETTINGS, **ACCOUNT_CODES}, {
         "Staff": [dict(s) for s in STAFF], "Clients": gen.clients, "Payers": list(PAYERS),
         "Policies": gen.policies, "Services": [dict(s) for s in SERVICES],
         "Appointments": ledger.lines, "Payments": ledger.payments,
         "Remittances": remittances,
     })
+    if lines is None:
+        _booking_software(built)
+    return built
+
+
+# The services' names in MassageBook, and a client whose history is still there: the
+# sample exports (workbooks/sample-exports/, docs/desk.md) bring it in with claimbook import.
+BOOKING_NAMES = {"97124": "Therapeutic Massage - Insurance", "MASSAGE60": "Massage 60 min",
+                 "MASSAGE90": "Massage 90 min"}
+
+
+def _booking_software(built: _Built) -> None:
+    for service in built.rows["Services"]:
+        if service["service_code"] in BOOKING_NAMES:
+            service["booking_name"] = BOOKING_NAMES[service["service_code"]]
+    built.rows["Clients"].append({
+        "client_id": "C0151", "first_name": "Rosa", "last_name": "Delgado",
+        "email": "rosa.delgado@mail.example", "phone": "(206) 555-0199",
+        "notes": "History in MassageBook until Nov 2026"})
+    built.rows["Policies"].append({
+        "policy_id": "POL0055", "client_id": "C0151", "payer_id": "REGENCE",
+        "member_id": "REG604417731", "group_number": "41870",
+        "subscriber_name": "Rosa Delgado", "relationship": "Self", "priority": "Primary"})
 
 
 # -- what the bookkeeper reads (issue 11) ------------------------------------------------

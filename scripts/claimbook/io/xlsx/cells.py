@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from claimbook.rules import schema
 from claimbook.rules.money import NotMoney, to_cents
 from claimbook.rules.npi import npi_problem
+from claimbook.rules.textdates import with_excel_century
 
 EXCEL_EPOCH = date(1899, 12, 30)
 # Serial numbers read as dates only in a plausible range (1950-01-01 .. 2099-12-31).
@@ -122,6 +123,7 @@ def day(raw: object, plausible: bool = True) -> date | None:
             parsed = datetime.strptime(value, pattern).date()
         except ValueError:
             continue
+        parsed = with_excel_century(parsed, pattern.endswith("%y"))  # 3/4/65 is 1965
         return _plausible(parsed, value) if plausible else parsed
     raise CellError(f'"{value}" is not a date')
 

@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from claimbook.io.xlsx.idmarks import read_marks
 from claimbook.io.xlsx.reader import (
     SheetLayout,
     SheetTable,
@@ -81,9 +82,13 @@ def read_desk(data: bytes, where: str, selection: Selection = Selection()
     if structural:  # a missing sheet or column, an unreadable setting
         raise BadData(structural)
     layouts = {name: table.layout for name, table in tables.items()}
-    for name in ("Appointments", "Payments", "Clients"):
-        key = schema.sheet(name).key
-        layouts[name].raw_keys = tables[name].table.column(key).to_pylist()
+    for name, last in read_marks(data).items():
+        if name in layouts:
+            layouts[name].issued = last
+    for name in ("Appointments", "Payments", "Clients", "Unmatched Imports"):
+        if name in tables:
+            key = schema.sheet(name).key
+            layouts[name].raw_keys = tables[name].table.column(key).to_pylist()
     rows, kept = _selected_rows(tables, selection)
     problems = [p for p in problems if p.sheet not in kept or p.row in kept[p.sheet]]
     book = book_of(where, settings, rows, list(workbook.sheet_names))
@@ -136,6 +141,8 @@ def _selected_rows(tables: dict[str, SheetTable], selection: Selection
     filtered = ("Clients", "Policies", "Appointments", "Payments")
     if selection.everything:
         rows.update({name: tables[name].records() for name in filtered})
+        rows.update({name: tables[name].records() for name in ("Unmatched Imports",)
+                     if name in tables})
         return rows, {}
     lines = tables["Appointments"]
     clients = _clients_of(lines, selection)

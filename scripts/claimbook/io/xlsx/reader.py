@@ -52,10 +52,13 @@ class SheetLayout:
     header_row: int  # the header's Excel row number; 0 when the sheet has no header
     letters: dict[str, str]  # field -> column letter, for the columns the sheet has
     raw_keys: list = field(default_factory=list, repr=False)  # the key column, as read
+    issued: str | None = None  # the last ID claimbook gave here (see xlsx/idmarks.py)
 
     def keys(self) -> list[str]:
-        """Every key (ID) on the sheet, in sheet order."""
-        return [k for k in self.raw_keys if k]
+        """Every key (ID) on the sheet, in sheet order, then the last ID claimbook gave
+        here (so an ID whose rows were deleted is still taken)."""
+        keys = [k for k in self.raw_keys if k]
+        return keys + [self.issued] if self.issued else keys
 
 
 @dataclass

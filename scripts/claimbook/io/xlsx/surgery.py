@@ -26,6 +26,7 @@ from decimal import Decimal
 from claimbook.io.xlsx import parts
 from claimbook.io.xlsx.desk_reader import SheetLayout
 from claimbook.io.xlsx.growth import MONEY_CODE, AddedColumn, add_column, add_table_sheet
+from claimbook.io.xlsx.idmarks import NUMBERED, write_marks
 from claimbook.io.xlsx.inspect import TOTAL_ROW
 from claimbook.io.xlsx.outstanding_sheet import (
     SHEET_NAME,
@@ -62,6 +63,7 @@ from claimbook.io.xlsx.writeguard import (
     uses_1904,
 )
 from claimbook.rules import schema
+from claimbook.rules.changes import latest_id
 from claimbook.rules.dates import DEFAULT_STYLE
 from claimbook.rules.money import fmt
 from claimbook.rules.problems import ClaimbookError
@@ -106,11 +108,13 @@ def write_changes(snapshot: Snapshot, layouts: dict[str, SheetLayout], changes,
     package = Package(snapshot.data, snapshot.path)
     styles = Stylesheet(package.read(STYLES), uses_1904(package)) if package.has(STYLES) \
         else None
-    written, checks, fragments = Written(None), [], {}
+    written, checks, fragments, issued = Written(None), [], {}, {}
     for sheet in _sheets_touched(changes):
         layout = layouts.get(sheet)
         if layout is None:
             checks += _new_sheet(package, sheet, changes, styles, written)
+            issued[sheet] = latest_id([r.get(schema.sheet(sheet).key)
+                                       for r in changes.rows.get(sheet, [])])
             continue
         part = parts.sheet_part(package, layout.name)
         xml = package.read(part)
@@ -123,10 +127,13 @@ def write_changes(snapshot: Snapshot, layouts: dict[str, SheetLayout], changes,
         if rows:
             xml, written.rows[sheet] = _append_rows(package, part, xml, layout, sheet, rows,
                                                     styles, sheet_checks, edited)
+            issued[sheet] = latest_id([layout.issued] + [r.get(schema.sheet(sheet).key)
+                                                         for r in rows])
         for check in sheet_checks:
             check.size = len(xml)
         checks += sheet_checks
         package.put(part, xml)
+    write_marks(package, {k: v for k, v in issued.items() if v and k in NUMBERED})
     if changes.outstanding is not None:
         _write_outstanding(package, changes.outstanding, styles, create_outstanding)
     if styles is not None and styles.changed:

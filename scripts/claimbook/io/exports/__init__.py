@@ -1,0 +1,1 @@
+"""Reading the booking software's exports (CSV and Excel) for ``claimbook import``."""

@@ -1,0 +1,42 @@
+"""Dates far from today: taken only when the user says so.
+
+A payment dated 2027-11-28 instead of 2026-11-28 is counted from that day only: it
+vanishes from every balance, reminder and report until then. A visit dated 2025-11-26
+instead of 2026-11-26 lands in a month already reported and handed to the bookkeeper.
+So a desk command asks (or, with no one to ask, refuses without ``--yes``) when its date
+is after today (a day's grace for time zones) or before the start of last month (the
+month the desk may still be catching up on).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from claimbook.rules.months import Month
+
+FUTURE_GRACE_DAYS = 1
+
+
+def far_from_today(day: date, today: date, what: str) -> str | None:
+    """Why ``day`` needs a second look, or None when it is near today.
+
+    Args:
+        day: the date given.
+        today: today.
+        what: what is dated (``the payment``, ``the visit``), for the message.
+
+    Returns:
+        One sentence, e.g. ``2027-11-28 is 363 days after today (2026-11-30): the payment
+        will not count in any balance, reminder or report before 2027-11-28``.
+    """
+    if day > today + timedelta(days=FUTURE_GRACE_DAYS):
+        return (f"{day.isoformat()} is {(day - today).days} days after today "
+                f"({today.isoformat()}): {what} will not count in any balance, reminder or "
+                f"report before {day.isoformat()}")
+    start = Month.of(today).previous().first_day
+    if day < start:
+        month = Month.of(day)
+        return (f"{day.isoformat()} is {(today - day).days} days before today "
+                f"({today.isoformat()}): {what} goes into {month.label}, a month that may "
+                "already be reported and handed off")
+    return None
