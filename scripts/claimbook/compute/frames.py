@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -137,9 +136,10 @@ def _encoded(source, name: str) -> tuple[np.ndarray, list]:
         encoded = column.dictionary_encode()
         codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
         return codes.astype(np.int64), encoded.dictionary.to_pylist()
-    codes, uniques = pd.factorize(pd.Series(_column(source, name), dtype=object),
-                                  use_na_sentinel=True)
-    return codes.astype(np.int64), list(uniques)
+    seen: dict = {}
+    codes = np.array([-1 if v is None else seen.setdefault(v, len(seen))
+                      for v in _column(source, name)], np.int64)
+    return codes, list(seen)
 
 
 def _by_code(codes: np.ndarray, values: list, blank) -> np.ndarray:
@@ -212,8 +212,9 @@ def _visit_codes(payments, ids: list) -> np.ndarray:
         found = pc.index_in(table.table.column("appointment_id"),
                             value_set=pa.array(ids, pa.string()))
         return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return pd.Categorical(_column(payments, "appointment_id"),
-                          categories=ids).codes.astype(np.int64)
+    number = {v: i for i, v in enumerate(ids)}
+    return np.array([number.get(v, -1) if v is not None else -1
+                     for v in _column(payments, "appointment_id")], np.int64)
 
 
 def _payer_id(book: Book, policy_id) -> str | None:
@@ -385,9 +386,11 @@ def monthly_activity(frames: Frames) -> dict[tuple[int, int], dict[str, int]]:
         dated = days != NO_DAY
         months = (days[dated].astype("datetime64[D]").astype("datetime64[M]")
                   .astype(np.int64))
+        present, where = np.unique(months, return_inverse=True)
         for name, values in figures.items():
-            sums = pd.Series(values[dated]).groupby(months).sum()
-            for month, total in sums.items():
+            sums = np.zeros(len(present), np.int64)
+            np.add.at(sums, where, values[dated])
+            for month, total in zip(present.tolist(), sums.tolist()):
                 year, m0 = divmod(int(month), 12)
                 key = (1970 + year, m0 + 1)
                 out.setdefault(key, dict.fromkeys(_ACTIVITY, 0))[name] += int(total)

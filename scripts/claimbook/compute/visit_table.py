@@ -12,7 +12,8 @@ from dataclasses import fields
 from datetime import date
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from claimbook.compute.balances import VisitBalance
 from claimbook.compute.frames import (
@@ -63,7 +64,7 @@ def _first_lines(frames: Frames) -> dict[str, np.ndarray]:
 def _first_filled(frames: Frames, values: np.ndarray) -> np.ndarray:
     """Per visit, the first non-blank value on its lines, in sheet order."""
     out = np.full(frames.visits, None, dtype=object)
-    filled = np.flatnonzero(pd.notna(values))
+    filled = np.flatnonzero(np.array([v is not None for v in values], bool))
     visits = frames.line_visit[filled]
     _, first = np.unique(visits, return_index=True)
     out[visits[first]] = values[filled[first]]
@@ -99,8 +100,9 @@ def balance_columns(frames: Frames, day: date, include_paid: bool = False,
     idx = np.flatnonzero(keep)
     sort_day = np.where(frames.visit_day[idx] == NO_DAY, np.iinfo(np.int64).min,
                         frames.visit_day[idx])
-    order = pd.DataFrame({"d": sort_day, "id": frames.appointment_ids[idx]}) \
-        .sort_values(["d", "id"], kind="stable").index.to_numpy()
+    order = pc.sort_indices(pa.table({"d": sort_day, "id": pa.array(
+        frames.appointment_ids[idx].tolist(), pa.string())}),
+        sort_keys=[("d", "ascending"), ("id", "ascending")]).to_numpy()
     idx = idx[order]
     who = _first_lines(frames)
     data = {
@@ -141,9 +143,11 @@ def select_rows(columns: dict[str, np.ndarray], **wanted) -> dict[str, np.ndarra
     return {name: values[keep] for name, values in columns.items()}
 
 
-def balance_frame(frames: Frames, day: date, include_paid: bool = False) -> pd.DataFrame:
-    """:func:`balance_columns` as a DataFrame: IDs and names as text, money as int64
-    cents, dates as ``datetime.date`` objects."""
+def balance_frame(frames: Frames, day: date, include_paid: bool = False):
+    """:func:`balance_columns` as a pandas DataFrame: IDs and names as text, money as
+    int64 cents, dates as ``datetime.date`` objects."""
+    import pandas as pd
+
     data = balance_columns(frames, day, include_paid)
     out = pd.DataFrame({name: pd.Series(data[name], dtype=_dtype(name)) for name in FIELDS})
     return out
@@ -177,14 +181,13 @@ def visit_balances(frames: Frames, day: date, include_paid: bool = False
 def rows_by_visit(frames: Frames):
     """Two functions: visit number -> the positions of its lines on Appointments, and of
     its rows on Payments, each in sheet order."""
-    from claimbook.compute.frames import _column
+    from claimbook.compute.frames import _visit_codes
 
     n = frames.visits
     line_order = np.argsort(frames.line_visit, kind="stable")
     line_starts = np.searchsorted(frames.line_visit[line_order], np.arange(n + 1))
     line_rows = frames.line_position[line_order]
-    ids = _column(frames.book.payments, "appointment_id")
-    codes = pd.Categorical(ids, categories=frames.appointment_ids).codes
+    codes = _visit_codes(frames.book.payments, list(frames.appointment_ids))
     on_visit = np.flatnonzero(codes >= 0)
     pay_rows = on_visit[np.argsort(codes[on_visit], kind="stable")]
     pay_starts = np.searchsorted(codes[pay_rows], np.arange(n + 1))

@@ -16,6 +16,7 @@ import io
 import logging
 import os
 import re
+import sys
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -42,6 +43,34 @@ BLOCK_ROWS = 2048  # rows made into Python values at a time for records made on 
 PARSE_APART_BELOW = 32 << 20
 
 logging.getLogger("fastexcel").setLevel(logging.ERROR)  # no notes about all-blank columns
+
+
+class _NoPandas:
+    """An import finder that has no pandas to offer (for the moment it is installed)."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ImportError("pandas is not needed to read a workbook")
+        return None
+
+
+def _pyarrow_without_pandas() -> None:
+    """pyarrow imports pandas (a third of a second) the first time it makes an array from
+    Python values, only to ask whether they are pandas objects; the reader's never are.
+    It is asked that once with pandas out of sight, so a command that reads a workbook
+    does not pay for pandas. Code that uses pandas imports it as usual, and pyarrow's own
+    pandas conversions (``to_pandas``) import it when they first need it."""
+    if "pandas" in sys.modules:
+        return
+    sys.meta_path.insert(0, _NoPandas)
+    try:
+        pa.array([0])
+    finally:
+        sys.meta_path.remove(_NoPandas)
+
+
+_pyarrow_without_pandas()
 
 
 @dataclass
