@@ -38,6 +38,7 @@ from claimbook.compute.papers import (  # noqa: F401 - part of this module's int
 from claimbook.rules import icd10
 from claimbook.rules.problems import BadRequest
 from claimbook.rules.records import Book
+from claimbook.rules.voids import is_reversal, reversed_id
 
 RECEIPT, SUPERBILL = "receipt", "superbill"
 
@@ -424,14 +425,24 @@ def _payment_rows(book: Book, visit: Visit, as_of: date) -> list[PaymentRow]:
             how = f" ({line.payment_method})" if line.payment_method else ""
             rows.append(PaymentRow(line.date_of_service, "Client", f"You, at the visit{how}",
                                    None, visit.appointment_id, line.client_paid, 0, None, dos))
+    undone = _undone_payments(visit, as_of)
     for payment in visit.payments:
         if payment.date_received is None or payment.date_received > as_of:
+            continue
+        if payment.payment_id in undone or is_reversal(payment):
             continue
         rows.append(PaymentRow(payment.date_received, payment.source, _paid_by(book, payment),
                                payment.reference, visit.appointment_id, payment.amount or 0,
                                payment.adjustment or 0, payment.adjustment_reason, dos,
                                tuple(reason_codes(payment))))
     return rows
+
+
+def _undone_payments(visit: Visit, as_of: date) -> set[str]:
+    """The payments voided by a reversal dated by ``as_of``: the pair nets to nothing,
+    so neither is a line (a reversal is never shown as a refund)."""
+    return {reversed_id(p) for p in visit.payments if is_reversal(p)
+            and p.date_received is not None and p.date_received <= as_of}
 
 
 def _paid_by(book: Book, payment) -> str:

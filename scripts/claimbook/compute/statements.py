@@ -22,6 +22,7 @@ from claimbook.compute.balances import (
     PAID,
     PREPAID,
     UNBILLED,
+    VOIDED,
     Visit,
     VisitBalance,
     balance_of,
@@ -42,6 +43,7 @@ from claimbook.compute.papers import (
     share_words,
 )
 from claimbook.rules.records import Book
+from claimbook.rules.voids import visit_void
 
 DEFAULT_PERIOD = 30  # days of activity on a client's first statement
 AGING = (("Current", 30), ("31-60 days", 60), ("61-90 days", 90), ("Over 90 days", None))
@@ -144,8 +146,8 @@ def build_statement(book: Book, client_id: str, as_of: date, since: date,
     for visit in sorted((v for v in visits.values() if v.first.client_id == client_id),
                         key=lambda v: (v.date_of_service or date.min, v.appointment_id)):
         b = balance_of(book, visit, as_of)
-        if b is None or not (b.balance or _active(visit, since, as_of)):
-            continue
+        if b is None or b.status == VOIDED or not (b.balance or _active(visit, since, as_of)):
+            continue  # a voided visit with nothing left on it is no line
         balances.append(b)
         lines.append(_line(book, visit, b, as_of))
     s = book.settings
@@ -198,6 +200,8 @@ def _state_and_why(book: Book, visit: Visit, b: VisitBalance, as_of: date
     """What the line means for the client, and why, in words."""
     state = insurer_state(book, visit, as_of, b)
     payer = state.payer_name
+    if b.client_due < 0 and visit_void(visit.lines) is not None:
+        return CREDIT, "this visit was cancelled; what you paid for it is a credit to you"
     if b.status == PREPAID:
         return CREDIT, f"prepaid for your visit of {date_text(b.date_of_service)}"
     if b.client_due < 0:
