@@ -42,6 +42,7 @@ from claimbook.compute.papers import (
     reason_codes,
     share_words,
 )
+from claimbook.rules.dates import style_of
 from claimbook.rules.records import Book
 from claimbook.rules.voids import visit_void
 
@@ -203,7 +204,8 @@ def _state_and_why(book: Book, visit: Visit, b: VisitBalance, as_of: date
     if b.client_due < 0 and visit_void(visit.lines) is not None:
         return CREDIT, "this visit was cancelled; what you paid for it is a credit to you"
     if b.status == PREPAID:
-        return CREDIT, f"prepaid for your visit of {date_text(b.date_of_service)}"
+        return CREDIT, (f"prepaid for your visit of "
+                        f"{date_text(b.date_of_service, style_of(book.settings))}")
     if b.client_due < 0:
         return CREDIT, "overpaid: a credit to you"
     if b.status == PAID:
@@ -310,12 +312,13 @@ def summary(statement: Statement) -> list[tuple[str, int, str]]:
 def email_text(statement: Statement) -> tuple[str, str]:
     """The subject and body of the statement's email."""
     practice, client = statement.practice, statement.client
+    style = practice.date_style
     lines = [f"Dear {client.first_name},", "",
-             f"Attached is your statement of {date_text(statement.issued)} "
+             f"Attached is your statement of {date_text(statement.issued, style)} "
              f"({statement.number}).", ""]
     if statement.total > 0:
         lines.append(f"Amount due: {money_text(statement.amount_due)} by "
-                     f"{date_text(statement.due_by)}.")
+                     f"{date_text(statement.due_by, style)}.")
     elif statement.total == 0:
         lines.append("Amount due: $0.00. There is nothing to pay.")
     else:
