@@ -36,6 +36,7 @@ from claimbook.compute.papers import (  # noqa: F401 - part of this module's int
     shown,
 )
 from claimbook.rules import icd10
+from claimbook.rules.dates import show_date, style_of
 from claimbook.rules.problems import BadRequest
 from claimbook.rules.records import Book
 from claimbook.rules.voids import is_reversal, reversed_id
@@ -234,7 +235,9 @@ def client_visits(book: Book, visits: dict[str, Visit], client_id: str,
               and (first is None or v.date_of_service >= first)
               and (last is None or v.date_of_service <= last)]
     if not chosen:
-        span = f"from {first or 'the start'} to {last or 'today'}"
+        style = style_of(book.settings)
+        span = (f"from {show_date(first, style) if first else 'the start'} to "
+                f"{show_date(last, style) if last else 'today'}")
         raise BadRequest(f'client "{client_id}" has no visits {span}')
     return sorted(chosen, key=_visit_order)
 
@@ -328,8 +331,10 @@ def receipt_number(kind: str, visits: list[Visit]) -> str:
 def _balance(book: Book, visit: Visit, as_of: date) -> VisitBalance:
     found = balance_of(book, visit, as_of)
     if found is None or visit.date_of_service > as_of:
+        style = style_of(book.settings)
         raise BadRequest(f'appointment "{visit.appointment_id}" is dated '
-                         f"{visit.date_of_service}, after the receipt date {as_of}")
+                         f"{show_date(visit.date_of_service, style)}, after the receipt date "
+                         f"{show_date(as_of, style)}")
     return found
 
 
