@@ -229,7 +229,7 @@ def test_due_emails_those_it_can_and_lists_the_others_to_print(practice, smtp_se
     from test_receipts import CLIENTS
 
     bo = line("A7", date(2026, 11, 20), "C2", None, "MASSAGE60")
-    for typed, problem in ((None, "Bo Diaz has no email"),
+    for typed, problem in ((None, "Bo Diaz has no email; type it, or print this statement"),
                            ("bo at example.com", '"bo at example.com" is not an email')):
         path = ann(practice, mail_settings(smtp_server.port), lines=[bo],
                    Clients=[CLIENTS[0], {**CLIENTS[1], "email": typed}])

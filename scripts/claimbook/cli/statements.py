@@ -127,7 +127,7 @@ def _mail_problems(book, client_ids, send: bool, due: bool) -> list[str]:
     settings will not do, nothing is written."""
     from claimbook.io.mail import mail_settings, recipient_problems, sender_of
 
-    addresses = recipient_problems(book, client_ids)
+    addresses = recipient_problems(book, client_ids, paper="statement")
     settings = mail_settings(book)[1] if send else sender_of(book)[1]
     if settings or (addresses and not due):
         refuse(settings + addresses, "statement")
