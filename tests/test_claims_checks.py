@@ -223,7 +223,7 @@ def test_choosing_visits(tmp_path):
     run = plan_claims(book, ClaimRequest(day=DAY, appointment_ids=("A9", "A1")))
     assert [c.appointment_id for c in run.claims] == ["A1"]
     assert [str(p) for p in dict(run.left_out)["A9"]] == [
-        "Appointments!B8: the visit is dated after 2026-10-31; bill it once it has taken place"]
+        "Appointments!B8: the visit is dated after 10/31/2026; bill it once it has taken place"]
     with pytest.raises(BadRequest, match='no appointment "A404"'):
         plan_claims(book, ClaimRequest(day=DAY, appointment_ids=("A404",)))
     with pytest.raises(BadRequest, match="never billed"):

@@ -51,7 +51,7 @@ def test_the_samples_unbilled_visits_claim_cleanly(tmp_path):
                  "full", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "Left out" not in result.output
-    assert "Billed 23 visits on 2026-11-27" in result.output
+    assert "Billed 23 visits on 11/27/2026" in result.output
     files = sorted(p.name for p in out.iterdir())
     assert len(files) == 12 and not any(f.endswith(".part") for f in files)
     after = _sheet(path, "Appointments")
@@ -82,7 +82,7 @@ def test_dry_run_lists_and_writes_nothing(book, tmp_path):
     result = run("-w", str(book), "--unbilled", "--date", DAY, "--dry-run", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "Aetna (AET): 1 claim, $168.00" in result.output
-    assert "  A1  2026-10-05  Ann Lee  97124 x3, 97140 x2  $168.00" in result.output
+    assert "  A1  10/05/2026  Ann Lee  97124 x3, 97140 x2  $168.00" in result.output
     assert "Medi Plan (MED): 1 claim, $132.00" in result.output  # CMS total time: 3 + 1
     assert result.output.endswith("Would claim 4 visits ($492.00); nothing written "
                                   "(--dry-run)\n")
@@ -96,7 +96,7 @@ def test_a_visit_that_fails_is_listed_and_the_others_go(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Left out A1:\n  Clients!M2: Ann Lee: Sex is needed (F, M or U) for box 3 and " \
            "the 837P\n" in result.output
-    assert "Billed 3 visits on 2026-10-31" in result.output
+    assert "Billed 3 visits on 10/31/2026" in result.output
     rows = {r["Appointment ID"]: r for r in _sheet(path, "Appointments")}
     assert rows["A1"]["Billed Date"] is None and rows["A2"]["Claim Status"] == "Billed"
     assert len(list(out.iterdir())) == 3  # one PDF for each payer with a claim
@@ -131,7 +131,7 @@ def test_control_numbers_never_repeat_and_a_test_file_marks_nothing(book, tmp_pa
     rows = {r["Appointment ID"]: r for r in _sheet(book, "Appointments")}
     assert rows["A1"]["Claim Status"] == "Billed" and rows["A3"]["Billed Date"] is None
     third = run("-w", str(book), "--appointment", "A1", "--date", DAY, "--out", out)
-    assert "already billed on 2026-10-31" in third.output and third.exit_code == 1
+    assert "already billed on 10/31/2026" in third.output and third.exit_code == 1
 
 
 def test_resubmit_a_corrected_and_a_void_claim(tmp_path):
@@ -208,3 +208,52 @@ def test_usage_errors(book, args, words):
 def test_unknown_visit_or_payer(book):
     assert 'no appointment "A404"' in run("-w", str(book), "--appointment", "A404").output
     assert 'no payer "NOPE"' in run("-w", str(book), "--unbilled", "--payer", "NOPE").output
+
+
+# -- voided visits ---------------------------------------------------------------------------
+def _void(path: Path, appointment_id: str, day: str = "2026-10-20") -> None:
+    done = CliRunner().invoke(cli, ["void", "-w", str(path), "--appointment", appointment_id,
+                                    "--reason", "wrong client", "--date", day, "--yes"])
+    assert done.exit_code == 0, done.output
+
+
+def test_a_voided_visit_asked_for_is_left_out_in_one_line(book, tmp_path):
+    _void(book, "A2")
+    result = run("-w", str(book), "--appointment", "A2", "--date", DAY, "--out",
+                 str(tmp_path / "c"))
+    assert result.exit_code == 1
+    cell = next(f"Appointments!{c.column_letter}4" for c in openpyxl.load_workbook(book)[
+        "Appointments"][1] if c.value == "Void Reason")
+    assert result.output == (f"Left out A2: voided on 10/20/2026 (wrong client; {cell})\n"
+                             "Error: nothing claimed: 1 visit left out\n")
+    both = run("-w", str(book), "--appointment", "A2,A3", "--date", DAY, "--dry-run")
+    assert both.output.splitlines()[0] == (f"Left out A2: voided on 10/20/2026 "
+                                           f"(wrong client; {cell})")
+    assert "units" not in both.output and "not above zero" not in both.output
+    assert "Would claim 1 visit ($64.00)" in both.output
+
+
+def test_unbilled_skips_a_voided_visit_silently(book, tmp_path):
+    _void(book, "A2")
+    result = run("-w", str(book), "--unbilled", "--date", DAY, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "A2" not in result.output and "Left out" not in result.output
+
+
+def test_a_voided_visit_s_claim_can_be_voided_and_not_corrected(tmp_path):
+    path = claim_book(tmp_path / "p.xlsx", Appointments=[
+        (2, {"billed_date": date(2026, 10, 6), "claim_number": "ICN7"})])
+    _void(path, "A2")
+    out = tmp_path / "c"
+    corrected = run("-w", str(path), "--resubmit", "A2", "--frequency", "7", "--date", DAY,
+                    "--out", str(out))
+    assert corrected.exit_code == 1
+    assert corrected.output.startswith('Error: appointment "A2" was voided on 10/20/2026 '
+                                       "(wrong client; ")
+    assert "--frequency 8 voids its claim" in corrected.output
+    void = run("-w", str(path), "--resubmit", "A2", "--frequency", "8", "--date", DAY,
+               "--837", "--out", str(out))
+    assert void.exit_code == 0, void.output
+    x837 = next(out.glob("*-A2-void-*.837")).read_text()
+    assert x837.count("\nSV1*") == 1 and "*-" not in x837  # its own line, not the reversal
+    assert "SV1*HC:97124*128*UN*4***1~" in x837

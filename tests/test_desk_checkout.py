@@ -34,7 +34,7 @@ def test_discount_first_checks_out_now_and_leaves_the_rest_to_the_insurer(book):
     assert result.exit_code == 0, result.output
     assert result.output == (
         "A0004\n"
-        "Ann Lee, 2026-11-02, Tess Therapist: 97124 x3 (38 min), charge $90.00\n"
+        "Ann Lee, 11/02/2026, Tess Therapist: 97124 x3 (38 min), charge $90.00\n"
         "Discount First: checked out; the client paid $20.00\n"
         "Owes $70.00: $70.00 expected from Aetna\n")
     saved = load_book(book)
@@ -43,8 +43,8 @@ def test_discount_first_checks_out_now_and_leaves_the_rest_to_the_insurer(book):
     assert (new.client_paid, new.payment_method, new.checked_out) == (2000, "Card", True)
     assert new.diagnosis_codes == "M54.50, M62.830"
     assert saved.clients["C1"].reminder == (
-        "Partial payment taken 2026-10-05; balance of $20.00 remains: $20.00 expected from "
-        "Aetna. Partial payment taken 2026-11-02; balance of $70.00 remains: $70.00 expected "
+        "Partial payment taken 10/05/2026; balance of $20.00 remains: $20.00 expected from "
+        "Aetna. Partial payment taken 11/02/2026; balance of $70.00 remains: $70.00 expected "
         "from Aetna")
     assert saved.clients["C1"].notes == "Prefers mornings"
 
@@ -155,8 +155,8 @@ def test_checkout_warns_outside_the_authorization_and_on_a_second_visit_that_day
     plan = desk.plan_checkout(data, ["A1"], [], req)
     assert plan.appointment_id == "A2"
     assert plan.warnings == [
-        "C1 already has a visit on 2026-11-02 (A1); is this one a second visit?",
-        "2026-11-02 is outside policy P1's authorization (open to 2026-10-31)",
+        "C1 already has a visit on 11/02/2026 (A1); is this one a second visit?",
+        "11/02/2026 is outside policy P1's authorization (open to 10/31/2026)",
         "this is visit 2 on policy P1, which authorizes 1"]
 
 

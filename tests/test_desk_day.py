@@ -26,7 +26,7 @@ def _digest(path) -> str:
 
 @pytest.fixture
 def day_book(book_path):
-    """Ann (C1) owes on an old visit and is booked today (2026-11-30) for 97124; Bo (C2)
+    """Ann (C1) owes on an old visit and is booked today (11/30/2026) for 97124; Bo (C2)
     is booked today for two services."""
     return book_path(Appointments=[
         line("A0001", date(2026, 11, 2), units=4, client_paid=2000, checked_out=True,
@@ -43,7 +43,7 @@ def test_today_shows_the_schedule_with_what_was_owed_before_it(day_book):
     assert result.exit_code == 0, result.output
     assert result.output == (
         "A0002  Ann Lee (C1)  Tess Therapist  97124  not checked out\n"
-        "    Reminder: Partial payment taken 2026-11-02; balance of $100.00 remains: $100.00 "
+        "    Reminder: Partial payment taken 11/02/2026; balance of $100.00 remains: $100.00 "
         "expected from Aetna\n"
         "A0003  Bo Diaz (C2)  Tess Therapist  97124, 97140  not checked out\n"
         "    Reminder: -\n")
@@ -55,7 +55,7 @@ def test_checkout_appointment_completes_the_booked_visit(day_book):
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "A0002\n"
-        "Ann Lee, 2026-11-30, Tess Therapist: 97124 x4 (53 min), charge $120.00\n"
+        "Ann Lee, 11/30/2026, Tess Therapist: 97124 x4 (53 min), charge $120.00\n"
         "Discount First: checked out; the client paid $20.00\n"
         "Owes $100.00: $100.00 expected from Aetna\n")
     assert result.stderr == ""
@@ -88,7 +88,7 @@ def test_checkout_appointment_takes_the_booking_and_adds_a_service(day_book):
     (("--appointment", "A0002", "--client", "C2"),
      '--appointment A0002: the visit is client "C1"\'s, not "C2"\'s'),
     (("--appointment", "A0002", "--date", "2026-11-29"),
-     "--appointment A0002: the visit is booked for 2026-11-30, not 2026-11-29"),
+     "--appointment A0002: the visit is booked for 11/30/2026, not 11/29/2026"),
     (("--appointment", "A0003", "--service", "97124"),
      "--appointment A0003: the visit was booked with 2 services (97124, 97140)"),
     (("--client", "C1"), None),
@@ -107,7 +107,7 @@ def test_checkout_appointment_refusals(day_book, args, message):
 def test_names_instead_of_ids(day_book):
     result = run("checkout", "--client", "ann lee", "--staff", "tess", "--service", "60 min",
                  "--policy", "aetna", "--units", "1", "--diagnosis", "M54.2", "--date",
-                 "2026-11-29", "-w", str(day_book))
+                 "11/29/2026", "-w", str(day_book))
     assert result.exit_code == 0, result.output
     new = load_book(day_book).lines[-1]
     assert (new.client_id, new.staff_id, new.service_code, new.policy_id) == \
@@ -165,14 +165,14 @@ def test_a_date_far_from_today_is_refused_without_yes(day_book):
                  "--apply", "A0001=10", "-w", str(day_book))
     assert result.exit_code == 1
     assert result.stderr == (
-        "Error: 2027-11-28 is 363 days after today (2026-11-30): the payment will not count "
-        "in any balance, reminder or report before 2027-11-28; nothing was written (run "
+        "Error: 11/28/2027 is 363 days after today (11/30/2026): the payment will not count "
+        "in any balance, reminder or report before 11/28/2027; nothing was written (run "
         "again with --yes if the date is right)\n")
     far_back = run("checkout", "--date", "2025-11-26", "--client", "C1", "--staff", "S1",
                    "--service", "MASSAGE60", "-w", str(day_book))
     assert far_back.exit_code == 1
-    assert far_back.stderr.startswith("Error: 2025-11-26 is 369 days before today "
-                                      "(2026-11-30): the visit goes into Nov 2025, a month "
+    assert far_back.stderr.startswith("Error: 11/26/2025 is 369 days before today "
+                                      "(11/30/2026): the visit goes into Nov 2025, a month "
                                       "that may already be reported and handed off")
     assert _digest(day_book) == before
     last_month = run("checkout", "--date", "2026-10-01", "--client", "C1", "--staff", "S1",
@@ -181,7 +181,7 @@ def test_a_date_far_from_today_is_refused_without_yes(day_book):
     taken = run("pay", "--date", "2027-11-28", "--payer", "AET", "--reference", "E1",
                 "--apply", "A0001=10", "--yes", "-w", str(day_book))
     assert taken.exit_code == 0, taken.output
-    assert taken.stderr.startswith("Warning: 2027-11-28 is 363 days after today")
+    assert taken.stderr.startswith("Warning: 11/28/2027 is 363 days after today")
     assert load_book(day_book).payments[-1].date_received == date(2027, 11, 28)
 
 
@@ -215,15 +215,15 @@ def test_history_lists_every_visit_and_payment_with_a_running_balance(book_path)
     assert result.output == (
         "Ann Lee (C1)\n"
         "Date        Entry      Visit         Amount     Balance  What\n"
-        "2026-10-05  A0001      A0001        $120.00     $120.00  Visit: 97124 x4 (Aetna)\n"
-        "2026-10-05  A0001      A0001        -$20.00     $100.00  Paid at the visit (Card)\n"
-        "2026-10-12  A0002      A0002         $60.00     $160.00  Visit: 97124 x2 (Aetna)\n"
-        "2026-10-30  PMT0001    A0001        -$70.00      $90.00  Aetna paid (EFT5)\n"
-        "2026-10-30  PMT0001    A0001        -$30.00      $60.00  Adjustment (CO-45)\n"
-        "2026-11-02  PMT0002    A0002        -$15.00      $45.00  Client paid [voided]\n"
-        "2026-11-20  PMT0003    A0002         $15.00      $60.00  Void of client paid: "
+        "10/05/2026  A0001      A0001        $120.00     $120.00  Visit: 97124 x4 (Aetna)\n"
+        "10/05/2026  A0001      A0001        -$20.00     $100.00  Paid at the visit (Card)\n"
+        "10/12/2026  A0002      A0002         $60.00     $160.00  Visit: 97124 x2 (Aetna)\n"
+        "10/30/2026  PMT0001    A0001        -$70.00      $90.00  Aetna paid (EFT5)\n"
+        "10/30/2026  PMT0001    A0001        -$30.00      $60.00  Adjustment (CO-45)\n"
+        "11/02/2026  PMT0002    A0002        -$15.00      $45.00  Client paid [voided]\n"
+        "11/20/2026  PMT0003    A0002         $15.00      $60.00  Void of client paid: "
         "bounced\n"
-        "Balance $60.00 as of 2026-11-20 (A0002 $60.00: $60.00 expected from Aetna)\n")
+        "Balance $60.00 as of 11/20/2026 (A0002 $60.00: $60.00 expected from Aetna)\n")
     data = json.loads(run("history", "--client", "C1", "--format", "json", "-w",
                           str(path)).output)
     assert data["balance"] == "60.00" and len(data["entries"]) == 7

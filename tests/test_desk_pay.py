@@ -49,7 +49,7 @@ def test_one_check_across_two_visits_with_adjustment_and_patient_responsibility(
         "EFT200", 1500, 500, "CO-45")
     assert second.patient_responsibility == 2500
     assert second.product_title == "Insurance Billing - Ann Lee - 2026-11-02"
-    assert saved.clients["C1"].reminder == ("Nothing paid 2026-11-02; balance of $25.00 "
+    assert saved.clients["C1"].reminder == ("Nothing paid 11/02/2026; balance of $25.00 "
                                             "remains: $25.00 from the client")
 
 
@@ -64,7 +64,7 @@ def test_the_client_pays_what_remains(book):
                              "$25.00 from the client applied to 1 visit\n")
     saved = load_book(book)
     assert saved.payments[-1].source == "Client" and saved.payments[-1].product_title is None
-    assert saved.clients["C1"].reminder.startswith("Partial payment taken 2026-10-05")
+    assert saved.clients["C1"].reminder.startswith("Partial payment taken 10/05/2026")
 
 
 def test_a_client_named_like_a_formula_stays_text_in_the_product_title(book):

@@ -29,7 +29,7 @@ def test_the_articles_sentence(book_path):
     saved = load_book(path)
     item = balances(saved, date(2026, 10, 31))[0]
     assert visit_sentence(item, "Aetna") == (
-        "Partial payment taken 2026-10-05; balance of $100.00 remains: $80.00 expected from "
+        "Partial payment taken 10/05/2026; balance of $100.00 remains: $80.00 expected from "
         "Aetna, $20.00 from the client")
 
 
@@ -49,9 +49,9 @@ def test_remind_sets_and_clears_reminders_and_never_touches_notes(book):
     assert result.output == ("Reminders changed: 2 set, 0 cleared, 1 unchanged. "
                              "Outstanding: 2 visits, $60.00 expected from insurers\n")
     saved = load_book(book)
-    assert saved.clients["C1"].reminder == ("Partial payment taken 2026-10-05; balance of "
+    assert saved.clients["C1"].reminder == ("Partial payment taken 10/05/2026; balance of "
                                             "$20.00 remains: $20.00 expected from Aetna")
-    assert saved.clients["C2"].reminder == ("Nothing paid 2026-10-12; balance of $40.00 "
+    assert saved.clients["C2"].reminder == ("Nothing paid 10/12/2026; balance of $40.00 "
                                             "remains: $40.00 expected from State Farm")
     assert saved.clients["C3"].reminder is None
     after = cells(book)["Clients"]
@@ -142,7 +142,7 @@ def test_remind_dry_run_writes_nothing(book):
     before = parts_of(book)
     result = run("remind", "--date", "2026-11-29", "--dry-run", "-w", str(book))
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0] == ("C1: Partial payment taken 2026-10-05; balance of "
+    assert result.output.splitlines()[0] == ("C1: Partial payment taken 10/05/2026; balance of "
                                              "$20.00 remains: $20.00 expected from Aetna")
     assert "would change: 2 set" in result.output
     assert parts_of(book) == before
@@ -155,8 +155,8 @@ def test_today_lists_the_days_visits_with_each_reminder(book):
     assert result.exit_code == 0, result.output
     assert result.output == (
         "A0004  Ann Lee (C1)  Tess Therapist  97124  checked out\n"
-        "    Reminder: Partial payment taken 2026-10-05; balance of $20.00 remains: $20.00 "
-        "expected from Aetna. Partial payment taken 2026-11-02; balance of $50.00 remains: "
+        "    Reminder: Partial payment taken 10/05/2026; balance of $20.00 remains: $20.00 "
+        "expected from Aetna. Partial payment taken 11/02/2026; balance of $50.00 remains: "
         "$50.00 expected from Aetna\n")
     out = json.loads(run("today", "--date", "2026-10-13", "--format", "json", "-w",
                          str(book)).output)
@@ -165,7 +165,7 @@ def test_today_lists_the_days_visits_with_each_reminder(book):
                     "staff": "Tess Therapist", "services": ["MASSAGE60"], "checked_out": True,
                     "reminder": None}]
     assert run("today", "--date", "2026-12-25", "-w", str(book)).output == \
-        "No visits on 2026-12-25\n"
+        "No visits on 12/25/2026\n"
 
 
 def test_the_outstanding_part_is_a_sheet_of_the_workbook(book):

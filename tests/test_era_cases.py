@@ -52,7 +52,7 @@ def test_a_paid_claim_posts_one_row_with_its_codes_and_the_remittance(book, tmp_
     result = era(book, remit)
     assert result.exit_code == 0, result.output
     assert result.output == (
-        f"{remit}: AETNA (AET), EFT EFT100 of 2026-11-20: $50.00\n"
+        f"{remit}: AETNA (AET), EFT EFT100 of 11/20/2026: $50.00\n"
         "  A0001 ANN LEE: paid $50.00, written off $20.00 (CO-45), patient share $20.00 (PR-3)"
         " -> PMT000001; now owes $20.00: $20.00 from the client\n"
         "Posted 1 claim ($50.00) and 1 remittance\n")
@@ -149,7 +149,7 @@ def test_provider_level_adjustments_change_the_deposit_and_go_on_remittances(boo
                      plb=[("1000000004", "L6", "-3.95"), ("1000000004", "WO:ICN9", "10.00")])
     result = era(book, remit)
     assert result.exit_code == 0, result.output
-    assert "EFT EFT100 of 2026-11-20: $43.95, provider adjustments $6.05" in result.output
+    assert "EFT EFT100 of 11/20/2026: $43.95, provider adjustments $6.05" in result.output
     [remittance] = load_book(book).remittances
     assert (remittance.amount, remittance.claims_paid, remittance.provider_adjustments) == (
         4395, 5000, "L6 -3.95 (interest owed); WO 10.00 (overpayment recovery, ref ICN9)")
@@ -266,7 +266,7 @@ def test_an_unmatched_claim_is_listed_with_why_and_posts_later(book, tmp_path):
         "  A0001 ANN LEE: paid $50.00, written off $20.00 (CO-45), patient share $20.00 (PR-3) "
         "-> PMT000001; now owes $20.00: $20.00 from the client",
         '  7777 JO NOBODY: not posted: no appointment "7777" and no visit of JO NOBODY on '
-        "2026-11-03 for $90.00",
+        "11/03/2026 for $90.00",
         '  A0003 ANN LEE: not posted: AET is not the payer of appointment "A0003" (its policy '
         '"P2" is with SF)']
     assert result.output.endswith("Error: 2 claims not posted (see above)\n")
@@ -320,7 +320,7 @@ def test_dry_run_writes_nothing_and_json_follows_the_contract(book, tmp_path):
              "charge": "90.00", "paid": "50.00", "adjustments": "20.00",
              "patient_responsibility": "20.00", "reason_codes": ["CO-45", "PR-3"],
              "posted": False, "why": 'no appointment "7777" and no visit of ANN X on '
-                                     "2026-11-03 for $90.00",
+                                     "11/03/2026 for $90.00",
              "payment_id": None, "kind": None}]}], "refused": []}
     text = era(book, remit, "--dry-run").output
     assert "Would post 1 claim ($50.00) and 1 remittance; dry run: nothing written" in text
@@ -479,3 +479,20 @@ def test_a_claim_file_is_not_a_remittance(book, tmp_path):
     result = era(book, claim)
     assert result.output == (f"Error: {claim}: segment 1 ST: a 837 transaction, not an 835 "
                              "remittance\n")
+
+
+def test_a_claim_for_a_voided_visit_is_listed_unmatched_with_why(book, tmp_path):
+    voided = run("void", "-w", str(book), "--appointment", "A0004", "--reason",
+                 "booked twice", "--date", "2026-11-20", "--yes")
+    assert voided.exit_code == 0, voided.output
+    by_pcn = paid("A0004", "20261116")
+    by_name = paid("ZZZ", "20261116", icn="Q1")  # no CLP01 to go by: name, date and charge
+    result = era(book, era_file(tmp_path / "v.835", [paid(), by_pcn, by_name], "150.00"))
+    assert result.exit_code == 1
+    void_cell = next(p for p in load_book(book).lines if p.appointment_id == "A0004"
+                     ).src.cell("void_reason")
+    why = f"not posted: the visit was voided on 11/20/2026 (booked twice; {void_cell})"
+    assert result.output.splitlines()[2:4] == [f"  A0004 ANN LEE: {why}",
+                                               f"  ZZZ ANN LEE: {why}"]
+    assert result.output.endswith("Error: 2 claims not posted (see above)\n")
+    assert [p.appointment_id for p in load_book(book).payments] == ["A0001"]

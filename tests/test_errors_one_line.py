@@ -9,7 +9,9 @@ import hashlib
 import os
 
 import pytest
+from click.testing import CliRunner
 
+from claimbook.cli.main import cli
 from harden_files import PAY, mount  # noqa: F401 - the fixture
 from test_desk_books import owner_book, parts_of, run_process
 from test_mail import mail_settings, month_batch, smtp_server  # noqa: F401 - the fixture
@@ -95,11 +97,17 @@ def test_a_line_break_in_the_practice_name_is_kept_out_of_the_headers(
 
 def test_a_line_break_in_an_email_cell_is_one_line(practice, smtp_server, tmp_path):  # noqa: F811
     clients = [CLIENTS[0], {**CLIENTS[1], "email": "bo@example.org\nBcc: all@example.org"}]
-    result = month_batch(practice(mail_settings(smtp_server.port), Clients=clients),
-                         tmp_path / "out")
+    path = practice(mail_settings(smtp_server.port), Clients=clients)
+    result = CliRunner().invoke(cli, ["receipt", "-w", str(path), "--appointment", "A1",
+                                      "--out", str(tmp_path / "out"), "--as-of", "2026-11-29",
+                                      "--email"])
     assert result.exit_code == 1
     assert _one_line(result.output), result.output
     assert result.output == ('Error: Clients!F3: "bo@example.org\\nBcc: all@example.org" has a '
                              "line break in it; keep one address on one line; no receipt was "
                              "written\n")
     assert smtp_server.messages == []
+    batch = month_batch(path, tmp_path / "batch")  # in a month's batch: listed on one line
+    assert batch.stderr.splitlines()[0] == ('Clients!F3: "bo@example.org\\nBcc: '
+                                            'all@example.org" has a line break in it; keep '
+                                            "one address on one line")

@@ -91,7 +91,7 @@ def test_a_two_digit_birth_year_reads_as_excel_reads_it_and_a_future_one_is_flag
     assert book.clients["C1"].date_of_birth == date(1965, 3, 4)
     result = run("check", "-w", str(path))
     assert result.exit_code == 1
-    assert result.stdout == ("Clients!D3: the Date of Birth 2065-03-04 is in the future; type "
+    assert result.stdout == ("Clients!D3: the Date of Birth 03/04/2065 is in the future; type "
                              "the year with four digits (1965)\n")
 
 

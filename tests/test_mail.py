@@ -193,14 +193,19 @@ def test_receipts_not_sent_are_sent_when_the_server_is_back(practice, tmp_path):
     assert [r[5] for r in log_rows(path)] == ["Not sent", "Not sent", "Sent", "Sent"]
 
 
-def test_a_client_without_email_stops_the_batch(practice, smtp_server, tmp_path):  # noqa: F811
+def test_a_client_without_email_gets_theirs_to_print(practice, smtp_server,  # noqa: F811
+                                                     tmp_path):
+    """The others are emailed; the client without an address is listed with the cell,
+    their receipt is written to print, and the command ends in one error line."""
     out = tmp_path / "out"
     clients = [CLIENTS[0], {**CLIENTS[1], "email": None}]
     result = month_batch(practice(mail_settings(smtp_server.port), Clients=clients), out)
     assert result.exit_code == 1
-    assert result.output == ("Error: Clients!F3: Bo Diaz has no email; type it, or print this "
-                             "receipt instead; no receipt was written\n")
-    assert not out.exists() and smtp_server.messages == []
+    assert result.stderr.splitlines() == [
+        "Clients!F3: Bo Diaz has no email; type it, or print this receipt instead",
+        "Error: 2 receipts written; 1 client not emailed (print theirs): C2"]
+    assert (out / "receipt-A1.pdf").exists() and (out / "receipt-A2.pdf").exists()
+    assert [m["To"] for m in smtp_server.messages] == ["ann@example.com"]
 
 
 @pytest.mark.parametrize("typed, message", [
@@ -216,17 +221,24 @@ def test_a_client_without_email_stops_the_batch(practice, smtp_server, tmp_path)
 ])
 def test_an_email_cell_holds_one_address(practice, smtp_server, tmp_path,  # noqa: F811
                                          typed, message):
-    out = tmp_path / "out"
     clients = [CLIENTS[0], {**CLIENTS[1], "email": typed}]
     path = practice(mail_settings(smtp_server.port), Clients=clients)
     for extra in (["--email"], ["--eml", str(tmp_path / "drafts")]):
+        out = tmp_path / extra[0].strip("-")
         result = CliRunner().invoke(cli, ["receipt", "-w", str(path), "--month", "2026-10",
                                           "--out", str(out), "--as-of", "2026-11-29",
                                           *extra])
-        assert result.exit_code == 1
-        assert result.output.count("\n") == 1 and "Traceback" not in result.output
-        assert result.output.startswith(f"Error: Clients!F3: {message}")
-    assert not out.exists() and smtp_server.messages == []
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert result.stderr.startswith(f"Clients!F3: {message}")
+        assert result.stderr.splitlines()[-1] == (
+            "Error: 2 receipts written; 1 client not emailed (print theirs): C2")
+    assert [m["To"] for m in smtp_server.messages] == ["ann@example.com"]
+    assert [p.name for p in (tmp_path / "drafts").iterdir()] == ["receipt-A2.eml"]
+    single = CliRunner().invoke(cli, ["receipt", "-w", str(path), "--appointment", "A1",
+                                      "--out", str(tmp_path / "one"), "--as-of", "2026-11-29",
+                                      "--email"])
+    assert single.exit_code == 1 and single.output.startswith(f"Error: Clients!F3: {message}")
+    assert not (tmp_path / "one").exists()
 
 
 def test_a_line_break_in_the_practice_name_is_one_line_in_the_headers(

@@ -88,10 +88,50 @@ def test_a_batch_lists_every_problem_together(practice, tmp_path):  # noqa: F811
         "optional dot and up to 4 more, e.g. M54.50 or S16.1XXA)",
         'Appointments!J4: appointment "A2" is billed to Aetna but has no diagnosis codes; '
         "type its ICD-10 codes, e.g. M54.50",
-        "Error: 3 problems; no receipt was written",
+        "Error: no receipt written; 2 visits left out: A1 and A2",
     ]
     assert result.stdout == ""
     assert not out.exists()
+
+
+def test_a_month_writes_the_others_and_lists_the_visit_left_out(practice, tmp_path):  # noqa: F811
+    out = tmp_path / "out"
+    lines = LINES[:2] + [{**LINES[2], "diagnosis_codes": ""},
+                         line("A3", date(2026, 10, 14), "C1", "P1", "97124", units=2,
+                              diagnosis_codes="M54.2")]
+    result = receipt(practice(Appointments=lines), out, "--month", "2026-10")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [
+        'Appointments!J4: appointment "A2" is billed to Aetna but has no diagnosis codes; '
+        "type its ICD-10 codes, e.g. M54.50",
+        "Error: 2 receipts written; 1 visit left out: A2",
+    ]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "receipt-A1.pdf", "receipt-A1.xlsx", "receipt-A3.pdf", "receipt-A3.xlsx"]
+    assert result.stdout.splitlines() == [str(out / n) for n in (
+        "receipt-A1.xlsx", "receipt-A1.pdf", "receipt-A3.xlsx", "receipt-A3.pdf")]
+
+
+def test_a_single_receipt_with_a_problem_is_still_refused(practice, tmp_path):  # noqa: F811
+    out = tmp_path / "out"
+    lines = LINES[:2] + [{**LINES[2], "diagnosis_codes": ""}]
+    result = receipt(practice(Appointments=lines), out, "--client", "C1")
+    assert_refused(result, out, 'Error: Appointments!J4: appointment "A2" is billed to '
+                                "Aetna but has no diagnosis codes")
+
+
+def test_a_self_pay_receipt_needs_no_npi(practice, tmp_path):  # noqa: F811
+    """An NPI is printed only where diagnoses or insurance are: a plain receipt needs none
+    (issue 14); the same therapist's insured visit still does."""
+    lines = LINES + [line("A9", date(2026, 10, 20), "C1", None, "MASSAGE60")]
+    path = practice(Appointments=lines, Staff=[{**STAFF[0], "npi": None}])
+    out = tmp_path / "out"
+    result = receipt(path, out, "--appointment", "A9")
+    assert result.exit_code == 0, result.output
+    assert (out / "receipt-A9.pdf").exists()
+    insured = receipt(path, tmp_path / "out2", "--appointment", "A1")
+    assert insured.exit_code == 1
+    assert "Staff!D2: Tess Therapist has no NPI" in insured.output
 
 
 def test_problems_elsewhere_in_the_workbook_stop_it_too(practice, tmp_path):  # noqa: F811

@@ -444,5 +444,5 @@ def test_a_visit_after_the_receipt_date_is_refused(practice, tmp_path):
     result = run("receipt", "-w", str(practice()), "--appointment", "A1", "--as-of",
                  "2026-10-01", "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
-    assert "after the receipt date 2026-10-01" in result.output
+    assert "after the receipt date 10/01/2026" in result.output
     assert not (tmp_path / "out").exists()

@@ -170,7 +170,7 @@ def test_due_makes_one_for_every_client_who_owes(practice, tmp_path):  # noqa: F
 def test_nobody_owes(practice, tmp_path):  # noqa: F811
     result = statement(practice(), tmp_path / "out", "--due")
     assert result.exit_code == 0
-    assert result.stderr == f"Nobody owes anything as of {AS_OF}; no statement written.\n"
+    assert result.stderr == "Nobody owes anything as of 11/30/2026; no statement written.\n"
     assert not (tmp_path / "out").exists()
 
 
@@ -220,6 +220,35 @@ def test_emailed_statements_and_the_reminder_that_says_so(practice, smtp_server,
     assert "C1: " in reminder.output and "Statement sent 11/30/2026" in reminder.output
     assert "C2: " in reminder.output
     assert "Statement sent" not in reminder.output.split("C2: ")[1].split("\n")[0]
+
+
+def test_due_emails_those_it_can_and_lists_the_others_to_print(practice, smtp_server,  # noqa: F811
+                                                              tmp_path):
+    """Bo owes for a self-pay visit and has no good address: Ann is emailed, Bo's statement
+    is written to print and listed with the cell, and the command ends in one error."""
+    from test_receipts import CLIENTS
+
+    bo = line("A7", date(2026, 11, 20), "C2", None, "MASSAGE60")
+    for typed, problem in ((None, "Bo Diaz has no email; type it, or print this statement"),
+                           ("bo at example.com", '"bo at example.com" is not an email')):
+        path = ann(practice, mail_settings(smtp_server.port), lines=[bo],
+                   Clients=[CLIENTS[0], {**CLIENTS[1], "email": typed}])
+        out = tmp_path / f"out{len(smtp_server.messages)}"
+        result = statement(path, out, "--due", "--email")
+        assert result.exit_code == 1
+        errors = result.stderr.splitlines()
+        assert errors[0].startswith(f"Clients!F3: {problem}")
+        assert errors[-1] == ("Error: 2 statements written; 1 client not emailed (print "
+                              "theirs): C2")
+        assert (out / f"statement-C2-{AS_OF}.pdf").exists()
+        assert result.stdout.splitlines()[-1] == "sent ST-C1-20261130 to ann@example.com"
+        log = openpyxl.load_workbook(path.parent / f"{path.stem} Statement Log.xlsx").active
+        assert [(log.cell(r, 3).value, log.cell(r, 7).value) for r in (2, 3)] == [
+            ("C1", "Emailed"), ("C2", "Printed")]
+    assert [m["To"] for m in smtp_server.messages] == ["ann@example.com"] * 2
+    one = statement(path, tmp_path / "one", "--client", "C2", "--email")
+    assert one.exit_code == 1 and one.output.startswith("Error: Clients!F3:")
+    assert not (tmp_path / "one").exists()
 
 
 def test_today_says_when_a_statement_was_sent(practice, tmp_path):  # noqa: F811

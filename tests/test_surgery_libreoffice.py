@@ -47,4 +47,4 @@ def test_libreoffice_round_trip(tmp_path):
                                        "A0004", "50"]
     assert read["Appointments"][4][:3] == ["A0004", "2026-11-02", "C1"]
     assert read["Outstanding"][0][0] == "Outstanding insurance payments"
-    assert read["Clients"][1][4].startswith("Partial payment taken 2026-10-05")
+    assert read["Clients"][1][4].startswith("Partial payment taken 10/05/2026")

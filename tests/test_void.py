@@ -45,7 +45,7 @@ def test_voiding_a_payment_reverses_it_on_the_day_of_the_void(book_path):
                  "--date", "2026-11-28", "-w", str(path))
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "PMT0003 reverses PMT0001: -$80.00 on 2026-11-28\n"
+        "PMT0003 reverses PMT0001: -$80.00 on 11/28/2026\n"
         "Voided payment PMT0001 (entered on the wrong visit); A0001 now owes $100.00: "
         "$100.00 expected from Aetna\n")
     book = load_book(path)
@@ -59,7 +59,7 @@ def test_voiding_a_payment_reverses_it_on_the_day_of_the_void(book_path):
     november = _report(path, "2026-11")
     assert november["insurance_payments"] == "-80.00"
     assert november["closing_ar"] == "175.00"  # A0001 120-20 + A0002 60+35-20
-    balances = json.loads(run("balances", "--as-of", "2026-11-28", "--all", "--format",
+    balances = json.loads(run("balances", "--as-of", "11/28/2026", "--all", "--format",
                               "json", "-w", str(path)).output)
     a1 = next(b for b in balances if b["appointment_id"] == "A0001")
     assert (a1["balance"], a1["status"]) == ("100.00", "Unbilled")  # no answer from Aetna now
@@ -79,11 +79,11 @@ def test_voiding_a_visit_reverses_every_line_and_names_its_payments(book_path):
     path = _book(book_path)
     october = _report(path, "2026-10")
     result = run("void", "--appointment", "A0002", "--reason", "wrong client", "--date",
-                 "2026-11-28", "-w", str(path))
+                 "11/28/2026", "-w", str(path))
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "A0002 97124: charge -$60.00 on 2026-11-28\n"
-        "A0002 97140: charge -$35.00 on 2026-11-28\n"
+        "A0002 97124: charge -$60.00 on 11/28/2026\n"
+        "A0002 97140: charge -$35.00 on 11/28/2026\n"
         "Voided appointment A0002 (wrong client); A0002 now owes nothing (a credit of "
         "$20.00)\n")
     assert result.stderr == (
@@ -99,12 +99,12 @@ def test_voiding_a_visit_reverses_every_line_and_names_its_payments(book_path):
         "wrong client (voided 2026-11-28)", "Reverses A0002: wrong client"}
     assert _report(path, "2026-10") == october
     assert run("check", "-w", str(path)).exit_code == 0
-    status = json.loads(run("balances", "--all", "--as-of", "2026-11-28", "--format", "json",
+    status = json.loads(run("balances", "--all", "--as-of", "11/28/2026", "--format", "json",
                             "-w", str(path)).output)
     assert next(b for b in status if b["appointment_id"] == "A0002")["status"] == "Overpaid"
     run("void", "--payment", "PMT0002", "--reason", "wrong client", "--date", "2026-11-28",
         "-w", str(path))
-    status = json.loads(run("balances", "--all", "--as-of", "2026-11-28", "--format", "json",
+    status = json.loads(run("balances", "--all", "--as-of", "11/28/2026", "--format", "json",
                             "-w", str(path)).output)
     assert next(b for b in status if b["appointment_id"] == "A0002")["status"] == "Voided"
     paid = run("pay", "--client", "--apply", "A0002=5", "--date", "2026-11-28", "-w", str(path))
@@ -130,7 +130,7 @@ def test_refusals_write_nothing(book_path):
         (("--payment", "PMT0002", "--reason", "  "),
          "Error: --reason: say why (it goes in Void Reason)"),
         (("--payment", "PMT0002", "--reason", "x", "--date", "2026-10-01"),
-         "Error: --payment PMT0002: it is dated 2026-10-21, after the void (2026-10-01)"),
+         "Error: --payment PMT0002: it is dated 10/21/2026, after the void (10/01/2026)"),
     ]:
         result = run("void", *args, "-w", str(path))
         assert result.exit_code == 1, result.output
@@ -146,7 +146,7 @@ def test_a_workbook_without_a_void_reason_column_gets_one(tmp_path):
 
     path = owner_book(tmp_path / "owner.xlsx")
     result = run("void", "--appointment", "A0001", "--reason", "booked twice", "--date",
-                 "2026-11-28", "-w", str(path))
+                 "11/28/2026", "-w", str(path))
     assert result.exit_code == 0, result.output
     ws = openpyxl.load_workbook(path)["Appointments"]
     headers = [c.value for c in ws[1]]

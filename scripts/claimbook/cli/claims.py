@@ -14,6 +14,7 @@ from datetime import date, datetime
 import click
 
 from claimbook.cli.main import cli, date_option, workbook_option
+from claimbook.rules.dates import show_date, style_of
 from claimbook.rules.money import dollars
 from claimbook.rules.problems import BadRequest, ClaimbookError
 
@@ -124,9 +125,10 @@ def _run(workbook: str, request, form: str | None, out_dir: str, dry_run: bool) 
         _list_claims(run, book)
         return
     if not run.claims:
-        if run.left_out:
-            raise ClaimbookError(f"nothing claimed: {len(run.left_out)} visit"
-                                 f"{'s' if len(run.left_out) > 1 else ''} left out")
+        left = len(run.left_out) + len(run.voided)
+        if left:
+            raise ClaimbookError(f"nothing claimed: {left} visit"
+                                 f"{'s' if left > 1 else ''} left out")
         click.echo("No visits to claim.")
         return
     files = _write_files(run, book, request, form, out_dir, log)
@@ -134,6 +136,8 @@ def _run(workbook: str, request, form: str | None, out_dir: str, dry_run: bool) 
 
 
 def _list_left_out(run) -> None:
+    for appointment_id, why in run.voided:
+        click.echo(f"Left out {appointment_id}: {why}")
     for appointment_id, problems in run.left_out:
         click.echo(f"Left out {appointment_id}:")
         for problem in problems:
@@ -148,7 +152,7 @@ def _list_claims(run, book) -> None:
         click.echo(f"{book.payers[payer_id].name} ({payer_id}): {len(claims)} claim"
                    f"{'s' if len(claims) > 1 else ''}, {dollars(total)}")
         for claim in claims:
-            click.echo(f"  {claim_summary(claim)}")
+            click.echo(f"  {claim_summary(claim, run.date_style)}")
     n = len(run.claims)
     click.echo(f"Would claim {n} visit{'s' if n != 1 else ''} "
                f"({dollars(sum(c.total for c in run.claims))}); nothing written (--dry-run)")
@@ -254,10 +258,10 @@ def _mark_billed(snapshot, book, layouts, request, written: list) -> None:
         click.echo(f"{book.path}: added the sheet \"{sheet}\"")
     for column in done.added_columns:
         click.echo(str(column))
-    _report_marks(request, files)
+    _report_marks(request, files, style_of(book.settings))
 
 
-def _report_marks(request, files) -> None:
+def _report_marks(request, files, style: str) -> None:
     from claimbook.usecases.claims import STATUS_AFTER
 
     visits = list(dict.fromkeys(c.appointment_id for f in files for c in f.claims))
@@ -269,8 +273,9 @@ def _report_marks(request, files) -> None:
         click.echo(f"{visits[0]}: Claim Status \"{STATUS_AFTER[request.frequency]}\"; "
                    "Claims Log updated")
     else:
-        click.echo(f"Billed {n} visit{'s' if n != 1 else ''} on {request.day.isoformat()}: "
-                   "Billed Date and Claim Status \"Billed\"; Claims Log updated")
+        click.echo(f"Billed {n} visit{'s' if n != 1 else ''} on "
+                   f"{show_date(request.day, style)}: Billed Date and Claim Status "
+                   '"Billed"; Claims Log updated')
 
 
 def _alignment(workbook: str, form: str | None, out_dir: str, selection) -> None:

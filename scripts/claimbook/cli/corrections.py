@@ -10,6 +10,7 @@ import click
 from claimbook.cli.guard import check_date, today
 from claimbook.cli.main import cli, date_option, workbook_option
 from claimbook.compute.reminders import who_owes
+from claimbook.rules.dates import show_date
 from claimbook.rules.money import dollars
 from claimbook.usecases.void import VoidRequest, void_record
 
@@ -36,16 +37,17 @@ def void(workbook, payment_id, appointment_id, reason, day, assume_yes) -> None:
     """
     if bool(payment_id) == bool(appointment_id):
         raise click.UsageError("give --payment ID or --appointment ID (one of them)")
-    check_date(day or today(), "the void", assume_yes)
+    check_date(day or today(), "the void", assume_yes, workbook)
     req = VoidRequest(day or today(), reason, payment_id, appointment_id)
     plan, _ = void_record(workbook, req, today())
+    when = show_date(plan.dated, plan.date_style)
     for reversal in plan.reversals:
         if plan.what.startswith("payment"):
             click.echo(f"{reversal.payment_id} reverses {req.payment_id.strip()}: "
-                       f"{dollars(reversal.amount)} on {plan.dated.isoformat()}")
+                       f"{dollars(reversal.amount)} on {when}")
         else:
             click.echo(f"{plan.appointment_id} {reversal.service_code}: charge "
-                       f"{dollars(reversal.charge)} on {plan.dated.isoformat()}")
+                       f"{dollars(reversal.charge)} on {when}")
     b = plan.balance
     owes = "nothing" if b is None or b.balance == 0 else (
         f"nothing (a credit of {dollars(-b.balance)})" if b.balance < 0 else

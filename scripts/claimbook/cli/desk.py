@@ -20,6 +20,7 @@ from claimbook.cli.guard import check_date
 from claimbook.cli.main import cli, date_option, format_option, workbook_option
 from claimbook.compute import desk, reminders
 from claimbook.rules import schema
+from claimbook.rules.dates import show_date
 from claimbook.rules.money import dollars, fmt
 from claimbook.usecases import desk as at_desk
 
@@ -118,7 +119,7 @@ def checkout(workbook, day, booked, client_id, staff_id, services, minutes, unit
                             ("--service", services)):
             if not given:
                 raise click.UsageError(f"give {name} (or --appointment ID of a booked visit)")
-    check_date(day if booked else day or guard.today(), "the visit", assume_yes)
+    check_date(day if booked else day or guard.today(), "the visit", assume_yes, workbook)
     req = desk.CheckoutRequest(
         day=day if booked else day or guard.today(), client_id=(client_id or "").strip(),
         staff_id=(staff_id or "").strip(),
@@ -155,8 +156,8 @@ def _checkout_report(done: at_desk.CheckedOut, output_format: str) -> None:
     codes = ", ".join(f"{ln.service_code} x{ln.units}"
                       + (f" ({ln.minutes} min)" if ln.minutes else "") for ln in plan.lines)
     click.echo(plan.appointment_id)
-    click.echo(f"{b.client_name}, {b.date_of_service.isoformat()}, {staff}: {codes}, "
-               f"charge {dollars(b.charge)}")
+    click.echo(f"{b.client_name}, {show_date(b.date_of_service, done.date_style)}, {staff}: "
+               f"{codes}, charge {dollars(b.charge)}")
     state = "checked out" if plan.flow == desk.DISCOUNT_FIRST else \
         "not checked out until the insurer's payment clears it"
     paid = f"; the client paid {dollars(b.client_paid)}" if b.client_paid else ""
@@ -262,7 +263,7 @@ def pay(workbook, day, payer_id, from_client, reference, applies, adjusts, respo
     if payer_id and not reference:
         raise click.UsageError("give the check or EFT number with --reference")
     allocations = _allocations(applies, adjusts, responsibilities, csv_path)
-    check_date(day or guard.today(), "the payment", assume_yes)
+    check_date(day or guard.today(), "the payment", assume_yes, workbook)
     req = desk.PaymentRequest(day or guard.today(), payer_id.strip() if payer_id else None,
                               reference.strip() if reference else None, allocations, note,
                               method)
@@ -330,7 +331,7 @@ def remind(workbook, day, dry_run) -> None:
     """Bring every client's Reminder up to date, and the Outstanding sheet.
 
     A Reminder says, per open visit, what was taken and what remains, from whom
-    ("Partial payment taken 2026-10-05; balance of $100.00 remains: $80.00 expected
+    ("Partial payment taken 10/05/2026; balance of $100.00 remains: $80.00 expected
     from Aetna, $20.00 from the client"); reminders that no longer apply are cleared;
     Notes are never touched. The Outstanding sheet lists every visit with insurance
     money still due, by payer, oldest first.
@@ -367,12 +368,13 @@ def today(workbook, day, output_format) -> None:
       claimbook today --date 2026-11-27 --format json
     """
     day = day or guard.today()
-    visits = at_desk.day_sheet(workbook, day)
+    sheet = at_desk.day_sheet(workbook, day)
+    visits = sheet.visits
     if output_format == "json":
         click.echo(json.dumps(visits, indent=2))
         return
     if not visits:
-        click.echo(f"No visits on {day.isoformat()}")
+        click.echo(f"No visits on {show_date(day, sheet.date_style)}")
     for v in visits:
         state = "checked out" if v["checked_out"] else "not checked out"
         click.echo(f"{v['appointment_id']}  {v['client_name']} ({v['client_id']})  "

@@ -24,6 +24,7 @@ from claimbook.compute.era import (
     RemittancePosting,
 )
 from claimbook.rules import carc
+from claimbook.rules.dates import show_date
 from claimbook.rules.money import dollars, fmt
 from claimbook.rules.problems import ClaimbookError
 from claimbook.usecases.era import EraRequest, Posted, post_remittances
@@ -102,7 +103,7 @@ def _claim_json(posting: ClaimPosting) -> dict:
 def _report(done: Posted) -> None:
     plan = done.plan
     for posting in plan.posted:
-        _remittance_text(posting, plan.balances, done.payer_names)
+        _remittance_text(posting, plan.balances, done.payer_names, plan.date_style)
     for refusal in plan.refused:
         click.echo(f"Refused: {refusal.file}, trace {refusal.trace_number}: {refusal.why}")
     payments = plan.payments
@@ -120,9 +121,10 @@ def _report(done: Posted) -> None:
             click.echo(f'{sheet}: added the sheet "{sheet}", as an Excel Table')
 
 
-def _remittance_text(posting: RemittancePosting, balances: dict, book_payers: dict) -> None:
+def _remittance_text(posting: RemittancePosting, balances: dict, book_payers: dict,
+                     style: str) -> None:
     r = posting.remittance
-    when = f" of {r.date.isoformat()}" if r.date else ""
+    when = f" of {show_date(r.date, style)}" if r.date else ""
     method = {"Check": "check", "EFT": "EFT", "None": "notice"}.get(r.method, r.method)
     plb = f", provider adjustments {dollars(r.provider_total)}" if r.provider_adjustments \
         else ""

@@ -30,18 +30,18 @@ def today() -> date:
         raise click.UsageError(f'${TODAY_ENV}: "{text}" is not a date') from None
 
 
-def check_date(day: date | None, what: str, assume_yes: bool) -> None:
+def check_date(day: date | None, what: str, assume_yes: bool,
+               workbook: str | None = None) -> None:
     """Ask before taking a date far from today; with no one to ask, refuse unless
-    ``--yes`` (then say what it means, and go on).
+    ``--yes`` (then say what it means, and go on). The dates are told in the Date Style
+    of ``workbook``'s practice (read only when there is something to say).
 
     Raises:
         BadRequest: the date is far from today, there is no terminal and no --yes.
     """
-    if day is None:
+    if day is None or far_from_today(day, today(), what) is None:
         return
-    message = far_from_today(day, today(), what)
-    if message is None:
-        return
+    message = far_from_today(day, today(), what, _date_style(workbook))
     if assume_yes:
         click.echo(f"Warning: {message}", err=True)
         return
@@ -50,3 +50,18 @@ def check_date(day: date | None, what: str, assume_yes: bool) -> None:
                          "is right)")
     click.echo(f"Warning: {message}", err=True)
     click.confirm("Is the date right?", abort=True, err=True)
+
+
+def _date_style(workbook: str | None) -> str:
+    """The practice's date style (the default when the workbook cannot tell: its own
+    problems are told by the command that reads it next)."""
+    from claimbook.rules.dates import DEFAULT_STYLE, style_of
+
+    if not workbook:
+        return DEFAULT_STYLE
+    try:
+        from claimbook.io.xlsx.reader import open_sheets, open_workbook
+
+        return style_of(open_sheets(open_workbook(workbook))[0])
+    except Exception:  # noqa: BLE001 - only the wording of a warning depends on it
+        return DEFAULT_STYLE

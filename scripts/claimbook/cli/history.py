@@ -12,6 +12,7 @@ import click
 from claimbook.cli.main import cli, date_option, format_option, load, workbook_option
 from claimbook.compute.history import History, client_history
 from claimbook.compute.reminders import who_owes
+from claimbook.rules.dates import show_date, style_of
 from claimbook.rules.lookup import find_client
 from claimbook.rules.money import dollars, fmt
 
@@ -44,6 +45,7 @@ def history(workbook, client, as_of, output_format) -> None:
 
 
 def _as_text(book, found: History) -> None:
+    style = style_of(book.settings)
     click.echo(f"{found.client_name} ({found.client_id})")
     if not found.entries:
         click.echo("No visits or payments")
@@ -51,11 +53,11 @@ def _as_text(book, found: History) -> None:
     click.echo(f"{'Date':<10}  {'Entry':<9}  {'Visit':<8}  {'Amount':>10}  {'Balance':>10}  What")
     for e in found.entries:
         mark = " [voided]" if e.voided and not e.what.startswith("Void of") else ""
-        click.echo(f"{e.day.isoformat():<10}  {e.ref:<9}  {e.appointment_id:<8}  "
+        click.echo(f"{show_date(e.day, style):<10}  {e.ref:<9}  {e.appointment_id:<8}  "
                    f"{dollars(e.amount):>10}  {dollars(e.balance):>10}  {e.what}{mark}")
     owed = "; ".join(f"{b.appointment_id} {dollars(b.balance)}: "
                      f"{who_owes(b, _payer_name(book, b))}" for b in found.open_visits)
-    click.echo(f"Balance {dollars(found.balance)} as of {found.as_of.isoformat()}"
+    click.echo(f"Balance {dollars(found.balance)} as of {show_date(found.as_of, style)}"
                + (f" ({owed})" if owed else ""))
 
 

@@ -19,8 +19,9 @@ from claimbook.cli.papers import (
     stop_if_not_sent,
     unique_stems,
 )
+from claimbook.rules.dates import show_date, style_of
 from claimbook.rules.money import dollars
-from claimbook.rules.problems import BadRequest
+from claimbook.rules.problems import BadRequest, ClaimbookError, in_order
 
 DEFAULT_OUT = os.path.join("reports", "statements")
 SKIPPED = "skipped"  # emailed before: the Statement Log has its row already
@@ -72,10 +73,10 @@ def statement(workbook, client_ids, due, as_of, since, out_dir, send, eml_dir,
     visits = visits_of(book)
     chosen = _known(book, client_ids) if client_ids else clients_who_owe(book, as_of, visits)
     if not chosen:
-        click.echo(f"Nobody owes anything as of {as_of}; no statement written.", err=True)
+        click.echo(f"Nobody owes anything as of {show_date(as_of, style_of(book.settings))}; "
+                   "no statement written.", err=True)
         return
-    if send or eml_dir:
-        _mail_problems(book, chosen, send)
+    unmailable = _mail_problems(book, chosen, send, due) if send or eml_dir else []
     log = StatementLog(workbook)
     statements = _build(book, chosen, as_of, since, log, visits)
     pdfs = _write_all(statements, out_dir)
@@ -83,13 +84,13 @@ def statement(workbook, client_ids, due, as_of, since, out_dir, send, eml_dir,
     if send or eml_dir:
         emails = EmailLog(workbook)
         how, outcomes = _deliver(book, emails, statements, pdfs,
-                                 eml_dir if not send else None, resend)
+                                 eml_dir if not send else None, resend, set(unmailable))
     log.record([s for s in statements if how.get(s.number) != SKIPPED], how, out_dir)
     due_total = sum(s.amount_due for s in statements)
     click.echo(f"{len(statements)} statement{'s' if len(statements) != 1 else ''}, "
                f"{dollars(due_total)} due; recorded in {log.path}", err=True)
     if emails is not None:
-        stop_if_not_sent(outcomes, emails)
+        _stop_if_not_all_sent(outcomes, emails, unmailable, len(statements))
 
 
 def _check_options(client_ids, due, send, eml_dir, resend) -> None:
@@ -120,13 +121,38 @@ def _known(book, client_ids) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _mail_problems(book, client_ids, send: bool) -> None:
+def _mail_problems(book, client_ids, send: bool, due: bool) -> list[str]:
+    """The clients who cannot be emailed. With --due each is listed with the cell to
+    fix and gets a statement to print; with --client, and when the SMTP or sender
+    settings will not do, nothing is written."""
     from claimbook.io.mail import mail_settings, recipient_problems, sender_of
 
-    problems = recipient_problems(book, client_ids)
-    problems += mail_settings(book)[1] if send else sender_of(book)[1]
-    if problems:
-        refuse(problems, "statement")
+    addresses = recipient_problems(book, client_ids, paper="statement")
+    settings = mail_settings(book)[1] if send else sender_of(book)[1]
+    if settings or (addresses and not due):
+        refuse(settings + addresses, "statement")
+    for problem in in_order(addresses):
+        click.echo(str(problem), err=True)
+    bad = {p.where for p in addresses}
+    return [c for c in client_ids if book.clients[c].src.cell("email") in bad]
+
+
+def _stop_if_not_all_sent(outcomes: list, emails: EmailLog, unmailable: list[str],
+                          written: int) -> None:
+    """One error line when a client could not be emailed, or an email was not sent."""
+    if not unmailable:
+        stop_if_not_sent(outcomes, emails)
+        return
+    n = len(unmailable)
+    listed = ", ".join(unmailable[:5]) + (f" and {n - 5} more" if n > 5 else "")
+    tail = ""
+    try:
+        stop_if_not_sent(outcomes, emails)
+    except ClaimbookError as failed:
+        tail = f"; {failed}"
+    raise ClaimbookError(f"{written} statement{'s' if written != 1 else ''} written; {n} "
+                         f"client{'s' if n != 1 else ''} not emailed (print theirs): "
+                         f"{listed}{tail}")
 
 
 def _build(book, client_ids, as_of: date, since: date | None, log, visits) -> list:
@@ -161,15 +187,19 @@ def _write_all(statements: list, out_dir: str) -> list[bytes]:
 
 
 def _deliver(book, log: EmailLog, statements: list, pdfs: list[bytes],
-             eml_dir: str | None, resend: bool) -> tuple[dict[str, str], list]:
-    """Email (or draft) each statement once; returns how each one went, by number, and
-    the emails' outcomes."""
+             eml_dir: str | None, resend: bool,
+             unmailable: set[str]) -> tuple[dict[str, str], list]:
+    """Email (or draft) each statement once, except to the clients in ``unmailable``
+    (theirs are to print); returns how each one went, by number, and the emails'
+    outcomes."""
     from claimbook.compute.statements import email_text
     from claimbook.io.mail import DRAFT, SENT, Attachment, MailJob, last_sent, sent_before
     from claimbook.io.xlsx.paper_logs import DRAFTED, EMAILED, NOT_SENT
 
     jobs, how = [], {}
     for s, pdf in zip(statements, pdfs):
+        if s.client.client_id in unmailable:
+            continue
         before = None if resend or eml_dir else last_sent(log.entries, s.number)
         if before is not None:
             click.echo(f"skipped {s.number}: already {sent_before(before, s.fingerprint())}")

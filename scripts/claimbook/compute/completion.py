@@ -26,6 +26,7 @@ from claimbook.compute.desk import (
     visit_payment,
 )
 from claimbook.rules.changes import CellChange, Changes, row_values, with_records
+from claimbook.rules.dates import show_date, style_of
 from claimbook.rules.problems import BadRequest
 from claimbook.rules.records import Book
 
@@ -56,7 +57,7 @@ def plan_completion(book: Book, payment_keys: list[str], req: CheckoutRequest) -
     if visit is None:
         raise BadRequest(f'{label}: no appointment "{req.booked}" in {book.path}')
     booked = visit.lines
-    _bookable(visit, label, req)
+    _bookable(visit, label, req, style_of(book.settings))
     full = _with_booking(req, visit)
     policy = checked_policy(book, full)
     flow = req.flow or book.settings.checkout_flow or DISCOUNT_FIRST
@@ -87,7 +88,7 @@ def plan_completion(book: Book, payment_keys: list[str], req: CheckoutRequest) -
                     balance, payer.name if payer else None, warnings)
 
 
-def _bookable(visit, label: str, req: CheckoutRequest) -> None:
+def _bookable(visit, label: str, req: CheckoutRequest, style: str) -> None:
     voided = next((ln for ln in visit.lines if ln.void_reason), None)
     if voided is not None:
         raise BadRequest(f"{label}: the visit is voided ({voided.src.cell('void_reason')})")
@@ -99,8 +100,9 @@ def _bookable(visit, label: str, req: CheckoutRequest) -> None:
         raise BadRequest(f'{label}: the visit is client "{first.client_id}"\'s, not '
                          f'"{req.client_id}"\'s')
     if req.day and first.date_of_service and req.day != first.date_of_service:
-        raise BadRequest(f"{label}: the visit is booked for {first.date_of_service.isoformat()},"
-                         f" not {req.day.isoformat()}; check it out on its day (or void it "
+        raise BadRequest(f"{label}: the visit is booked for "
+                         f"{show_date(first.date_of_service, style)}, not "
+                         f"{show_date(req.day, style)}; check it out on its day (or void it "
                          "and check out a new visit)")
     if req.services and len(req.services) < len(visit.lines):
         raise BadRequest(f"{label}: the visit was booked with {len(visit.lines)} services "

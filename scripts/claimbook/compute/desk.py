@@ -22,6 +22,7 @@ from claimbook.rules.changes import (  # noqa: F401
     row_values,
     with_records,
 )
+from claimbook.rules.dates import show_date, style_of
 from claimbook.rules.money import NotMoney, dollars, to_cents
 from claimbook.rules.problems import BadRequest
 from claimbook.rules.records import Book, Payment, ServiceLine
@@ -206,7 +207,8 @@ def checkout_warnings(book: Book, req: CheckoutRequest, client, policy,
     same_day = sorted({ln.appointment_id for ln in book.lines
                        if ln.client_id == req.client_id and ln.date_of_service == req.day})
     if same_day:
-        out.append(f"{req.client_id} already has a visit on {req.day.isoformat()} "
+        out.append(f"{req.client_id} already has a visit on "
+                   f"{show_date(req.day, style_of(book.settings))} "
                    f"({', '.join(same_day)}); is this one a second visit?")
     if policy is not None:
         out += _authorization(book, req, policy)
@@ -222,9 +224,10 @@ NO_DIAGNOSIS = ("an insured visit with no diagnosis: the claim and the insurance
 def _authorization(book: Book, req: CheckoutRequest, policy) -> list[str]:
     out = []
     start, end = policy.authorization_start, policy.authorization_end
+    style = style_of(book.settings)
     if (start and req.day < start) or (end and req.day > end):
-        out.append(f"{req.day.isoformat()} is outside policy {policy.policy_id}'s "
-                   f"authorization ({_iso(start)} to {_iso(end)})")
+        out.append(f"{show_date(req.day, style)} is outside policy {policy.policy_id}'s "
+                   f"authorization ({_shown(start, style)} to {_shown(end, style)})")
     if policy.authorized_visits:
         used = {ln.appointment_id for ln in book.lines if ln.policy_id == policy.policy_id}
         if len(used) + 1 > policy.authorized_visits:
@@ -233,8 +236,8 @@ def _authorization(book: Book, req: CheckoutRequest, policy) -> list[str]:
     return out
 
 
-def _iso(day: date | None) -> str:
-    return day.isoformat() if day else "open"
+def _shown(day: date | None, style: str) -> str:
+    return show_date(day, style) if day else "open"
 
 
 # -- pay ----------------------------------------------------------------------------------

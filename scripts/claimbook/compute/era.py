@@ -30,6 +30,7 @@ from claimbook.compute.balances import Visit, VisitBalance, balance_of, visits_o
 from claimbook.compute.era_match import Matcher, find_payer, plain
 from claimbook.rules import carc, schema
 from claimbook.rules.changes import Changes, new_record, next_ids, row_values, with_records
+from claimbook.rules.dates import DEFAULT_STYLE, show_date, style_of
 from claimbook.rules.money import dollars, fmt
 from claimbook.rules.records import Book, Payment
 
@@ -96,6 +97,7 @@ class EraPlan:
     changes: Changes
     warnings: list[str] = field(default_factory=list)
     balances: dict[str, VisitBalance] = field(default_factory=dict)  # visits posted, after
+    date_style: str = DEFAULT_STYLE  # the practice's, for what is printed
 
     @property
     def payments(self) -> list:
@@ -129,7 +131,8 @@ def plan_era(book: Book, remittances: list[Remittance], payment_keys: list[str],
     warnings = planner.warnings + [
         f'appointment "{visit_id}" is overpaid now: a credit of {dollars(-now.balance)}'
         for visit_id, now in after.items() if now is not None and now.balance < 0]
-    return EraPlan(planner.posted, planner.refused, changes, warnings, after)
+    return EraPlan(planner.posted, planner.refused, changes, warnings, after,
+                   planner.style)
 
 
 def balances_after(book: Book, payments: list, posted_on: date) -> dict[str, VisitBalance]:
@@ -150,6 +153,7 @@ class _Planner:
 
     def __init__(self, book: Book, visits: dict[str, Visit], req: EraRequest, ids):
         self.book, self.visits, self.req, self.ids = book, visits, req, ids
+        self.style = style_of(book.settings)
         self.matcher = Matcher(book, visits)
         self.posted: list[RemittancePosting] = []
         self.refused: list[Refusal] = []
@@ -174,7 +178,7 @@ class _Planner:
         known = self.traces.get(plain(remittance.trace_number))
         claims = self._claims(remittance, payer, known)
         if remittance.claims and not any(c.posted for c in claims):
-            self.refuse(remittance, _nothing_posted(known, claims))
+            self.refuse(remittance, _nothing_posted(known, claims, self.style))
             return
         self.planned_traces[plain(remittance.trace_number)] = remittance
         row = None if known is not None else _remittance_row(remittance, payer, self.req)
@@ -215,7 +219,7 @@ class _Planner:
             if claim.status != carc.REVERSAL:
                 taken.add(visit.appointment_id)
             posting.why = self._check_visit(visit, payer, remittance, claim)
-            done = _done_before(visit, payer, remittance, claim, known)
+            done = _done_before(visit, payer, remittance, claim, known, self.style)
             if posting.why is None and done:
                 posting.why, posting.done_before = done, True
             if posting.why is None:
@@ -342,7 +346,7 @@ def _not_to_post(claim: Claim) -> str | None:
 
 
 def _done_before(visit: Visit, payer, remittance: Remittance, claim: Claim,
-                 known) -> str | None:
+                 known, style: str = DEFAULT_STYLE) -> str | None:
     """Why the claim is on the sheet already: posted from this remittance by an earlier
     run (its Remittance and Claim Status Code), or recorded by hand with ``pay`` (the
     trace number as its Reference, from this payer)."""
@@ -352,9 +356,9 @@ def _done_before(visit: Visit, payer, remittance: Remittance, claim: Claim,
             continue
         if plain(p.remittance) == trace and (p.claim_status_code or "") == claim.status:
             when = known.posted or known.date if known is not None else p.date_received
-            return f"already posted on {_shown(when)} ({p.src.cell('payment_id')})"
+            return f"already posted on {_shown(when, style)} ({p.src.cell('payment_id')})"
         if not p.remittance and plain(p.reference) == trace and p.payer_id == payer.payer_id:
-            return (f"already recorded on {_shown(p.date_received)} with reference "
+            return (f"already recorded on {_shown(p.date_received, style)} with reference "
                     f"{p.reference} ({p.src.cell('payment_id')})")
     return None
 
@@ -386,12 +390,12 @@ def _unbalanced(remittance: Remittance) -> str | None:
     return None
 
 
-def _nothing_posted(known, claims: list[ClaimPosting]) -> str:
+def _nothing_posted(known, claims: list[ClaimPosting], style: str = DEFAULT_STYLE) -> str:
     """Why a remittance with claims posts none of them."""
     left = [c for c in claims if not c.done_before]
     if known is not None:
-        why = f"already posted on {_shown(known.posted or known.date)} (Remittances row " \
-              f"{known.src.row})"
+        why = (f"already posted on {_shown(known.posted or known.date, style)} (Remittances "
+               f"row {known.src.row})")
     elif not left:
         return f"every claim is on the sheet already ({claims[0].why})"
     else:
@@ -453,6 +457,6 @@ def _base_name(path: str) -> str:
     return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
-def _shown(day: date | None) -> str:
-    """A date as the owner reads it: 11/02/2026."""
-    return day.strftime("%m/%d/%Y") if day else "an earlier day"
+def _shown(day: date | None, style: str) -> str:
+    """A date as the owner reads it, in the practice's style: 11/02/2026."""
+    return show_date(day, style) if day else "an earlier day"

@@ -11,8 +11,9 @@ A claim (CLP) is matched to a visit by, in order:
 2. the payer's claim number (CLP07) in the visit's Claim Number;
 3. the client's name (or member ID) + a date of service the claim names + the charge.
 
-A claim that matches no visit, or several, is not guessed: the reason says why.
-Pure computation on records.
+A claim that matches no visit, or several, is not guessed: the reason says why. A
+claim whose visit was voided is not posted either: the reason says when and why the
+visit was voided. Pure computation on records.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from claimbook.compute.balances import Visit
+from claimbook.rules.dates import show_date, style_of
 from claimbook.rules.money import dollars
 from claimbook.rules.records import Book
+from claimbook.rules.voids import is_reversal, visit_void
 
 if TYPE_CHECKING:  # the parsed 835 is plain data; nothing is read here
     from claimbook.io.x12.era835 import Claim, Remittance
@@ -66,6 +69,7 @@ class Matcher:
 
     def __init__(self, book: Book, visits: dict[str, Visit]):
         self.book = book
+        self.style = style_of(book.settings)
         self.by_id = {plain(k): v for k, v in visits.items()}
         self.by_claim_number: dict[str, list[Visit]] = {}
         self.by_day: dict = {}
@@ -85,6 +89,13 @@ class Matcher:
                 same CLP01 (then CLP01 alone decides nothing).
             taken: visits already given to other claims of the remittance.
         """
+        found = self._match(claim, shared_pcn, taken)
+        void = visit_void(found.visit.lines) if found.visit is not None else None
+        if void is None:
+            return found
+        return Match(None, why=f"the visit was {void.sentence(self.style)}")
+
+    def _match(self, claim: Claim, shared_pcn: bool, taken: set[str]) -> Match:
         visit = self.by_id.get(plain(claim.patient_control_number))
         if visit is not None and (not shared_pcn or self.agrees(claim, visit)):
             return Match(visit, "patient control number")
@@ -104,8 +115,9 @@ class Matcher:
     def agrees(self, claim: Claim, visit: Visit) -> bool:
         """The visit is the claim's patient's, on a date the claim names, for its charge."""
         days = claim.service_days()
+        charge = sum(c for ln, c in zip(visit.lines, visit.charges) if not is_reversal(ln))
         return (self.same_patient(claim, visit) and visit.date_of_service in days
-                and sum(visit.charges) == abs(claim.charge))
+                and charge == abs(claim.charge))
 
     def same_patient(self, claim: Claim, visit: Visit) -> bool:
         """The member ID agrees, or the name does and the member ID does not disagree."""
@@ -128,7 +140,7 @@ class Matcher:
     def _why_not(self, claim: Claim, candidates: list[Visit], by_pcn: Visit | None,
                  days: set) -> str:
         who = claim.patient.name if claim.patient else "the patient"
-        when = ", ".join(d.isoformat() for d in sorted(days)[:3]) or "no date given"
+        when = ", ".join(show_date(d, self.style) for d in sorted(days)[:3]) or "no date given"
         what = f"{who} on {when} for {dollars(abs(claim.charge))}"
         if len(candidates) > 1:
             ids = ", ".join(v.appointment_id for v in candidates[:5])

@@ -17,6 +17,7 @@ from datetime import date
 
 from claimbook.compute.balances import DENIED, Visit, VisitBalance
 from claimbook.rules import carc, icd10
+from claimbook.rules.dates import DEFAULT_STYLE, show_date, style_of
 from claimbook.rules.money import dollars
 from claimbook.rules.records import Book, client_name
 
@@ -61,6 +62,7 @@ class PracticeInfo:
     email: str | None
     tax_id: str | None
     billing_npi: str | None
+    date_style: str = DEFAULT_STYLE  # the practice's: every date on its papers
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +111,8 @@ def practice_info(book: Book) -> PracticeInfo:
     return PracticeInfo(
         name=one_line(s.practice_name), address_lines=tuple(
             one_line(p) for p in (s.address, city_line) if p),
-        phone=s.phone, email=s.email, tax_id=s.tax_id, billing_npi=s.billing_npi)
+        phone=s.phone, email=s.email, tax_id=s.tax_id, billing_npi=s.billing_npi,
+        date_style=style_of(s))
 
 
 def client_info(client) -> ClientInfo:
@@ -201,14 +204,14 @@ def share_words(codes: list[str] | tuple[str, ...]) -> list[str]:
 
 
 # -- money and dates as printed -------------------------------------------------------------
-def date_text(day: date | None) -> str:
-    """A date as printed on US forms: ``10/02/2026``."""
-    return f"{day:%m/%d/%Y}" if day else ""
+def date_text(day: date | None, style: str = DEFAULT_STYLE) -> str:
+    """A date as printed, in the practice's style: ``10/02/2026`` (or ``2026-10-02``)."""
+    return show_date(day, style) if day else ""
 
 
-def shown(value: object) -> str:
+def shown(value: object, style: str = DEFAULT_STYLE) -> str:
     """A block value as printed: dates as ``10/02/2026``, text as it is."""
-    return date_text(value) if isinstance(value, date) else str(value or "")
+    return date_text(value, style) if isinstance(value, date) else str(value or "")
 
 
 def money_text(cents: int) -> str:
@@ -216,18 +219,18 @@ def money_text(cents: int) -> str:
     return dollars(cents)
 
 
-def visits_text(days: list[date]) -> str:
+def visits_text(days: list[date], style: str = DEFAULT_STYLE) -> str:
     """``the visit of 10/02/2026``; ``the visits of 10/02/2026 and 10/09/2026``; more
     than six: ``the 12 visits from 10/02/2026 to 12/28/2026``."""
-    texts = [date_text(d) for d in sorted(set(days))]
+    texts = [date_text(d, style) for d in sorted(set(days))]
     if len(texts) > 6:
         return f"the {len(texts)} visits from {texts[0]} to {texts[-1]}"
-    return f"the visit{'s' if len(texts) > 1 else ''} of {dates_text(days)}"
+    return f"the visit{'s' if len(texts) > 1 else ''} of {dates_text(days, style)}"
 
 
-def dates_text(days: list[date]) -> str:
+def dates_text(days: list[date], style: str = DEFAULT_STYLE) -> str:
     """``10/02/2026``; ``10/02/2026 and 10/09/2026``; ``10/02/2026, ... and 10/16/2026``."""
-    texts = [date_text(d) for d in sorted(set(days))]
+    texts = [date_text(d, style) for d in sorted(set(days))]
     if len(texts) <= 2:
         return " and ".join(texts)
     return ", ".join(texts[:-1]) + " and " + texts[-1]

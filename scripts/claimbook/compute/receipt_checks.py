@@ -19,10 +19,11 @@ from claimbook.rules.records import Book
 def receipt_problems(book: Book, visits: list[Visit]) -> list[Problem]:
     """Everything that stops a receipt for ``visits``, each naming the cell to fix.
 
-    A rendering therapist without NPI or license number, a malformed ICD-10 code, more
-    than twelve diagnoses on one visit, an insured visit without diagnosis codes; for
-    auto (PIP) and workers' comp: no date of injury, no claim number, no client
-    address, and for workers' comp no employer.
+    A rendering therapist without license number, or without NPI where the receipt
+    carries diagnoses or insurance (a plain self-pay receipt needs none), a malformed
+    ICD-10 code, more than twelve diagnoses on one visit, an insured visit without
+    diagnosis codes; for auto (PIP) and workers' comp: no date of injury, no claim
+    number, no client address, and for workers' comp no employer.
 
     Args:
         book: the practice.
@@ -33,11 +34,12 @@ def receipt_problems(book: Book, visits: list[Visit]) -> list[Problem]:
     """
     problems: list[Problem] = []
     seen: set[str] = set()
+    billing = not all(_plain(visit) for visit in visits)
     for visit in visits:
         for line in visit.lines:
             if line.staff_id not in seen:
                 seen.add(line.staff_id)
-                problems += _therapist_problems(book.staff.get(line.staff_id))
+                problems += _therapist_problems(book.staff.get(line.staff_id), billing)
         problems += _diagnosis_problems(book, visit)
         policy_id = visit.first.policy_id
         if policy_id and policy_id not in seen:
@@ -46,11 +48,18 @@ def receipt_problems(book: Book, visits: list[Visit]) -> list[Problem]:
     return problems
 
 
-def _therapist_problems(member) -> list[Problem]:
+def _plain(visit: Visit) -> bool:
+    """A self-pay visit without diagnosis codes: a plain receipt, with no insurance
+    billing statement, needs no NPI."""
+    return visit.first.policy_id is None and not any(
+        icd10.split_codes(ln.diagnosis_codes) for ln in visit.lines)
+
+
+def _therapist_problems(member, billing: bool = True) -> list[Problem]:
     if member is None:
         return []  # an unknown Staff ID is reported by validate()
     out = []
-    if not member.npi:
+    if billing and not member.npi:
         out.append(member.src.problem(
             "npi", f"{member.name} has no NPI; a receipt needs the rendering therapist's "
                    "10-digit NPI"))

@@ -50,6 +50,7 @@ from claimbook.compute.receipts import (
     Totals,
     VisitState,
 )
+from claimbook.rules.dates import DEFAULT_STYLE
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +106,8 @@ def insurer_lines(by_payer: tuple[PayerMoney, ...]) -> list[tuple[str, int]]:
 
 
 # -- the notes: where each visit stands ---------------------------------------------------------
-def insurer_sentences(visits: tuple[VisitState, ...] | list[VisitState], document: str
+def insurer_sentences(visits: tuple[VisitState, ...] | list[VisitState], document: str,
+                      style: str = DEFAULT_STYLE
                       ) -> list[str]:
     """Where the visits stand with their insurers, one sentence per insurer and state.
 
@@ -120,15 +122,16 @@ def insurer_sentences(visits: tuple[VisitState, ...] | list[VisitState], documen
     groups: dict[tuple, list[VisitState]] = {}
     for v in visits:
         groups.setdefault((v.insurer.kind, v.insurer.payer_name), []).append(v)
-    return [_sentence(kind, payer, group, document)
+    return [_sentence(kind, payer, group, document, style)
             for (kind, payer), group in groups.items()]
 
 
-def _sentence(kind: str, payer: str | None, group: list[VisitState], document: str) -> str:
+def _sentence(kind: str, payer: str | None, group: list[VisitState], document: str,
+              style: str) -> str:
     one = len(group) == 1
     first = group[0].insurer
     days = [v.date_of_service for v in group]
-    visits = "this visit" if one else visits_text(days)
+    visits = "this visit" if one else visits_text(days, style)
     if kind == SELF_PAY:
         return f"Thank you. Keep {document} for your records."
     if kind == SUBMIT:
@@ -140,13 +143,14 @@ def _sentence(kind: str, payer: str | None, group: list[VisitState], document: s
         return (f"We will bill {payer} for {visits}{claim}; there is nothing for you to "
                 f"submit. Keep {document} for your records.")
     if kind == DENIAL:
-        when = f" on {date_text(first.answered_on)}" if one and first.answered_on else ""
+        when = f" on {date_text(first.answered_on, style)}" if one and first.answered_on \
+            else ""
         what = "the claim" if one else f"the claims for {visits}"
         text = f"{payer} denied {what}{when}: {denial_reason(first)}."
         if any("appeal" in (v.insurer.claim_status or "").lower() for v in group):
             text += " We have appealed the decision."
         return text
-    when = f" on {date_text(first.billed_on)}" if one and first.billed_on else ""
+    when = f" on {date_text(first.billed_on, style)}" if one and first.billed_on else ""
     what = "" if one else f" for {visits}"
     return f"We billed {payer}{what}{when}{claim}; keep {document} for your records."
 
@@ -166,7 +170,7 @@ def credit_sentence(client_due: int) -> str | None:
 
 def notes(receipt: Receipt) -> list[str]:
     """Everything the receipt tells the client in sentences, in order."""
-    out = insurer_sentences(receipt.visits, _this(receipt))
+    out = insurer_sentences(receipt.visits, _this(receipt), receipt.practice.date_style)
     credit = credit_sentence(receipt.totals.client_due)
     if credit:
         out.append(credit)
@@ -309,9 +313,10 @@ def lines_text(numbers: list[int]) -> str:
 def period_text(receipt: Receipt) -> tuple[str, str]:
     """The label and value of the service dates: ``("Date of service", "10/05/2026")``."""
     first, last = receipt.period
+    style = receipt.practice.date_style
     if first == last:
-        return "Date of service", date_text(first)
-    return "Service dates", f"{date_text(first)} - {date_text(last)}"
+        return "Date of service", date_text(first, style)
+    return "Service dates", f"{date_text(first, style)} - {date_text(last, style)}"
 
 
 # -- the email -----------------------------------------------------------------------------
@@ -323,6 +328,7 @@ def email_text(receipts: list[Receipt]) -> tuple[str, str]:
     """
     first = receipts[0]
     practice = first.practice.name
+    style = first.practice.date_style
     if len(receipts) == 1:
         subject = f"Your {first.title.lower()} {first.number} from {practice}"
         what = f"your {first.title.lower()} {first.number}"
@@ -333,10 +339,10 @@ def email_text(receipts: list[Receipt]) -> tuple[str, str]:
     visits = [v for r in receipts for v in r.visits]
     days = [v.date_of_service for v in visits]
     lines = [f"Dear {first.client.first_name},", "",
-             f"Attached {are} {what} for {visits_text(days).replace('the ', 'your ', 1)}.",
-             ""]
+             f"Attached {are} {what} for "
+             f"{visits_text(days, style).replace('the ', 'your ', 1)}.", ""]
     lines += insurer_sentences(visits, _this(first) if len(receipts) == 1 else
-                               "these receipts")
+                               "these receipts", style)
     lines += [""] + money_lines(sum(r.totals.client_due for r in receipts),
                                 _merged(r.totals.by_payer for r in receipts))
     contact = first.practice.phone or first.practice.email

@@ -36,8 +36,10 @@ from claimbook.compute.papers import (  # noqa: F401 - part of this module's int
     shown,
 )
 from claimbook.rules import icd10
+from claimbook.rules.dates import show_date, style_of
 from claimbook.rules.problems import BadRequest
 from claimbook.rules.records import Book
+from claimbook.rules.voids import is_reversal, reversed_id
 
 RECEIPT, SUPERBILL = "receipt", "superbill"
 
@@ -233,7 +235,9 @@ def client_visits(book: Book, visits: dict[str, Visit], client_id: str,
               and (first is None or v.date_of_service >= first)
               and (last is None or v.date_of_service <= last)]
     if not chosen:
-        span = f"from {first or 'the start'} to {last or 'today'}"
+        style = style_of(book.settings)
+        span = (f"from {show_date(first, style) if first else 'the start'} to "
+                f"{show_date(last, style) if last else 'today'}")
         raise BadRequest(f'client "{client_id}" has no visits {span}')
     return sorted(chosen, key=_visit_order)
 
@@ -327,8 +331,10 @@ def receipt_number(kind: str, visits: list[Visit]) -> str:
 def _balance(book: Book, visit: Visit, as_of: date) -> VisitBalance:
     found = balance_of(book, visit, as_of)
     if found is None or visit.date_of_service > as_of:
+        style = style_of(book.settings)
         raise BadRequest(f'appointment "{visit.appointment_id}" is dated '
-                         f"{visit.date_of_service}, after the receipt date {as_of}")
+                         f"{show_date(visit.date_of_service, style)}, after the receipt date "
+                         f"{show_date(as_of, style)}")
     return found
 
 
@@ -424,14 +430,24 @@ def _payment_rows(book: Book, visit: Visit, as_of: date) -> list[PaymentRow]:
             how = f" ({line.payment_method})" if line.payment_method else ""
             rows.append(PaymentRow(line.date_of_service, "Client", f"You, at the visit{how}",
                                    None, visit.appointment_id, line.client_paid, 0, None, dos))
+    undone = _undone_payments(visit, as_of)
     for payment in visit.payments:
         if payment.date_received is None or payment.date_received > as_of:
+            continue
+        if payment.payment_id in undone or is_reversal(payment):
             continue
         rows.append(PaymentRow(payment.date_received, payment.source, _paid_by(book, payment),
                                payment.reference, visit.appointment_id, payment.amount or 0,
                                payment.adjustment or 0, payment.adjustment_reason, dos,
                                tuple(reason_codes(payment))))
     return rows
+
+
+def _undone_payments(visit: Visit, as_of: date) -> set[str]:
+    """The payments voided by a reversal dated by ``as_of``: the pair nets to nothing,
+    so neither is a line (a reversal is never shown as a refund)."""
+    return {reversed_id(p) for p in visit.payments if is_reversal(p)
+            and p.date_received is not None and p.date_received <= as_of}
 
 
 def _paid_by(book: Book, payment) -> str:

@@ -1,8 +1,9 @@
 """The clients' reminders and the Outstanding list, in the article's words.
 
 A client's Reminder says, for each visit with money still open, what was taken and
-what remains, from whom: "Partial payment taken 2026-10-05; balance of $100.00 remains:
-$80.00 expected from Aetna, $20.00 from the client". A reminder that no longer applies
+what remains, from whom: "Partial payment taken 10/05/2026; balance of $100.00 remains:
+$80.00 expected from Aetna, $20.00 from the client", every date in the practice's Date
+Style. A reminder that no longer applies
 is cleared. Notes are the owner's and never written. The Outstanding list is the
 article's "Insurance Payment" record: every visit with insurance money still due, by
 payer, oldest first. Pure computation: no Click, no workbook I/O.
@@ -13,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date
 
-from claimbook.compute.balances import VisitBalance, balances
+from claimbook.compute.balances import PREPAID, VisitBalance, balances
 from claimbook.rules.changes import CellChange
+from claimbook.rules.dates import DEFAULT_STYLE, show_date, style_of
 from claimbook.rules.money import dollars
 from claimbook.rules.records import Book
 from claimbook.rules.schema import product_title
@@ -22,18 +24,23 @@ from claimbook.rules.schema import product_title
 MOST_VISITS = 5  # a reminder lists this many open visits, then sums up the rest
 
 
-def visit_sentence(item: VisitBalance, payer_name: str | None) -> str:
+def visit_sentence(item: VisitBalance, payer_name: str | None,
+                   style: str = DEFAULT_STYLE) -> str:
     """One open visit in the article's words.
 
     Args:
         item: the visit's balance.
         payer_name: the insurer's name (None for self-pay).
+        style: the practice's date style (rules/dates.py).
 
     Returns:
-        e.g. ``Partial payment taken 2026-10-05; balance of $100.00 remains: $80.00
-        expected from Aetna, $20.00 from the client``.
+        e.g. ``Partial payment taken 10/05/2026; balance of $100.00 remains: $80.00
+        expected from Aetna, $20.00 from the client``; a visit paid before its day:
+        ``Paid $135.00 ahead for the visit of 11/30/2026``.
     """
-    day = item.date_of_service.isoformat() if item.date_of_service else "undated visit"
+    day = show_date(item.date_of_service, style) if item.date_of_service else "undated visit"
+    if item.balance < 0 and item.status == PREPAID:
+        return f"Paid {dollars(-item.balance)} ahead for the visit of {day}"
     if item.balance < 0:
         return f"Visit of {day} overpaid; credit of {dollars(-item.balance)} to refund or apply"
     head = f"Partial payment taken {day}" if item.client_paid > 0 else f"Nothing paid {day}"
@@ -53,17 +60,19 @@ def who_owes(item: VisitBalance, payer_name: str | None) -> str:
 def reminder_text(book: Book, open_visits: list[VisitBalance],
                   statement_sent: date | None = None) -> str | None:
     """A client's whole reminder: one sentence per open visit, oldest first, then when
-    their last statement was sent (``Statement sent 11/02/2026``), if one was."""
+    their last statement was sent (``Statement sent 11/02/2026``), if one was; dates in
+    the practice's Date Style."""
     if not open_visits:
         return None
     items = sorted(open_visits, key=lambda b: (b.date_of_service or date.min, b.appointment_id))
-    sentences = [visit_sentence(b, _payer_name(book, b)) for b in items[:MOST_VISITS]]
+    style = style_of(book.settings)
+    sentences = [visit_sentence(b, _payer_name(book, b), style) for b in items[:MOST_VISITS]]
     rest = items[MOST_VISITS:]
     if rest:
         sentences.append(f"Also {len(rest)} more visits with "
                          f"{dollars(sum(b.balance for b in rest))} open")
     if statement_sent is not None:
-        sentences.append(f"Statement sent {statement_sent:%m/%d/%Y}")
+        sentences.append(f"Statement sent {show_date(statement_sent, style)}")
     return ". ".join(sentences)
 
 
@@ -133,7 +142,7 @@ class OutstandingList:
 
     as_of: date
     items: list[OutstandingItem]
-    date_style: str = "MM/DD/YYYY"  # the practice's (rules/dates.py)
+    date_style: str = DEFAULT_STYLE  # the practice's (rules/dates.py)
 
 
 def outstanding(book: Book, as_of: date,

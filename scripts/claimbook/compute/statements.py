@@ -22,6 +22,7 @@ from claimbook.compute.balances import (
     PAID,
     PREPAID,
     UNBILLED,
+    VOIDED,
     Visit,
     VisitBalance,
     balance_of,
@@ -41,7 +42,9 @@ from claimbook.compute.papers import (
     reason_codes,
     share_words,
 )
+from claimbook.rules.dates import style_of
 from claimbook.rules.records import Book
+from claimbook.rules.voids import visit_void
 
 DEFAULT_PERIOD = 30  # days of activity on a client's first statement
 AGING = (("Current", 30), ("31-60 days", 60), ("61-90 days", 90), ("Over 90 days", None))
@@ -144,8 +147,8 @@ def build_statement(book: Book, client_id: str, as_of: date, since: date,
     for visit in sorted((v for v in visits.values() if v.first.client_id == client_id),
                         key=lambda v: (v.date_of_service or date.min, v.appointment_id)):
         b = balance_of(book, visit, as_of)
-        if b is None or not (b.balance or _active(visit, since, as_of)):
-            continue
+        if b is None or b.status == VOIDED or not (b.balance or _active(visit, since, as_of)):
+            continue  # a voided visit with nothing left on it is no line
         balances.append(b)
         lines.append(_line(book, visit, b, as_of))
     s = book.settings
@@ -198,8 +201,11 @@ def _state_and_why(book: Book, visit: Visit, b: VisitBalance, as_of: date
     """What the line means for the client, and why, in words."""
     state = insurer_state(book, visit, as_of, b)
     payer = state.payer_name
+    if b.client_due < 0 and visit_void(visit.lines) is not None:
+        return CREDIT, "this visit was cancelled; what you paid for it is a credit to you"
     if b.status == PREPAID:
-        return CREDIT, f"prepaid for your visit of {date_text(b.date_of_service)}"
+        return CREDIT, (f"prepaid for your visit of "
+                        f"{date_text(b.date_of_service, style_of(book.settings))}")
     if b.client_due < 0:
         return CREDIT, "overpaid: a credit to you"
     if b.status == PAID:
@@ -306,12 +312,13 @@ def summary(statement: Statement) -> list[tuple[str, int, str]]:
 def email_text(statement: Statement) -> tuple[str, str]:
     """The subject and body of the statement's email."""
     practice, client = statement.practice, statement.client
+    style = practice.date_style
     lines = [f"Dear {client.first_name},", "",
-             f"Attached is your statement of {date_text(statement.issued)} "
+             f"Attached is your statement of {date_text(statement.issued, style)} "
              f"({statement.number}).", ""]
     if statement.total > 0:
         lines.append(f"Amount due: {money_text(statement.amount_due)} by "
-                     f"{date_text(statement.due_by)}.")
+                     f"{date_text(statement.due_by, style)}.")
     elif statement.total == 0:
         lines.append("Amount due: $0.00. There is nothing to pay.")
     else:

@@ -169,7 +169,8 @@ def address_problem(typed: str) -> str | None:
     return None
 
 
-def recipient_problems(book, client_ids: Iterable[str]) -> list[Problem]:
+def recipient_problems(book, client_ids: Iterable[str], paper: str = "receipt"
+                       ) -> list[Problem]:
     """A client with no email address, or a cell that is not one address, stops
     emailing their papers; each problem names the cell."""
     out = []
@@ -181,7 +182,7 @@ def recipient_problems(book, client_ids: Iterable[str]) -> list[Problem]:
         if not typed.strip():
             out.append(client.src.problem(
                 "email", f"{one_line(client.first_name)} {one_line(client.last_name)} has "
-                         "no email; type it, or print this receipt instead"))
+                         f"no email; type it, or print this {paper} instead"))
             continue
         problem = address_problem(typed)
         if problem:

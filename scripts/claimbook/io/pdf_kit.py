@@ -16,6 +16,7 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import TableBordersLayout, TableCellFillMode, XPos, YPos
 
 from claimbook.compute.papers import DATE, INT, MONEY, Column, date_text, money_text, shown
+from claimbook.rules.dates import DEFAULT_STYLE
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
@@ -35,8 +36,10 @@ class PaperPDF(FPDF):
     """A Letter page in DejaVu Sans with the practice's name and ``Page n of N`` at the
     foot, and the paper's title on every page after the first."""
 
-    def __init__(self, practice_name: str, heading: str, issued: date):
+    def __init__(self, practice_name: str, heading: str, issued: date,
+                 date_style: str = DEFAULT_STYLE):
         super().__init__(orientation="portrait", unit="mm", format="letter")
+        self.date_style = date_style  # the practice's: every date on the paper
         for style, name in FONT_FILES.items():
             self.add_font(FONT, style, str(FONTS / name))
         self.practice_name = practice_name
@@ -47,6 +50,10 @@ class PaperPDF(FPDF):
         self.set_author(practice_name)
         self.set_creator("claimbook")
         self.set_creation_date(datetime(issued.year, issued.month, issued.day))
+
+    def shown_date(self, day: date | None) -> str:
+        """A date as this paper prints it: ``10/02/2026`` (the practice's style)."""
+        return date_text(day, self.date_style)
 
     @property
     def content_width(self) -> float:
@@ -106,17 +113,18 @@ def save_pdf(data: bytes, path: str) -> str:
     return path
 
 
-def cell_text(kind: str, value) -> str:
-    """A table value as printed: dates ``10/02/2026``, cents ``$20.00``."""
+def cell_text(kind: str, value, style: str = DEFAULT_STYLE) -> str:
+    """A table value as printed: dates ``10/02/2026`` (in the practice's style), cents
+    ``$20.00``."""
     if value is None or value == "":
         return ""
     if kind == MONEY:
         return money_text(value)
     if kind == DATE:
-        return date_text(value)
+        return date_text(value, style)
     if kind == INT:
         return str(value)
-    return shown(value)
+    return shown(value, style)
 
 
 def draw_table(pdf: PaperPDF, columns: list[Column], rows: list[list],
@@ -143,7 +151,8 @@ def draw_table(pdf: PaperPDF, columns: list[Column], rows: list[list],
         table.row([c.heading for c in columns])
         for i, values in enumerate(rows):
             face = FontFace(fill_color=ZEBRA if i % 2 else WHITE, color=INK)
-            table.row([cell_text(c.kind, v) for c, v in zip(columns, values)], style=face)
+            table.row([cell_text(c.kind, v, pdf.date_style) for c, v in zip(columns, values)],
+                      style=face)
     return widths
 
 
@@ -192,7 +201,7 @@ def _block_lines(pdf: PaperPDF, pairs, width: float, at: tuple[float, float] | N
             continue
         bold = label in BOLD_LABELS
         pdf.style(8.4, bold=bold)
-        lines = pdf.multi_cell(value_w, BLOCK_LINE, shown(value), dry_run=True,
+        lines = pdf.multi_cell(value_w, BLOCK_LINE, shown(value, pdf.date_style), dry_run=True,
                                output="LINES")
         if at:
             x, y = at[0] + 2.5, at[1] + used

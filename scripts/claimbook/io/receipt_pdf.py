@@ -14,7 +14,7 @@ from __future__ import annotations
 from fpdf.enums import XPos, YPos
 
 from claimbook.compute import receipt_text as words
-from claimbook.compute.papers import SUBMIT, date_text
+from claimbook.compute.papers import SUBMIT
 from claimbook.compute.receipts import Receipt
 from claimbook.io.pdf_kit import (
     GREY,
@@ -45,7 +45,7 @@ def write_receipt_pdf(receipt: Receipt, path: str) -> str:
 def receipt_pdf_bytes(receipt: Receipt) -> bytes:
     """The PDF as bytes (what is saved, and what is attached to the email)."""
     pdf = PaperPDF(receipt.practice.name, f"{receipt.title} {receipt.number}",
-                   receipt.issued)
+                   receipt.issued, receipt.practice.date_style)
     pdf.add_page()
     for part in (_masthead, _blocks, _diagnoses, _services, _summary, _payments,
                  _signatures):
@@ -99,7 +99,7 @@ def _masthead(pdf: PaperPDF, receipt: Receipt) -> None:
     pdf.cell(width, 8, receipt.title.upper(), align="R", new_x=XPos.LEFT, new_y=YPos.NEXT)
     span_label, span = words.period_text(receipt)
     for label, value in (("Receipt no.", receipt.number),
-                         ("Date issued", date_text(receipt.issued)), (span_label, span)):
+                         ("Date issued", pdf.shown_date(receipt.issued)), (span_label, span)):
         pdf.set_x(x)
         pdf.style(8.2, color=GREY)
         pdf.cell(width - 56, 4.6, label, align="R")
@@ -215,7 +215,7 @@ def _signature(pdf: PaperPDF, block: words.SignatureBlock) -> None:
     if block.dated:
         pdf.set_xy(date_x + 2, y - 6)
         pdf.style(10, color=INK)
-        pdf.cell(date_w - 4, 5, date_text(block.dated))
+        pdf.cell(date_w - 4, 5, pdf.shown_date(block.dated))
     pdf.set_draw_color(*INK)
     pdf.line(pdf.l_margin, y, pdf.l_margin + sign_w, y)
     pdf.line(date_x, y, date_x + date_w, y)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from fpdf import FontFace
 from fpdf.enums import TableBordersLayout, TableCellFillMode, XPos, YPos
 
-from claimbook.compute.papers import SummaryRow, date_text, money_text
+from claimbook.compute.papers import SummaryRow, money_text
 from claimbook.compute.statements import Statement, summary
 from claimbook.io.pdf_kit import (
     GREY,
@@ -42,7 +42,7 @@ def write_statement_pdf(statement: Statement, path: str) -> str:
 def statement_pdf_bytes(statement: Statement) -> bytes:
     """The statement's PDF as bytes (what is saved, and what is emailed)."""
     pdf = PaperPDF(statement.practice.name, f"Statement {statement.number}",
-                   statement.issued)
+                   statement.issued, statement.practice.date_style)
     pdf.add_page()
     for part in (_masthead, _blocks, _lines, _money, _stub):
         part(pdf, statement)
@@ -65,8 +65,8 @@ def _masthead(pdf: PaperPDF, st: Statement) -> None:
     pdf.style(15, bold=True, color=NAVY)
     pdf.cell(width, 8, "STATEMENT", align="R", new_x=XPos.LEFT, new_y=YPos.NEXT)
     due = money_text(st.amount_due) if st.total >= 0 else f"credit {money_text(st.credit)}"
-    for label, value in (("Statement date", date_text(st.issued)),
-                         ("Account", st.client.client_id), ("Due by", date_text(st.due_by)),
+    for label, value in (("Statement date", pdf.shown_date(st.issued)),
+                         ("Account", st.client.client_id), ("Due by", pdf.shown_date(st.due_by)),
                          ("Amount due", due)):
         pdf.set_x(x)
         pdf.style(8.2, color=GREY)
@@ -95,7 +95,7 @@ def _blocks(pdf: PaperPDF, st: Statement) -> None:
 def _lines(pdf: PaperPDF, st: Statement) -> None:
     pdf.section("Your visits", 24)
     if not st.lines:
-        pdf.paragraph(f"No balance, and no visits or payments since {date_text(st.since)}.",
+        pdf.paragraph(f"No balance, and no visits or payments since {pdf.shown_date(st.since)}.",
                       8.6, GREY, italic=True)
         pdf.ln(4)
         return
@@ -113,7 +113,7 @@ def _lines(pdf: PaperPDF, st: Statement) -> None:
         table.row([h for h, _, _ in LINE_COLUMNS])
         for i, line in enumerate(st.lines):
             fill = ZEBRA if i % 2 else WHITE
-            table.row([date_text(line.date_of_service), _service(line),
+            table.row([pdf.shown_date(line.date_of_service), _service(line),
                        money_text(line.charge), money_text(line.insurance_paid),
                        money_text(line.adjustments), money_text(line.you_paid),
                        money_text(line.you_owe)],
@@ -176,7 +176,7 @@ def _stub(pdf: PaperPDF, st: Statement) -> None:
     pdf.ln(1)
     y = pdf.get_y()
     left = [("Account", st.client.client_id), ("Client", st.client.name),
-            ("Statement date", date_text(st.issued)), ("Due by", date_text(st.due_by)),
+            ("Statement date", pdf.shown_date(st.issued)), ("Due by", pdf.shown_date(st.due_by)),
             ("Amount due", money_text(st.amount_due))]
     for label, value in left:
         pdf.set_x(pdf.l_margin)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from claimbook.rules import schema
+from claimbook.rules.dates import show_date, style_of
 from claimbook.rules.problems import Problem
 from claimbook.rules.records import Book
 from claimbook.rules.voids import is_reversal
@@ -49,7 +50,8 @@ def _birth_dates(book: Book, today: date) -> list[Problem]:
         born = client.date_of_birth
         if born is not None and born > today:
             out.append(client.src.problem(
-                "date_of_birth", f"the Date of Birth {born.isoformat()} is in the future; "
+                "date_of_birth", f"the Date of Birth "
+                                 f"{show_date(born, style_of(book.settings))} is in the future; "
                                  "type the year with four digits (1965)"))
     return out
 
@@ -99,7 +101,7 @@ def _lines(book: Book) -> list[Problem]:
                                         "the Billed Date is before the Date of Service"))
         first = first_line.setdefault(line.appointment_id, line)
         if first is not line:
-            out += _same_visit(first, line)
+            out += _same_visit(first, line, style_of(book.settings))
     return out
 
 
@@ -128,7 +130,7 @@ def _line_fee(book: Book, line) -> list[Problem]:
         f"(Services row {service.src.row}); type the fee there, or a Charge here")]
 
 
-def _same_visit(first, line) -> list[Problem]:
+def _same_visit(first, line, style: str) -> list[Problem]:
     out = []
     fields = (("date_of_service", "Date of Service"), ("client_id", "Client ID"),
               ("policy_id", "Policy ID"))
@@ -137,7 +139,7 @@ def _same_visit(first, line) -> list[Problem]:
     for field_name, header in fields:
         a, b = getattr(first, field_name), getattr(line, field_name)
         if a != b:
-            shown = a.isoformat() if hasattr(a, "isoformat") else (a or "blank")
+            shown = show_date(a, style) if isinstance(a, date) else (a or "blank")
             out.append(line.src.problem(
                 field_name,
                 f'appointment "{line.appointment_id}" has {header} {shown} '

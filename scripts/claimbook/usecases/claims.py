@@ -15,9 +15,11 @@ from claimbook.compute.balances import Visit, visits_of
 from claimbook.compute.billing_provider import billing_of
 from claimbook.compute.claims import NEW, VOID, Claim, claim_for
 from claimbook.rules.changes import CellChange, Changes
+from claimbook.rules.dates import DEFAULT_STYLE, show_date, style_of
 from claimbook.rules.money import dollars
 from claimbook.rules.problems import BadData, BadRequest, Problem
 from claimbook.rules.records import Book
+from claimbook.rules.voids import is_reversal, visit_void
 
 BILLED = "Billed"
 STATUS_AFTER = {"7": "Corrected", "8": "Voided"}  # Claim Status after a resubmission
@@ -47,6 +49,8 @@ class ClaimRun:
     claims: list[Claim] = field(default_factory=list)
     left_out: list[tuple[str, list[Problem]]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    voided: list[tuple[str, str]] = field(default_factory=list)  # (ID, "voided on ...")
+    date_style: str = DEFAULT_STYLE  # the practice's, for what is printed
 
     def by_payer(self, order: list[str] | None = None) -> dict[str, list[Claim]]:
         """The claims grouped by payer: in ``order`` (the Payers sheet's), else as found."""
@@ -86,14 +90,14 @@ def plan_claims(book: Book, request: ClaimRequest) -> ClaimRun:
     if problems:
         raise BadData(problems)
     visits = visits_of(book)
-    run = ClaimRun()
+    run = ClaimRun(date_style=style_of(book.settings))
     for visit in _chosen(book, visits, request, run):
         claim, problems = claim_for(book, visit, billing, request.frequency, request.electronic)
         if claim is None:
             run.left_out.append((visit.appointment_id, problems))
             continue
         run.claims.append(claim)
-        run.warnings += _late(book, visit, claim, request.day)
+        run.warnings += _late(book, visit, claim, request.day, run.date_style)
     return run
 
 
@@ -104,13 +108,40 @@ def _chosen(book: Book, visits: dict[str, Visit], request: ClaimRequest,
         if visit.billed_date is None:
             raise BadRequest(f'appointment "{visit.appointment_id}" was never billed; there is '
                              "no claim to correct or void (claim it without --resubmit)")
+        visit = _resubmitted(visit, request, run.date_style)
         return [visit] if _insured(visit, run) else []
     if request.appointment_ids:
         chosen = [_known(visits, a) for a in dict.fromkeys(request.appointment_ids)]
-        return [v for v in chosen if _insured(v, run) and _not_billed(v, run)
+        return [v for v in chosen if _not_voided(v, run) and _insured(v, run)
+                and _not_billed(v, run, run.date_style)
                 and _dated(v, request.day, run) and _in_scope(book, v, request)]
     return [v for v in visits.values() if _unbilled(v, request.day)
             and _in_scope(book, v, request)]
+
+
+def _not_voided(visit: Visit, run: ClaimRun) -> bool:
+    """A voided visit is left out in one line: when and why it was voided."""
+    void = visit_void(visit.lines)
+    if void is None:
+        return True
+    run.voided.append((visit.appointment_id, void.sentence(run.date_style)))
+    return False
+
+
+def _resubmitted(visit: Visit, request: ClaimRequest, style: str) -> Visit:
+    """The visit whose claim is corrected or voided; a voided visit's claim can only be
+    voided (frequency 8), from its own lines, never its reversal's."""
+    void = visit_void(visit.lines)
+    if void is None:
+        return visit
+    if request.frequency != VOID:
+        raise BadRequest(f'appointment "{visit.appointment_id}" was {void.sentence(style)}: '
+                         f"there is nothing to correct; --resubmit {visit.appointment_id} "
+                         "--frequency 8 voids its claim")
+    kept = [i for i, ln in enumerate(visit.lines) if not is_reversal(ln)]
+    return Visit(visit.appointment_id, [visit.lines[i] for i in kept],
+                 [visit.charges[i] for i in kept], visit.payments,
+                 [visit.units[i] for i in kept])
 
 
 def _known(visits: dict[str, Visit], appointment_id: str) -> Visit:
@@ -128,12 +159,12 @@ def _insured(visit: Visit, run: ClaimRun) -> bool:
     return True
 
 
-def _not_billed(visit: Visit, run: ClaimRun) -> bool:
+def _not_billed(visit: Visit, run: ClaimRun, style: str) -> bool:
     if visit.billed_date is None:
         return True
     line = next(ln for ln in visit.lines if ln.billed_date == visit.billed_date)
     run.left_out.append((visit.appointment_id, [line.src.problem(
-        "billed_date", f"already billed on {visit.billed_date.isoformat()}; --resubmit "
+        "billed_date", f"already billed on {show_date(visit.billed_date, style)}; --resubmit "
                        f"{visit.appointment_id} --frequency 7 sends a corrected claim")]))
     return False
 
@@ -142,8 +173,8 @@ def _dated(visit: Visit, day: date, run: ClaimRun) -> bool:
     if visit.date_of_service is not None and visit.date_of_service <= day:
         return True
     run.left_out.append((visit.appointment_id, [visit.first.src.problem(
-        "date_of_service", f"the visit is dated after {day.isoformat()}; bill it once it "
-                           "has taken place")]))
+        "date_of_service", f"the visit is dated after {show_date(day, run.date_style)}; "
+                           "bill it once it has taken place")]))
     return False
 
 
@@ -154,7 +185,7 @@ def _unbilled(visit: Visit, day: date) -> bool:
         return False
     if first.date_of_service is None or first.date_of_service > day:
         return False
-    if all(getattr(ln, "void_reason", None) for ln in visit.lines):
+    if visit_void(visit.lines) is not None:  # skipped silently
         return False
     return not any(p.source == "Insurance" for p in visit.payments)
 
@@ -171,13 +202,14 @@ def _in_scope(book: Book, visit: Visit, request: ClaimRequest) -> bool:
     return True
 
 
-def _late(book: Book, visit: Visit, claim: Claim, day: date) -> list[str]:
+def _late(book: Book, visit: Visit, claim: Claim, day: date,
+          style: str = DEFAULT_STYLE) -> list[str]:
     payer = book.payer_of(visit.first.policy_id)
     deadline = visit.date_of_service + timedelta(days=book.timely_filing_days(payer))
     if claim.frequency != NEW or deadline >= day:
         return []
     return [f"{visit.appointment_id}: past {payer.name}'s timely filing "
-            f"({deadline.isoformat()}); send proof of timely filing or expect a denial"]
+            f"({show_date(deadline, style)}); send proof of timely filing or expect a denial"]
 
 
 # -- after claiming -------------------------------------------------------------------------
@@ -226,9 +258,9 @@ def _marks(claim: Claim, request: ClaimRequest) -> list[CellChange]:
     return out
 
 
-def claim_summary(claim: Claim) -> str:
-    """One line for the terminal: ``A001290  2026-11-25  LEWIS, AVA  97124 x2  $64.00``."""
+def claim_summary(claim: Claim, style: str = DEFAULT_STYLE) -> str:
+    """One line for the terminal: ``A001290  11/25/2026  LEWIS, AVA  97124 x2  $64.00``."""
     codes = ", ".join(f"{ln.code} x{ln.units}" for ln in claim.lines)
     what = {VOID: " (void)", "7": " (corrected)"}.get(claim.frequency, "")
-    return (f"{claim.appointment_id}  {claim.first_day.isoformat()}  "
+    return (f"{claim.appointment_id}  {show_date(claim.first_day, style)}  "
             f"{claim.patient.name.plain()}  {codes}  {dollars(claim.total)}{what}")

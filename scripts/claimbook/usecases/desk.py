@@ -28,7 +28,7 @@ from claimbook.compute.schedule import without_schedule
 from claimbook.io.xlsx.surgery import Written
 from claimbook.rules import lookup
 from claimbook.rules.changes import Changes, with_records
-from claimbook.rules.dates import style_of
+from claimbook.rules.dates import DEFAULT_STYLE, style_of
 from claimbook.rules.problems import BadRequest
 from claimbook.usecases.workbook import Selection, open_for_change, write
 
@@ -43,6 +43,7 @@ class CheckedOut:
     plan: Checkout
     written: Written
     staff_name: str
+    date_style: str = DEFAULT_STYLE  # the practice's, for what is printed
 
 
 @dataclass
@@ -100,7 +101,8 @@ def check_out(path: str, req: CheckoutRequest) -> CheckedOut:
     after = with_records(replace(book, lines=others), plan.lines, plan.payments)
     _refresh_reminders(plan.changes, after, {client}, plan.balance.date_of_service or req.day)
     written = write(opened, plan.changes)
-    return CheckedOut(plan, written, book.staff[plan.lines[0].staff_id].name)
+    return CheckedOut(plan, written, book.staff[plan.lines[0].staff_id].name,
+                      style_of(book.settings))
 
 
 def _client_named(opened, text: str) -> str:
@@ -196,7 +198,15 @@ def remind(path: str, as_of: date, dry_run: bool = False) -> Reminded:
     return Reminded(as_of, changed, len(book.clients) - len(changed), items, written)
 
 
-def day_sheet(path: str, day: date) -> list[dict]:
+@dataclass
+class DaySheet:
+    """The day's visits (as the JSON output shows them), and the practice's date style."""
+
+    visits: list[dict]
+    date_style: str = DEFAULT_STYLE
+
+
+def day_sheet(path: str, day: date) -> DaySheet:
     """The day's visits, each with its client's reminder as of that day."""
     from claimbook.io.xlsx.desk_reader import read_desk
     from claimbook.io.xlsx.safe import take_snapshot
@@ -211,7 +221,7 @@ def day_sheet(path: str, day: date) -> list[dict]:
                                 statements=_statements(path))
     for visit in visits:
         visit["reminder"] = texts.get(visit["client_id"])
-    return visits
+    return DaySheet(visits, style_of(book.settings))
 
 
 def _day_visits(book, day: date) -> list[dict]:

@@ -22,6 +22,7 @@ from claimbook.rules.changes import (
     row_values,
     with_records,
 )
+from claimbook.rules.dates import DEFAULT_STYLE, show_date, style_of
 from claimbook.rules.money import dollars
 from claimbook.rules.problems import BadRequest
 from claimbook.rules.records import Book, Payment, ServiceLine
@@ -56,6 +57,7 @@ class VoidPlan:
     balance: VisitBalance | None  # the visit's balance on the reversal's date, after it
     warnings: list[str] = field(default_factory=list)
     payer_name: str | None = None  # the visit's insurer
+    date_style: str = DEFAULT_STYLE  # the practice's, for what is printed
 
 
 def plan_void(book: Book, payment_keys: list[str], req: VoidRequest) -> VoidPlan:
@@ -78,8 +80,11 @@ def plan_void(book: Book, payment_keys: list[str], req: VoidRequest) -> VoidPlan
     if not reason:
         raise BadRequest("--reason: say why (it goes in Void Reason)")
     if req.payment_id is not None:
-        return _void_payment(book, payment_keys, req, reason)
-    return _void_visit(book, req, reason)
+        plan = _void_payment(book, payment_keys, req, reason)
+    else:
+        plan = _void_visit(book, req, reason)
+    plan.date_style = style_of(book.settings)
+    return plan
 
 
 # -- a payment ------------------------------------------------------------------------
@@ -91,9 +96,10 @@ def _void_payment(book: Book, keys: list[str], req: VoidRequest, reason: str) ->
                          + _near(wanted, [p.payment_id for p in book.payments if p.payment_id]))
     _not_voided(original, f"--payment {wanted}", "payment")
     if original.date_received and original.date_received > req.day:
-        raise BadRequest(f"--payment {wanted}: it is dated {original.date_received.isoformat()}, "
-                         f"after the void ({req.day.isoformat()}); give --date "
-                         f"{original.date_received.isoformat()} or later")
+        style = style_of(book.settings)
+        dated = show_date(original.date_received, style)
+        raise BadRequest(f"--payment {wanted}: it is dated {dated}, after the void "
+                         f"({show_date(req.day, style)}); give --date {dated} or later")
     new_id = next_ids(keys, 1, "PMT000000")[0]
     values = {f: getattr(original, f) for f in row_values(original, "Payments")}
     values.update({"payment_id": new_id, "date_received": req.day, "notes": None,

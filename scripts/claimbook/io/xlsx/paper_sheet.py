@@ -15,12 +15,12 @@ from datetime import date
 
 from claimbook.compute.papers import DATE, INT, MONEY
 from claimbook.io.xlsx.styles import NAVY, write_cell
+from claimbook.rules.dates import DEFAULT_STYLE, excel_date_format
 
 # Grid columns A-K and their widths (characters of the default font).
 WIDTHS = (4, 11, 5.5, 8, 7, 16, 13, 7, 7, 10, 12)
 LAST = len(WIDTHS) - 1
 MONEY_FORMAT = '"$"#,##0.00;-"$"#,##0.00'
-DATE_FORMAT = "mm/dd/yyyy"
 LINE = 13.5  # points: one line of 10-point text
 SIZE = 10  # points: the text's size
 GAP = 8.0  # points: the space between two blocks
@@ -48,8 +48,10 @@ def lines_needed(text: str, width: float, size: float = 10) -> int:
 class PaperSheet:
     """An xlsxwriter worksheet written top to bottom, row by row, in blocks."""
 
-    def __init__(self, wb, ws, widths: tuple[float, ...] = WIDTHS):
+    def __init__(self, wb, ws, widths: tuple[float, ...] = WIDTHS,
+                 date_style: str = DEFAULT_STYLE):
         self.wb, self.ws = wb, ws
+        self.date_format = excel_date_format(date_style)  # the practice's Date Style
         self.widths = widths
         self.last = len(widths) - 1
         self.row = 0
@@ -73,7 +75,7 @@ class PaperSheet:
         if kind == MONEY:
             props["num_format"] = MONEY_FORMAT
         elif kind == DATE:
-            props.update(num_format=DATE_FORMAT, align=props.get("align", "left"))
+            props.update(num_format=self.date_format, align=props.get("align", "left"))
         elif kind == INT:
             props["num_format"] = "0"
         return self.fmt(**props)
@@ -156,7 +158,7 @@ class PaperSheet:
                 self.put(row, first, split - 1, label, label_fmt, 9)
             if value:
                 bold = label in ("Client", "Provider", "Payer", "Account")
-                fmt = self.fmt(num_format=DATE_FORMAT, align="left", valign="top") \
+                fmt = self.fmt(num_format=self.date_format, align="left", valign="top") \
                     if isinstance(value, date) else self.fmt(bold=bold, text_wrap=True,
                                                              valign="top")
                 self.put(row, split, last, value, fmt)

@@ -42,7 +42,7 @@ def write_receipt_workbook(receipt: Receipt, path: str) -> str:
         wb.set_properties({"title": f"{receipt.title} {receipt.number}",
                            "author": "claimbook", "company": receipt.practice.name,
                            "created": issued})
-        sheet = PaperSheet(wb, wb.add_worksheet(SHEET))
+        sheet = PaperSheet(wb, wb.add_worksheet(SHEET), date_style=receipt.practice.date_style)
         for part in (_masthead, _people, _insurance, _services, _summary, _payments,
                      _signatures):
             part(sheet, receipt)
@@ -76,7 +76,7 @@ def _masthead(sheet: PaperSheet, receipt: Receipt) -> None:
         if i < len(right):
             name, value = right[i]
             sheet.put(1 + i, 6, 8, name, sheet.fmt(font_color=GREY, align="right"))
-            fmt = sheet.fmt(bold=True, align="right", num_format="mm/dd/yyyy") \
+            fmt = sheet.fmt(bold=True, align="right", num_format=sheet.date_format) \
                 if isinstance(value, date) else sheet.fmt(bold=True, align="right")
             sheet.put(1 + i, 9, LAST, value, fmt)
     sheet.row = 2 + max(len(left), len(right))
@@ -215,7 +215,7 @@ def _signatures(sheet: PaperSheet, receipt: Receipt) -> None:
                 italic=True, font_color=NAVY, valign="bottom", font_size=12))
         if block.dated:
             sheet.put(sign, 8, LAST, block.dated,
-                      sheet.fmt(num_format="mm/dd/yyyy", align="left", valign="bottom"))
+                      sheet.fmt(num_format=sheet.date_format, align="left", valign="bottom"))
         line = sheet.fmt(top=1, font_color=GREY, font_size=9)
         for col in (0, 1, 2, 3, 4, 8, 9, 10):
             sheet.ws.write_blank(sheet.row, col, None, line)

@@ -39,7 +39,8 @@ def write_statement_workbook(statement: Statement, path: str) -> str:
         wb.set_properties({"title": f"Statement {statement.number}", "author": "claimbook",
                            "company": statement.practice.name,
                            "created": datetime(issued.year, issued.month, issued.day)})
-        sheet = PaperSheet(wb, wb.add_worksheet(SHEET), WIDTHS)
+        sheet = PaperSheet(wb, wb.add_worksheet(SHEET), WIDTHS,
+                           statement.practice.date_style)
         for part in (_masthead, _blocks, _lines, _money, _stub):
             part(sheet, statement)
         sheet.finish(statement.practice.name, f"Statement {statement.number}")
@@ -69,7 +70,7 @@ def _masthead(sheet: PaperSheet, st: Statement) -> None:
             label, value = right[i]
             sheet.put(1 + i, 2, 4, label, sheet.fmt(font_color=GREY, align="right"))
             if isinstance(value, date):
-                fmt = sheet.fmt(bold=True, align="right", num_format="mm/dd/yyyy")
+                fmt = sheet.fmt(bold=True, align="right", num_format=sheet.date_format)
             elif isinstance(value, int):
                 fmt = sheet.fmt(bold=True, align="right", num_format=MONEY_FORMAT,
                                 font_color=NAVY)
@@ -99,7 +100,8 @@ def _lines(sheet: PaperSheet, st: Statement) -> None:
     sheet.heading("Your visits")
     sheet.row += 1
     if not st.lines:
-        sheet.sentence(f"No balance, and no visits or payments since {date_text(st.since)}.",
+        since = date_text(st.since, st.practice.date_style)
+        sheet.sentence(f"No balance, and no visits or payments since {since}.",
                        color=GREY, italic=True)
         sheet.block(top)
         sheet.blank_row()
@@ -175,7 +177,7 @@ def _stub(sheet: PaperSheet, st: Statement) -> None:
         if i < len(left):
             name, value = left[i]
             sheet.put(row, 0, 0, name, label, 9)
-            fmt = sheet.fmt(num_format="mm/dd/yyyy", align="left") if isinstance(
+            fmt = sheet.fmt(num_format=sheet.date_format, align="left") if isinstance(
                 value, date) else sheet.fmt(num_format=MONEY_FORMAT, bold=True, align="left") \
                 if isinstance(value, int) else sheet.fmt(bold=name == "Account")
             sheet.put(row, 1, 1, value, fmt)
