@@ -146,7 +146,7 @@ def test_the_four_cross_checks_no_test_triggered(book_path):
     assert result.stdout.splitlines() == [
         "Appointments!O2: the Billed Date is before the Date of Service",
         'Appointments!E3: no policy with Policy ID "P9"',
-        'Appointments!B5: appointment "A3" has Date of Service 2026-10-01 on row 4; '
+        'Appointments!B5: appointment "A3" has Date of Service 10/01/2026 on row 4; '
         "every line of a visit must agree",
         'Payments!D2: appointment "A4" is self-pay; no insurer pays it',
     ]
