@@ -19,13 +19,18 @@ naming the cell or the file, what would go wrong:
 from __future__ import annotations
 
 import io
+import queue
 import re
+import struct
+import threading
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
+import zlib
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import BinaryIO
 
 from claimbook.io.xlsx import parts
-from claimbook.io.xlsx.package import Package
 from claimbook.rules import schema
 from claimbook.rules.problems import ClaimbookError, Problem, WorkbookUnreadable
 
@@ -34,6 +39,9 @@ RATIO_FROM = 16 << 20  # parts above 16 MiB may inflate at most RATIO_CAP times 
 RATIO_CAP = 200
 AREA_CAP = 40_000_000  # cells in a contract sheet's used area: 1,048,576 rows x 38 columns
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
+CHUNK = 1 << 20  # a sheet is inflated and scanned this many bytes at a time
+STORED_PIECE = 1 << 18  # stored (deflated) bytes fed to zlib at a time
+CELL_MAX = 16 << 20  # a piece of XML with no cell or row in it is cut here all the same
 
 TOTAL_ROW = ("its table has a Total Row, so new rows cannot go under it; turn the Total Row "
              "off (Table Design) and run the command again")
@@ -45,6 +53,10 @@ _WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})(\d+)"')
 _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
 _TABLE = re.compile(rb"<table\b[^>]*>")
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+# A formula element not followed by a saved value: only where this matches is a piece of
+# the sheet looked at cell by cell (the `f` first: the search skips to it at memchr speed).
+_FORMULA_WITHOUT_VALUE = re.compile(rb"f(?<=<f)\b[^>]*?(?:/>|>[^<]*</f>)(?!<v>[^<])")
+_LOCAL_HEADER = struct.Struct("<26xHH")
 
 
 @dataclass
@@ -56,7 +68,9 @@ class Inspection:
 
 
 def inspect_workbook(path: str, data: bytes | None = None) -> Inspection:
-    """Inspect a workbook's package.
+    """Inspect a workbook's package, a part at a time: each sheet claimbook reads is
+    inflated and scanned in chunks of :data:`CHUNK` bytes, so memory stays small
+    whatever the sheet's size.
 
     Args:
         path: the workbook's path (read from disk unless ``data`` is given).
@@ -68,43 +82,50 @@ def inspect_workbook(path: str, data: bytes | None = None) -> Inspection:
     Raises:
         WorkbookUnreadable: the file is not an .xlsx claimbook can safely read.
     """
-    if data is None:
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            raise WorkbookUnreadable(f"{path}: cannot be read ({exc.strerror})") from None
-    refuse_other_formats(path, data)
     try:
-        package = Package(data, path)
-    except ClaimbookError as exc:
-        raise WorkbookUnreadable(str(exc)) from None
-    cap_sizes(path, package.zip)
-    if not package.has(parts.WORKBOOK):
-        raise WorkbookUnreadable(f"{path}: not an Excel workbook claimbook can read "
+        with io.BytesIO(data) if data is not None else open(path, "rb") as fh:
+            return _inspect(_Archive(path, fh, data))
+    except OSError as exc:
+        raise WorkbookUnreadable(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def _inspect(archive: _Archive) -> Inspection:
+    if not archive.has(parts.WORKBOOK):
+        raise WorkbookUnreadable(f"{archive.where}: not an Excel workbook claimbook can read "
                                  "(no xl/workbook.xml)")
-    found = Inspection(date1904=bool(_DATE1904.search(_read(package, parts.WORKBOOK))))
-    sheets = [s for s in _sheets(package) if s["part"] and package.has(s["part"])]
+    found = Inspection(date1904=bool(_DATE1904.search(archive.read(parts.WORKBOOK))))
+    sheets = [s for s in _sheets(archive) if s["part"] and archive.has(s["part"])]
     found.problems += same_names(sheets)
-    wanted = contract_sheets(sheets)
-    with ThreadPoolExecutor(max_workers=2) as pool:  # inflate one while scanning another
-        inflated = pool.map(lambda sheet: _read(package, sheet["part"]), wanted)
-        for sheet, xml in zip(wanted, inflated):
-            found.problems += _sheet_problems(path, package, sheet, xml)
+    for sheet in contract_sheets(sheets):  # the owner's other sheets are never read
+        found.problems += _sheet_problems(archive, sheet)
     return found
 
 
-def _sheet_problems(path: str, package: Package, sheet: dict[str, str],
-                    xml: bytes) -> list[Problem]:
-    refuse_far_cells(path, sheet["name"], xml)
-    return formulas_without_values(sheet["name"], xml) + total_rows(package, sheet)
+def _sheet_problems(archive: _Archive, sheet: dict[str, str]) -> list[Problem]:
+    scan = SheetScan(sheet["name"])
+    for piece in pieces(_ahead(archive.chunks(sheet["part"]))):
+        scan.feed(piece)
+    if scan.area > AREA_CAP:
+        where = farthest_cell(pieces(archive.chunks(sheet["part"])), scan)
+        raise WorkbookUnreadable(
+            f"{sheet['name']}!{where}: something far outside the table (the sheet would be "
+            f"read as {scan.last_row:,} rows x {scan.last_col:,} columns); clear that cell "
+            "(select it, press Delete, then delete the empty rows and columns up to it) and "
+            "save")
+    return scan.problems + total_rows(archive, sheet)
 
 
 # -- what the file is ----------------------------------------------------------------------
-def refuse_other_formats(path: str, data: bytes) -> None:
-    """Refuse what is not an .xlsx package, saying what it is and what to do."""
-    if data[:8] == _OLE:
-        streams = _ole_streams(data)
+def refuse_other_formats(path: str, fh: BinaryIO) -> zipfile.ZipFile:
+    """Refuse what is not an .xlsx package, saying what it is and what to do.
+
+    Returns:
+        The package's zip directory (nothing inflated yet).
+    """
+    head = fh.read(2048)
+    fh.seek(0)
+    if head[:8] == _OLE:
+        streams = _ole_streams(fh.read())
         if "encryptioninfo" in streams:
             raise WorkbookUnreadable(f"{path} is protected by a password; remove it in Excel "
                                      "(File > Info > Protect Workbook) and save it")
@@ -112,20 +133,22 @@ def refuse_other_formats(path: str, data: bytes) -> None:
             raise WorkbookUnreadable(f"{path} is an old Excel 97-2003 file (.xls); {_SAVE_AS}")
         raise WorkbookUnreadable(f"{path}: not an Excel workbook claimbook can read "
                                  "(an old Office file)")
-    if data[:2] != b"PK":
-        kind = "a text or CSV file" if _looks_like_text(data) else "not a zip package"
+    if head[:2] != b"PK":
+        kind = "a text or CSV file" if _looks_like_text(head) else "not a zip package"
         raise WorkbookUnreadable(f"{path}: not an Excel workbook claimbook can read ({kind}); "
                                  f"{_SAVE_AS}")
     try:
-        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        package_zip = zipfile.ZipFile(fh)
     except zipfile.BadZipFile:
         raise WorkbookUnreadable(f"{path}: not an Excel workbook claimbook can read (a damaged "
                                  "or cut-short zip package); use a backup copy") from None
+    names = set(package_zip.namelist())
     if "content.xml" in names or "mimetype" in names:
         raise WorkbookUnreadable(f"{path} is an OpenDocument spreadsheet (.ods); open it in "
                                  "Excel or LibreOffice and save it as an Excel Workbook (.xlsx)")
     if "xl/workbook.bin" in names:
         raise WorkbookUnreadable(f"{path} is an Excel Binary Workbook (.xlsb); {_SAVE_AS}")
+    return package_zip
 
 
 def _ole_streams(data: bytes) -> set[str]:
@@ -140,8 +163,7 @@ def _ole_streams(data: bytes) -> set[str]:
         return set()
 
 
-def _looks_like_text(data: bytes) -> bool:
-    head = data[:2048]
+def _looks_like_text(head: bytes) -> bool:
     if head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[:3] == b"\xef\xbb\xbf":
         return True
     return bool(head) and b"\x00" not in head
@@ -162,21 +184,169 @@ def _too_big(size: int, stored: int) -> bool:
     return size > PART_CAP or (size > RATIO_FROM and size > RATIO_CAP * max(stored, 1))
 
 
-def _read(package: Package, name: str) -> bytes:
-    """A part's bytes, never more than its declared size nor :data:`PART_CAP` (a part
-    whose stream runs longer is refused instead of filling memory); CRC checked."""
+class _Archive:
+    """The package's parts as stored: its directory read, a part inflated only when
+    asked, and then a chunk at a time (what :mod:`claimbook.io.xlsx.parts` needs of a
+    package: ``where``, ``has``, ``read``)."""
+
+    def __init__(self, path: str, fh: BinaryIO, data: bytes | None):
+        self.where, self._fh, self._data = path, fh, data
+        self.zip = refuse_other_formats(path, fh)
+        infos = self.zip.infolist()
+        if any(i.file_size >= 0xFFFFFFFF or i.header_offset >= 0xFFFFFFFF for i in infos) \
+                or len(infos) >= 0xFFFF:
+            raise WorkbookUnreadable(f"{path}: too big for claimbook to edit (a zip64 package)")
+        cap_sizes(path, self.zip)
+        self._infos = {i.filename: i for i in infos}
+
+    def has(self, name: str) -> bool:
+        """Whether the package holds the part."""
+        return name in self._infos
+
+    def read(self, name: str) -> bytes:
+        """A (small) part's whole content, checked as :meth:`chunks` checks it."""
+        return b"".join(self.chunks(name))
+
+    def chunks(self, name: str) -> Iterator[bytes]:
+        """A part's content, :data:`CHUNK` bytes at a time; never more than its declared
+        size nor :data:`PART_CAP` (a part whose stream runs longer is refused when it
+        does, before it fills memory); size and CRC checked at the end.
+
+        Raises:
+            WorkbookUnreadable: the part is damaged, or inflates past what it declares.
+        """
+        info = self._infos[name]
+        limit, total, crc = min(PART_CAP, info.file_size), 0, 0
+        for chunk in self._inflated(info):
+            total += len(chunk)
+            if total > limit:
+                break
+            crc = zlib.crc32(chunk, crc)
+            yield chunk
+        if total != info.file_size or total > PART_CAP:
+            raise WorkbookUnreadable(f"{self.where}: its part {name} does not inflate to the "
+                                     f"{info.file_size:,} bytes it declares; use a backup copy")
+        if crc != info.CRC:
+            raise WorkbookUnreadable(f"{self.where}: its part {name} is damaged (bad CRC); "
+                                     "use a backup copy")
+
+    def _inflated(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
+        if info.compress_type == zipfile.ZIP_STORED:
+            for piece in self._stored(info):
+                yield bytes(piece)
+        elif info.compress_type == zipfile.ZIP_DEFLATED:
+            yield from self._inflate(info)
+        else:  # another method zipfile knows (bzip2, lzma): its own reader, in chunks
+            yield from self._other(info)
+
+    def _inflate(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
+        inflater = zlib.decompressobj(-15)
+        try:
+            for piece in self._stored(info):
+                while piece and not inflater.eof:  # bytes after the stream's end are left
+                    chunk = inflater.decompress(piece, CHUNK)
+                    piece = inflater.unconsumed_tail
+                    if chunk:
+                        yield chunk
+                if inflater.eof:
+                    return
+            while not inflater.eof and (chunk := inflater.decompress(b"", CHUNK)):
+                yield chunk
+        except zlib.error as exc:
+            raise WorkbookUnreadable(f"{self.where}: its part {info.filename} is damaged "
+                                     f"({exc}); use a backup copy") from None
+
+    def _other(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
+        try:
+            with self.zip.open(info) as member:
+                while chunk := member.read(CHUNK):
+                    yield chunk
+        except (zipfile.BadZipFile, NotImplementedError, EOFError, OSError) as exc:
+            raise WorkbookUnreadable(f"{self.where}: its part {info.filename} is damaged "
+                                     f"({exc}); use a backup copy") from None
+
+    def _stored(self, info: zipfile.ZipInfo) -> Iterator[memoryview]:
+        """The part's stored bytes, :data:`STORED_PIECE` at a time (from its own handle on
+        the file, so that another thread may read them)."""
+        if self._data is not None:
+            whole = memoryview(self._data)
+            begin = info.header_offset + sum(_LOCAL_HEADER.unpack_from(whole, info.header_offset))
+            begin += 30
+            for at in range(begin, begin + info.compress_size, STORED_PIECE):
+                yield whole[at:min(at + STORED_PIECE, begin + info.compress_size)]
+            return
+        with open(self.where, "rb") as fh:
+            fh.seek(info.header_offset)
+            fh.seek(info.header_offset + 30 + sum(_LOCAL_HEADER.unpack(fh.read(30))))
+            left = info.compress_size
+            while left > 0 and (piece := fh.read(min(left, STORED_PIECE))):
+                left -= len(piece)
+                yield memoryview(piece)
+
+
+def _ahead(chunks: Generator[bytes, None, None], depth: int = 4) -> Iterator[bytes]:
+    """The same chunks, made by another thread up to ``depth`` ahead (zlib lets go of
+    the interpreter while it inflates, so inflating one chunk overlaps scanning the last)."""
+    ready: queue.Queue = queue.Queue(depth)
+    stop, done = threading.Event(), object()
+
+    def hand_over(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def make() -> None:
+        try:
+            for chunk in chunks:
+                if not hand_over(chunk):
+                    return
+            hand_over(done)
+        except BaseException as exc:  # raised again in the reading thread
+            hand_over(exc)
+        finally:
+            chunks.close()
+
+    maker = threading.Thread(target=make, daemon=True)
+    maker.start()
     try:
-        return package.inflate(name, PART_CAP)
-    except ClaimbookError as exc:
-        raise WorkbookUnreadable(f"{exc}; use a backup copy") from None
+        while (item := ready.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        maker.join()
+
+
+def pieces(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The XML cut into pieces that each end just before a cell or a row starts, so that no
+    cell reference, row tag or cell is ever split between two pieces (a piece with neither
+    in it is cut at :data:`CELL_MAX` bytes: no cell Excel writes is that long)."""
+    carry = b""
+    for chunk in chunks:
+        buf = carry + chunk if carry else chunk
+        cut = max(buf.rfind(b"<c "), buf.rfind(b"<row "))
+        if cut <= 0:
+            if len(buf) < CELL_MAX:
+                carry = buf
+                continue
+            cut = max(buf.rfind(b"<"), 0) or len(buf)
+        yield buf[:cut]
+        carry = buf[cut:]
+    if carry:
+        yield carry
 
 
 # -- sheets ------------------------------------------------------------------------------------
-def _sheets(package: Package) -> list[dict[str, str]]:
+def _sheets(archive: _Archive) -> list[dict[str, str]]:
     try:
-        return parts.sheets(package)
+        return parts.sheets(archive)
     except (KeyError, ClaimbookError, UnicodeDecodeError) as exc:
-        raise WorkbookUnreadable(f"{package.where}: its list of sheets cannot be read "
+        raise WorkbookUnreadable(f"{archive.where}: its list of sheets cannot be read "
                                  f"({exc})") from None
 
 
@@ -204,28 +374,64 @@ def same_names(sheets: list[dict[str, str]]) -> list[Problem]:
     return out
 
 
-def refuse_far_cells(path: str, sheet: str, xml: bytes) -> None:
-    """Refuse a sheet whose used area (up to its farthest cell) would be more than
-    :data:`AREA_CAP` cells to read, naming that farthest cell."""
-    last_row = _last_row(xml)
-    wide = _WIDE_CELL.findall(xml)
-    last_col = max((_column(letters) for letters, _ in wide), default=26)
-    if last_row * last_col <= AREA_CAP:
-        return
-    ref = _farthest(xml, wide, last_row, last_col)
-    raise WorkbookUnreadable(
-        f"{sheet}!{ref}: something far outside the table (the sheet would be read as "
-        f"{last_row:,} rows x {last_col:,} columns); clear that cell (select it, press Delete, "
-        "then delete the empty rows and columns up to it) and save")
+class SheetScan:
+    """What one pass over a sheet's XML finds, fed a piece at a time (see :func:`pieces`):
+    its last row (rows are stored in order; Excel opens no file where they are not), its
+    farthest column (any cell may hold it, so every cell reference is looked at, but only
+    through a pattern for columns past the farthest so far), and its formulas with no
+    saved value."""
+
+    def __init__(self, sheet: str):
+        self.sheet = sheet
+        self.last_row, self.last_col, self.wide = 0, 26, False
+        self.problems: list[Problem] = []
+        self._past = _past_column(26)
+
+    @property
+    def area(self) -> int:
+        """Cells in the used area a reader would size: last row x farthest column."""
+        return self.last_row * self.last_col
+
+    def feed(self, piece: bytes) -> None:
+        """Scan one piece."""
+        found = self._past.search(piece)
+        if found:
+            self.wide = True
+            self.last_col = max(self.last_col, max(
+                _column(letters) for letters, _ in _WIDE_CELL.findall(piece, found.start())))
+            self._past = _past_column(self.last_col)
+        at = piece.rfind(b"<row ")
+        if at >= 0:
+            row = _ROW_NUMBER.match(piece, at)
+            self.last_row = int(row.group(1)) if row else 0
+        if _FORMULA_WITHOUT_VALUE.search(piece):
+            self.problems += formulas_without_values(self.sheet, piece)
 
 
-def _last_row(xml: bytes) -> int:
-    """The last row's number (rows are stored in order; Excel opens no file where they
-    are not)."""
-    end = xml.rfind(b"</sheetData>")
-    at = xml.rfind(b"<row ", 0, end if end >= 0 else len(xml))
-    found = _ROW_NUMBER.match(xml, at) if at >= 0 else None
-    return int(found.group(1)) if found else 0
+def _letters(column: int) -> str:
+    out = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+@lru_cache(maxsize=64)
+def _past_column(column: int) -> re.Pattern[bytes]:
+    """A cell reference of two or three letters to the right of ``column`` (a single
+    letter is never past the 26 that a sheet is counted with at least)."""
+    letters = _letters(max(column, 26))
+    width = len(letters)
+    alike = [letters[:i] + f"[{chr(ord(ch) + 1)}-Z]" + "[A-Z]" * (width - i - 1)
+             for i, ch in enumerate(letters) if ch < "Z"]
+    if width == 1:
+        return re.compile(rb'<c r="[A-Z]{2,3}\d')
+    if width == 2:
+        wider = "[A-Z]" + (f"|(?<={'|'.join(alike)})" if alike else "")
+        return re.compile(f'<c r="[A-Z][A-Z](?:{wider})\\d'.encode())
+    if not alike:
+        return re.compile(rb"(?!)")
+    return re.compile(f'<c r="[A-Z]{{3}}(?<={"|".join(alike)})\\d'.encode())
 
 
 def _column(letters: bytes) -> int:
@@ -235,17 +441,32 @@ def _column(letters: bytes) -> int:
     return n
 
 
-def _farthest(xml: bytes, wide: list, last_row: int, last_col: int) -> str:
-    by_col = [(letters, row) for letters, row in wide if _column(letters) == last_col]
-    if by_col:
-        letters, row = by_col[-1]
-        return f"{letters.decode()}{int(row)}"
-    at = xml.rfind(b'<row r="%d"' % last_row)
-    cells = _CELL_REF.findall(xml, at, xml.find(b"</row>", at) if at >= 0 else 0)
-    if cells:
-        letters, row = cells[-1]
-        return f"{letters.decode()}{int(row)}"
-    return f"A{last_row}"
+def farthest_cell(xml: Iterator[bytes], scan: SheetScan) -> str:
+    """The cell that makes the area too big, in a second pass over the pieces: the last
+    cell in the farthest column, or (no column past Z) the last cell of the last row."""
+    if scan.wide:
+        ref = None
+        for piece in xml:
+            for letters, row in _WIDE_CELL.findall(piece):
+                if _column(letters) == scan.last_col:
+                    ref = (letters, row)
+        return f"{ref[0].decode()}{int(ref[1])}" if ref else f"A{scan.last_row}"
+    return _last_cell_of_row(xml, scan.last_row)
+
+
+def _last_cell_of_row(xml: Iterator[bytes], last_row: int) -> str:
+    tag, ref, open_row = b'<row r="%d"' % last_row, None, False
+    for piece in xml:
+        at = piece.rfind(tag)
+        if at >= 0:
+            ref, open_row = None, True
+        elif not open_row:
+            continue
+        end = piece.find(b"</row>", max(at, 0))
+        cells = _CELL_REF.findall(piece, max(at, 0), end if end >= 0 else len(piece))
+        ref = cells[-1] if cells else ref
+        open_row = end < 0
+    return f"{ref[0].decode()}{int(ref[1])}" if ref else f"A{last_row}"
 
 
 def formulas_without_values(sheet: str, xml: bytes) -> list[Problem]:
@@ -277,14 +498,14 @@ def _has_value(cell: bytes) -> bool:
     return False  # <v/> or <v />
 
 
-def total_rows(package: Package, sheet: dict[str, str]) -> list[Problem]:
+def total_rows(archive: _Archive, sheet: dict[str, str]) -> list[Problem]:
     """The sheet's tables that have a Total Row: it would be read as a data row, and new
     rows cannot go under it."""
     out = []
-    for table_part in parts.table_parts(package, sheet["part"]):
-        if not package.has(table_part):
+    for table_part in parts.table_parts(archive, sheet["part"]):
+        if not archive.has(table_part):
             continue
-        tag = _TABLE.search(_read(package, table_part))
+        tag = _TABLE.search(archive.read(table_part))
         attrs = dict(_ATTR.findall(tag.group(0))) if tag else {}
         if int(attrs.get(b"totalsRowCount", b"0") or 0) > 0:
             out.append(Problem(sheet["name"], 0, "", TOTAL_ROW))
