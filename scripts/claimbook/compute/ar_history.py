@@ -1,13 +1,13 @@
 """A/R over time: the aging at each of the last 12 month ends, and how long each insurer
-takes to pay. Cheap because balances on any date are a few passes over the columns
-(:mod:`claimbook.compute.frames`)."""
+takes to pay. Cheap because balances on any date are a few group-by sums over the
+practice's DataFrames (:mod:`claimbook.compute.frames`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-import numpy as np
+import pandas as pd
 
 from claimbook.compute.frames import BUCKET_NAMES, NO_DAY, Frames, as_of, day_number
 from claimbook.rules.months import Month
@@ -52,9 +52,9 @@ def aging_history(frames: Frames, month: Month, count: int = HISTORY_MONTHS) -> 
     out = []
     for m in last_months(month, count):
         money = as_of(frames, m.last_day)
-        counted = money.counted
-        sums = np.zeros(len(BUCKET_NAMES), np.int64)
-        np.add.at(sums, money.bucket[counted], money.balance[counted])
+        counted = money[money["counted"]]
+        sums = counted.groupby("bucket")["balance"].sum().reindex(range(len(BUCKET_NAMES)),
+                                                                 fill_value=0)
         out.append(MonthEnd(m, dict(zip(BUCKET_NAMES, (int(v) for v in sums)))))
     return out
 
@@ -66,22 +66,20 @@ def days_to_pay(frames: Frames, month: Month, count: int = HISTORY_MONTHS) -> li
     Payers sheet order, those with no such payment left out."""
     first = day_number(last_months(month, count)[0].first_day)
     last = day_number(month.last_day)
-    paid = np.flatnonzero(frames.pay_insurance & (frames.pay_amount > 0)
-                          & (frames.pay_day != NO_DAY))
-    order = paid[np.lexsort((frames.pay_day[paid], frames.pay_visit[paid]))]
-    visits, first_row = np.unique(frames.pay_visit[order], return_index=True)
-    rows = order[first_row]
-    day = frames.pay_day[rows]
-    dos = frames.visit_day[visits]
-    window = (day >= first) & (day <= last) & (dos != NO_DAY)
-    waited = (day - dos)[window]
-    payers = frames.pay_payer[rows][window]
+    pays = frames.payments
+    paid = pays[pays["insurance"] & (pays["amount"] > 0) & (pays["day"] != NO_DAY)]
+    firsts = paid.sort_values(["visit", "day"], kind="stable").drop_duplicates("visit")
+    dos = frames.visits["day"].reindex(firsts["visit"]).to_numpy()
+    waited = pd.DataFrame({"payer_id": firsts["payer_id"].to_numpy(),
+                           "days": firsts["day"].to_numpy() - dos})
+    window = (firsts["day"].to_numpy() >= first) & (firsts["day"].to_numpy() <= last) \
+        & (dos != NO_DAY)
+    by_payer = waited[window].groupby("payer_id")["days"].agg(["size", "median", "max"])
     out = []
     for payer_id, payer in frames.book.payers.items():
-        mine = waited[payers == payer_id]
-        if len(mine):
-            median = Decimal(int(np.sort(mine)[(len(mine) - 1) // 2]) +
-                             int(np.sort(mine)[len(mine) // 2])) / 2
-            out.append(DaysToPay(payer_id, payer.name or payer_id, len(mine),
-                                 median.quantize(Decimal("0.1")), int(mine.max())))
+        if payer_id in by_payer.index:
+            row = by_payer.loc[payer_id]
+            median = Decimal(str(row["median"]))  # whole days or a half: exact
+            out.append(DaysToPay(payer_id, payer.name or payer_id, int(row["size"]),
+                                 median.quantize(Decimal("0.1")), int(row["max"])))
     return out
