@@ -108,7 +108,7 @@ def _policy_suspects(book: Book, lines) -> np.ndarray:
     unknown = pc.and_(policy.is_valid(), where.is_null())
     other = pc.and_(pc.and_(where.is_valid(), client.is_valid()),
                     pc.or_kleene(owner.is_null(), pc.not_equal(owner, client)))
-    return _mask(pc.or_(unknown, pc.fill_null(other, False)))
+    return _mask(unknown) | _mask(other)
 
 
 def _insurance_suspects(book: Book, lines, pays) -> np.ndarray:
@@ -125,7 +125,7 @@ def _insurance_suspects(book: Book, lines, pays) -> np.ndarray:
     expected = policy_payers.take(pc.index_in(policy, value_set=policy_ids))
     payer = pays.column("payer_id")
     other = pc.and_(expected.is_valid(), pc.not_equal(expected, payer))
-    odd = pc.or_(pc.or_(payer.is_null(), pc.and_(where.is_valid(), policy.is_null())),
-                 pc.fill_null(other, False))
+    odd = _mask(pc.or_(payer.is_null(), pc.and_(where.is_valid(), policy.is_null())))
+    odd |= _mask(other)
     insurance = pc.equal(pays.column("source"), arrow.scalar("Insurance", pa.string()))
-    return _mask(pc.and_(insurance, odd))
+    return _mask(insurance) & odd
