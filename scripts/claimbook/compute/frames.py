@@ -111,7 +111,8 @@ class Frames:
     ``day``, ``billed``, the money (``charge`` priced: Charge, else units x Fee per
     Unit), ``reversal`` and ``position`` (the row's position on Appointments).
     ``payments``: one row per payment to a visit that has a line: ``visit``, ``day``,
-    ``insurance``, ``reversal``, the money, ``payer_id`` and ``position``.
+    ``insurance``, ``reversal``, the money, ``payer_id``, ``payment_id``, ``remittance``,
+    ``reference``, ``trace`` (the Remittance, else the Reference) and ``position``.
     ``visits``: one row per visit (the index is its number): its ID, first line's
     date, client, staff, policy and payer, the earliest Billed Date, whether it is
     insured, its timely filing deadline and its first Claim Status and Claim Number.
@@ -192,8 +193,11 @@ def _payments(book: Book, pay_visit: np.ndarray) -> pd.DataFrame:
     out["reversal"] = sheet.reversals().to_numpy()[on_visit]
     for name in PAYMENT_MONEY:
         out[name] = sheet.cents(name)[0].to_numpy()[on_visit]
-    for name in ("payer_id", "payment_id"):
+    for name in ("payer_id", "payment_id", "remittance", "reference"):
         out[name] = sheet.text(name).take(on_visit).reset_index(drop=True)
+    # the check or EFT an insurer's payment came in: its Remittance, else its Reference
+    out["trace"] = out["remittance"].where(out["remittance"].fillna("") != "",
+                                           out["reference"])
     out["position"] = on_visit
     return out
 
