@@ -112,7 +112,8 @@ class Frames:
     Unit), ``reversal`` and ``position`` (the row's position on Appointments).
     ``payments``: one row per payment to a visit that has a line: ``visit``, ``day``,
     ``insurance``, ``reversal``, the money, ``payer_id``, ``payment_id``, ``remittance``,
-    ``reference``, ``trace`` (the Remittance, else the Reference) and ``position``.
+    ``reference``, ``trace`` (the Remittance, else the Reference), the insurer's
+    ``reason_codes`` and ``adjustment_reason``, and ``position``.
     ``visits``: one row per visit (the index is its number): its ID, first line's
     date, client, staff, policy and payer, the earliest Billed Date, whether it is
     insured, its timely filing deadline and its first Claim Status and Claim Number.
@@ -193,7 +194,8 @@ def _payments(book: Book, pay_visit: np.ndarray) -> pd.DataFrame:
     out["reversal"] = sheet.reversals().to_numpy()[on_visit]
     for name in PAYMENT_MONEY:
         out[name] = sheet.cents(name)[0].to_numpy()[on_visit]
-    for name in ("payer_id", "payment_id", "remittance", "reference"):
+    for name in ("payer_id", "payment_id", "remittance", "reference", "reason_codes",
+                 "adjustment_reason"):
         out[name] = sheet.text(name).take(on_visit).reset_index(drop=True)
     # the check or EFT an insurer's payment came in: its Remittance, else its Reference
     out["trace"] = out["remittance"].where(out["remittance"].fillna("") != "",

@@ -138,3 +138,34 @@ def visit_balances(frames: Frames, day: date, include_paid: bool = False
     """:func:`balance_columns` as :class:`VisitBalance` records."""
     data = balance_columns(frames, day, include_paid)
     return [VisitBalance(*row) for row in zip(*(data[name].tolist() for name in FIELDS))]
+
+
+def _numbers(frames: Frames, ids) -> np.ndarray:
+    """The visit numbers of these Appointment IDs (-1 for one that is not a visit)."""
+    return pd.Index(frames.visits["appointment_id"]).get_indexer(list(ids))
+
+
+def claim_numbers(frames: Frames, ids) -> dict[str, str | None]:
+    """Each of these visits' Claim Number: the first typed on its lines (None: none)."""
+    numbers = _numbers(frames, ids)
+    found = frames.visits["claim_number"].to_numpy(dtype=object, na_value=None)
+    return {aid: (found[n] if n >= 0 else None) for aid, n in zip(ids, numbers)}
+
+
+def insurer_reasons(frames: Frames, ids, day: date) -> dict[str, list[tuple]]:
+    """Each of these visits' insurance rows dated by ``day``, in sheet order, as
+    (Reason Codes, Adjustment Reason) pairs (None when blank)."""
+    from claimbook.compute.frames import day_number
+
+    numbers = _numbers(frames, ids)
+    pays = frames.payments
+    rows = pays[pays["insurance"] & (pays["day"] <= day_number(day))
+                & pays["visit"].isin(numbers[numbers >= 0])]
+    out: dict[str, list[tuple]] = {aid: [] for aid in ids}
+    names = frames.visits["appointment_id"]
+    for visit, codes, reason in zip(rows["visit"],
+                                    rows["reason_codes"].to_numpy(dtype=object, na_value=None),
+                                    rows["adjustment_reason"].to_numpy(dtype=object,
+                                                                       na_value=None)):
+        out[names.iat[visit]].append((codes, reason))
+    return out
