@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
-from claimbook.compute.frames import BUCKET_NAMES, NO_DAY, Frames, as_of, day_number
+from claimbook.compute.frames import BUCKET_LIMITS, BUCKET_NAMES, NO_DAY, Frames, day_number
 from claimbook.rules.months import Month
 
 HISTORY_MONTHS = 12
@@ -48,15 +49,44 @@ def last_months(month: Month, count: int = HISTORY_MONTHS) -> list[Month]:
 
 
 def aging_history(frames: Frames, month: Month, count: int = HISTORY_MONTHS) -> list[MonthEnd]:
-    """The A/R aging at each of the ``count`` month ends up to ``month``'s."""
-    out = []
-    for m in last_months(month, count):
-        money = as_of(frames, m.last_day)
-        counted = money[money["counted"]]
-        sums = counted.groupby("bucket")["balance"].sum().reindex(range(len(BUCKET_NAMES)),
-                                                                 fill_value=0)
-        out.append(MonthEnd(m, dict(zip(BUCKET_NAMES, (int(v) for v in sums)))))
-    return out
+    """The A/R aging at each of the ``count`` month ends up to ``month``'s: every
+    visit's balance at every month end at once (each money event summed into the first
+    month end on or after its date, then added up month end after month end), its age
+    at each (by the practice's aging basis), and the balances summed by bucket."""
+    months = last_months(month, count)
+    ends = np.array([day_number(m.last_day) for m in months], np.int64)
+    balance = _balances_at(frames, ends)
+    visits = frames.visits
+    dos = visits["day"].to_numpy()[:, None]
+    billed = visits["billed"].to_numpy()[:, None]
+    by_billed = frames.book.settings.aging_basis == "Billed Date"
+    start = np.where(by_billed & (billed <= ends[None, :]), billed, dos)
+    age = np.where(start == NO_DAY, 0, np.maximum(0, ends[None, :] - start))
+    bucket = np.searchsorted(np.array(BUCKET_LIMITS), age, side="left")
+    sums = pd.DataFrame({"end": np.tile(np.arange(count), len(visits)),
+                         "bucket": bucket.ravel(), "balance": balance.ravel()}) \
+        .groupby(["end", "bucket"])["balance"].sum().unstack(fill_value=0) \
+        .reindex(index=range(count), columns=range(len(BUCKET_NAMES)), fill_value=0)
+    return [MonthEnd(m, dict(zip(BUCKET_NAMES, (int(v) for v in row))))
+            for m, row in zip(months, sums.itertuples(index=False))]
+
+
+def _balances_at(frames: Frames, ends: np.ndarray) -> np.ndarray:
+    """Every visit's balance at each of these (ascending) days: visits x days, int64
+    cents. A line adds its charge less its discount and Client Paid; a payment takes
+    off its amount and adjustment."""
+    lines, pays = frames.line_money, frames.payment_money
+    events = pd.concat([
+        pd.DataFrame({"visit": lines["visit"], "day": lines["day"],
+                      "change": lines["charge"] - lines["discount"] - lines["client_paid"]}),
+        pd.DataFrame({"visit": pays["visit"], "day": pays["day"],
+                      "change": -(pays["amount"] + pays["adjustment"])}),
+    ], ignore_index=True)
+    events = events[events["day"] <= ends[-1]]  # a blank date is after every one
+    events = events.assign(end=np.searchsorted(ends, events["day"].to_numpy(), side="left"))
+    by_end = events.groupby(["visit", "end"])["change"].sum().unstack(fill_value=0) \
+        .reindex(index=frames.visits.index, columns=range(len(ends)), fill_value=0)
+    return by_end.cumsum(axis=1).to_numpy(np.int64)
 
 
 def days_to_pay(frames: Frames, month: Month, count: int = HISTORY_MONTHS) -> list[DaysToPay]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,7 @@ import pyarrow as pa
 from claimbook.compute.numbering import numbering_of
 from claimbook.io import arrow
 from claimbook.rules.records import Book
-from claimbook.rules.units import CMS_TOTAL_TIME, DEFAULT_MINUTES_PER_UNIT, visit_units
+from claimbook.rules.units import CMS_TOTAL_TIME, DEFAULT_MINUTES_PER_UNIT
 from claimbook.rules.voids import is_reversal
 
 REVERSAL = r"^\s*Reverses\s+\S+?:"  # rules/voids.py's pattern, for pandas
@@ -129,6 +130,16 @@ class Frames:
         """How many visits."""
         return len(self.visits)
 
+    @cached_property
+    def line_money(self) -> pd.DataFrame:
+        """``lines``' numeric columns alone (cheaper to filter by date, date after date)."""
+        return self.lines[["visit", "day", *LINE_MONEY, "reversal"]]
+
+    @cached_property
+    def payment_money(self) -> pd.DataFrame:
+        """``payments``' numeric columns alone."""
+        return self.payments[["visit", "day", "insurance", "reversal", *PAYMENT_MONEY]]
+
 
 def frames_of(book: Book) -> Frames:
     """The book's DataFrames, built once and kept in ``book.cache``."""
@@ -172,14 +183,15 @@ def _visits(book: Book, lines: pd.DataFrame, first: pd.DataFrame,
         out[name] = by_visit[name].first().astype(TEXT)
     out["insured"] = out["policy_id"].notna().astype(bool)
     payer = {p: _payer_id(book, p) for p in out["policy_id"].dropna().unique()}
-    out["payer_id"] = out["policy_id"].map(payer).astype(TEXT)
-    filing = out["payer_id"].map(
-        {pid: book.timely_filing_days(book.payers.get(pid)) for pid in set(payer.values())
-         if pid is not None}).astype("Int64").fillna(book.settings.timely_filing_days or 0)
+    out["payer_id"] = pd.Series(_lookup(out["policy_id"], payer, None, object), dtype=TEXT)
+    default = book.settings.timely_filing_days or 0
+    filing = _lookup(out["payer_id"], {pid: book.timely_filing_days(book.payers.get(pid))
+                                       for pid in set(payer.values()) if pid is not None},
+                     default, np.int64)
     dated = out["insured"] & (out["day"] != NO_DAY)
-    out["deadline"] = (out["day"] + filing.astype("int64")).where(dated, NO_DAY)
+    out["deadline"] = (out["day"] + filing).where(dated, NO_DAY)
     names = {c: book.client_name(c) for c in out["client_id"].dropna().unique()}
-    out["client_name"] = out["client_id"].map(names).fillna("").astype(TEXT)
+    out["client_name"] = pd.Series(_lookup(out["client_id"], names, "", object), dtype=TEXT)
     return out
 
 
@@ -209,68 +221,77 @@ def _payer_id(book: Book, policy_id) -> str | None:
     return payer.payer_id if payer is not None else None
 
 
+def _lookup(keys: pd.Series, table: dict, blank, dtype) -> np.ndarray:
+    """``table[key]`` for each key (``blank`` for a blank or unknown key): each distinct
+    key is looked up once (``pd.factorize``), then taken by its code."""
+    codes, uniques = pd.factorize(keys)
+    values = np.array([table.get(k, blank) for k in uniques] + [blank], dtype=dtype)
+    return values[np.where(codes < 0, len(uniques), codes)]
+
+
 def _line_charges(book: Book, sheet: _Sheet, lines: pd.DataFrame, first: pd.DataFrame,
                   kept: np.ndarray) -> pd.Series:
     """Each line's charge: Charge, else units x Fee per Unit (units by the 8-minute rule,
     pooled per visit where the payer's Units Rule is CMS total time)."""
     code = lines["service_code"]
     found = {c: book.services.get(c) for c in code.dropna().unique()}
-    fee = code.map({c: (s.fee_per_unit or 0) if s else 0 for c, s in found.items()}) \
-        .astype("Int64").fillna(0).astype(CENTS)
-    per_unit = code.map({c: (s.minutes_per_unit or DEFAULT_MINUTES_PER_UNIT) if s
-                         else DEFAULT_MINUTES_PER_UNIT for c, s in found.items()}) \
-        .astype("Int64").fillna(DEFAULT_MINUTES_PER_UNIT).astype("int64")
-    timed = code.map({c: s is None or s.timed is not False for c, s in found.items()}) \
-        .astype("boolean").fillna(True).astype(bool)
+    fee = _lookup(code, {c: (s.fee_per_unit or 0) if s else 0 for c, s in found.items()},
+                  0, np.int64)
+    per_unit = _lookup(code, {c: s.minutes_per_unit or DEFAULT_MINUTES_PER_UNIT
+                              for c, s in found.items() if s}, DEFAULT_MINUTES_PER_UNIT,
+                       np.int64)
+    timed = _lookup(code, {c: s is None or s.timed is not False for c, s in found.items()},
+                    True, bool)
     typed_units, has_units = (x[kept] for x in _as_numpy(sheet.cents("units")))
     minutes, has_minutes = (x[kept] for x in _as_numpy(sheet.cents("minutes")))
-    whole, rest = np.divmod(minutes, per_unit.to_numpy())
-    eight = whole + (rest * 2 > per_unit.to_numpy())
+    whole, rest = np.divmod(minutes, per_unit)
     units = pd.Series(np.where(has_units, typed_units,
-                               np.where(timed.to_numpy() & has_minutes, eight, 1)),
+                               np.where(timed & has_minutes, whole + (rest * 2 > per_unit), 1)),
                       dtype="int64")
-    units = _pooled_units(book, lines, first, units)
+    pooled = (~has_units) & has_minutes & timed & _counts_total_time(book, lines, first)
+    if pooled.any():
+        units[pooled] = _pooled_units(lines[pooled].assign(
+            minutes=minutes[pooled], per_unit=per_unit[pooled]))
     charge, has_charge = (x[kept] for x in _as_numpy(sheet.cents("charge")))
-    return (units * fee).where(~has_charge, charge)
+    return pd.Series(np.where(has_charge, charge, units.to_numpy() * fee), dtype=CENTS)
 
 
 def _as_numpy(pair: tuple[pd.Series, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return pair[0].to_numpy(), pair[1]
 
 
-def _pooled_units(book: Book, lines: pd.DataFrame, first: pd.DataFrame,
-                  units: pd.Series) -> pd.Series:
-    """Units of the visits of more than one line whose payer counts total time (the
-    payer of the visit's first line's policy)."""
+def _counts_total_time(book: Book, lines: pd.DataFrame, first: pd.DataFrame) -> np.ndarray:
+    """The lines of visits of more than one line whose payer (the payer of the first
+    line's policy) counts CMS total time."""
     cms = {pid for pid, p in book.payers.items() if p.units_rule == CMS_TOTAL_TIME}
     if not cms:
-        return units
+        return np.zeros(len(lines), bool)
     policy = first.set_index("visit")["policy_id"]
-    counts = lines.groupby("visit")["visit"].size()
-    counted = policy.map({p: _payer_id(book, p) in cms for p in policy.dropna().unique()})
-    visits = counts.index[(counts > 1) & counted.astype("boolean").fillna(False)]
-    pooled = np.flatnonzero(lines["visit"].isin(visits))
-    if not len(pooled):
-        return units
-    units = units.copy()
-    positions = lines["position"].to_numpy()[pooled]
-    records = _records_at(book.lines, positions.tolist())
-    for _, group in pd.Series(pooled).groupby(lines["visit"].to_numpy()[pooled]):
-        where = group.to_numpy()
-        visit_lines = [records[i] for i in group.index]
-        services = [book.services.get(ln.service_code) for ln in visit_lines]
-        payer = book.payer_of(visit_lines[0].policy_id)
-        units.iloc[where] = visit_units(visit_lines, services,
-                                        payer.units_rule if payer else None)
-    return units
+    counted = _lookup(policy, {p: _payer_id(book, p) in cms for p in policy.dropna().unique()},
+                      False, bool)
+    several = lines.groupby("visit")["visit"].size().to_numpy() > 1
+    visit = lines["visit"].to_numpy()
+    return (counted & several)[visit]
 
 
-def _records_at(records, rows: list[int]) -> list:
-    """The records at these rows of a sheet (made alone when the sheet's are not made)."""
-    table = getattr(records, "table", None)
-    if getattr(records, "_items", None) is not None or table is None:
-        return [records[i] for i in rows]
-    return table.records_at(rows)
+def _pooled_units(pooled: pd.DataFrame) -> np.ndarray:
+    """Units of the timed lines with Minutes and no Units of CMS total-time visits
+    (rules/units.py, vectorised): per visit and unit length, the 8-minute rule on the
+    summed minutes; each line gets its whole units, and the units left go one each to
+    the lines with the largest remaining minutes (ties: the code that sorts first, then
+    sheet order)."""
+    group = ["visit", "per_unit"]
+    pooled = pooled.assign(base=pooled["minutes"] // pooled["per_unit"],
+                           rest=pooled["minutes"] % pooled["per_unit"],
+                           code=pooled["service_code"].fillna(""),
+                           order=np.arange(len(pooled)))
+    sums = pooled.groupby(group)[["minutes", "base"]].transform("sum")
+    per = pooled["per_unit"]
+    total = sums["minutes"] // per + ((sums["minutes"] % per) * 2 > per)
+    ranked = pooled.sort_values(["visit", "per_unit", "rest", "code", "order"],
+                                ascending=[True, True, False, True, True], kind="stable")
+    rank = ranked.groupby(group).cumcount().reindex(pooled.index)
+    return (pooled["base"] + (rank < total - sums["base"])).to_numpy(np.int64)
 
 
 # -- balances on a date ------------------------------------------------------------------
@@ -287,8 +308,8 @@ def as_of(frames: Frames, day: date, aging_basis: str | None = None) -> pd.DataF
     d = day_number(day)
     visits = frames.visits
     index = visits.index
-    lines = frames.lines[frames.lines["day"] <= d]
-    pays = frames.payments[frames.payments["day"] <= d]
+    lines = frames.line_money[frames.line_money["day"] <= d]
+    pays = frames.payment_money[frames.payment_money["day"] <= d]
     insurance = pays["insurance"]
     from_lines = lines.groupby("visit")[list(LINE_MONEY)].sum().reindex(index, fill_value=0)
     from_payments = pd.DataFrame({
@@ -318,8 +339,8 @@ def _dues(out: pd.DataFrame, insured: pd.Series) -> None:
     """Who owes the balance: an insured visit's client owes the patient responsibility
     less what they paid, kept between 0 and the balance; a self-pay client all of it."""
     balance = out["balance"]
-    low, high = balance.clip(upper=0), balance.clip(lower=0)
-    clamped = (out["responsibility"] - out["client_paid"]).clip(lower=low, upper=high)
+    low, high = np.minimum(balance, 0), np.maximum(balance, 0)
+    clamped = np.maximum(low, np.minimum(high, out["responsibility"] - out["client_paid"]))
     out["client_due"] = clamped.where(insured, balance)
     out["insurance_due"] = balance - out["client_due"]
 
@@ -348,8 +369,9 @@ def _status(out: pd.DataFrame, visits: pd.DataFrame, d: int) -> pd.Series:
 def ar_on(frames: Frames, day: date) -> int:
     """A/R as of ``day`` straight from the lines and payments dated by then."""
     d = day_number(day)
-    lines = frames.lines.loc[frames.lines["day"] <= d, list(LINE_MONEY)].sum()
-    pays = frames.payments.loc[frames.payments["day"] <= d, ["amount", "adjustment"]].sum()
+    money, paid = frames.line_money, frames.payment_money
+    lines = money.loc[money["day"] <= d, list(LINE_MONEY)].sum()
+    pays = paid.loc[paid["day"] <= d, ["amount", "adjustment"]].sum()
     return int(lines["charge"] - lines["discount"] - lines["client_paid"]
                - pays["amount"] - pays["adjustment"])
 

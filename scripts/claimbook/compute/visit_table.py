@@ -92,9 +92,13 @@ def _codes(frames: Frames, visits: np.ndarray) -> np.ndarray:
     several = np.flatnonzero(counts.to_numpy()[visits] > 1)
     if len(several):
         wanted = lines[lines["visit"].isin(visits[several]) & lines["service_code"].notna()]
-        gathered = wanted.groupby("visit")["service_code"].agg(list)
-        for i, visit in zip(several, visits[several]):  # one by one: tuples stay tuples
-            out[i] = tuple(gathered.get(visit, ()))
+        order = np.argsort(wanted["visit"].to_numpy(), kind="stable")  # sheet order kept
+        visit = wanted["visit"].to_numpy()[order]
+        code = wanted["service_code"].to_numpy(dtype=object, na_value=None)[order]
+        starts = np.searchsorted(visit, visits[several], side="left")
+        ends = np.searchsorted(visit, visits[several], side="right")
+        for i, start, end in zip(several, starts, ends):  # one by one: tuples stay tuples
+            out[i] = tuple(code[start:end])
     return out
 
 
