@@ -1,9 +1,9 @@
 """pandas is imported only by the commands that compute with it.
 
 Importing pandas costs about a third of a second of every command. The commands that
-read a workbook and do their own sums (``check``, the desk, claims, receipts, ...) never
-import it; ``balances``, ``report``, ``handoff``, ``remind``, ``statement --due`` and the
-library (``claimbook.open``) do. Each command runs in a process of its own under
+read a workbook and do their own sums (``check``, the desk, claims, receipts, statements,
+...) never import it; ``balances``, ``report``, ``handoff``, ``remind`` and the library
+(``claimbook.open``) do. Each command runs in a process of its own under
 ``python -X importtime``, which lists every module as it is imported."""
 
 from __future__ import annotations
@@ -36,11 +36,13 @@ WITHOUT_PANDAS = {
                str(EXPORTS / "massagebook-appointments.csv"), "--date", "2026-11-30"],
     "receipt": ["receipt", "--month", "2026-10", "--as-of", "2026-11-29"],
     "statement --client": ["statement", "--client", "C0081", "--as-of", "2026-02-20"],
+    "statement --due": ["statement", "--due", "--as-of", "2026-11-20"],
 }
 WITH_PANDAS = {
     "balances": ["balances", "--as-of", "2026-10-31"],
     "report": ["report", "--month", "2026-10", "--format", "json"],
     "handoff": ["handoff", "--month", "2026-10"],
+    "remind": ["remind", "--date", "2026-11-20"],
 }
 
 

@@ -63,12 +63,20 @@ def aging_history(frames: Frames, month: Month, count: int = HISTORY_MONTHS) -> 
     start = np.where(by_billed & (billed <= ends[None, :]), billed, dos)
     age = np.where(start == NO_DAY, 0, np.maximum(0, ends[None, :] - start))
     bucket = np.searchsorted(np.array(BUCKET_LIMITS), age, side="left")
-    sums = pd.DataFrame({"end": np.tile(np.arange(count), len(visits)),
-                         "bucket": bucket.ravel(), "balance": balance.ravel()}) \
-        .groupby(["end", "bucket"])["balance"].sum().unstack(fill_value=0) \
-        .reindex(index=range(count), columns=range(len(BUCKET_NAMES)), fill_value=0)
+    buckets = len(BUCKET_NAMES)
+    sums = _summed(pd.Series(balance.ravel()), (np.arange(count) * buckets + bucket).ravel(),
+                   count * buckets).reshape(count, buckets)
     return [MonthEnd(m, dict(zip(BUCKET_NAMES, (int(v) for v in row))))
-            for m, row in zip(months, sums.itertuples(index=False))]
+            for m, row in zip(months, sums)]
+
+
+def _summed(values: pd.Series, keys: np.ndarray, size: int) -> np.ndarray:
+    """``values`` (int64 cents) summed by key (0 to size - 1) with a pandas group-by;
+    0 for a key with no value."""
+    sums = values.groupby(keys).sum()
+    out = np.zeros(size, np.int64)
+    out[sums.index.to_numpy()] = sums.to_numpy(np.int64)
+    return out
 
 
 def _balances_at(frames: Frames, ends: np.ndarray) -> np.ndarray:
@@ -83,10 +91,10 @@ def _balances_at(frames: Frames, ends: np.ndarray) -> np.ndarray:
                       "change": -(pays["amount"] + pays["adjustment"])}),
     ], ignore_index=True)
     events = events[events["day"] <= ends[-1]]  # a blank date is after every one
-    events = events.assign(end=np.searchsorted(ends, events["day"].to_numpy(), side="left"))
-    by_end = events.groupby(["visit", "end"])["change"].sum().unstack(fill_value=0) \
-        .reindex(index=frames.visits.index, columns=range(len(ends)), fill_value=0)
-    return by_end.cumsum(axis=1).to_numpy(np.int64)
+    end = np.searchsorted(ends, events["day"].to_numpy(), side="left")
+    n, count = frames.count, len(ends)
+    by_end = _summed(events["change"], events["visit"].to_numpy() * count + end, n * count)
+    return by_end.reshape(n, count).cumsum(axis=1)
 
 
 def days_to_pay(frames: Frames, month: Month, count: int = HISTORY_MONTHS) -> list[DaysToPay]:
