@@ -11,6 +11,10 @@ import pytest
 from claimbook.io.xlsx.template import write_practice_workbook
 from claimbook.rules.npi import make_npi
 
+# Fixtures shared by many test modules live in helper modules, loaded here as plugins so
+# that test modules never import each other (or a fixture by name).
+pytest_plugins = ["papers", "mailserver", "harden_files"]
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "workbooks" / "sample-practice.xlsx"
 

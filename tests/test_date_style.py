@@ -18,9 +18,8 @@ from claimbook.compute.balances import balances
 from claimbook.compute.reminders import reminder_text
 from claimbook.io.xlsx.reader import load_book
 from conftest import line, payment
-from test_receipts import (
+from papers import (
     pdf_text,
-    practice,  # noqa: F401 - the fixture
 )
 
 ISO = {"date_style": "YYYY-MM-DD"}
@@ -94,7 +93,7 @@ def test_the_desk_commands_print_the_practices_style(book_path, monkeypatch):
 
 
 # -- receipts and statements -------------------------------------------------------------------
-def test_receipts_and_statements_in_iso(practice, tmp_path):  # noqa: F811
+def test_receipts_and_statements_in_iso(practice, tmp_path):
     path = practice(ISO)
     out = tmp_path / "out"
     result = run("receipt", "-w", str(path), "--appointment", "A1", "--out", str(out),
@@ -115,7 +114,7 @@ def test_receipts_and_statements_in_iso(practice, tmp_path):  # noqa: F811
     assert "10/05/2026" not in text
 
 
-def test_an_unset_date_style_is_the_us_style(practice, tmp_path):  # noqa: F811
+def test_an_unset_date_style_is_the_us_style(practice, tmp_path):
     out = tmp_path / "out"
     assert run("receipt", "-w", str(practice()), "--appointment", "A1", "--out", str(out),
                "--as-of", "2026-11-29").exit_code == 0

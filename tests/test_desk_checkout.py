@@ -13,7 +13,7 @@ import pytest
 from claimbook.compute import desk
 from claimbook.io.xlsx.reader import load_book
 from conftest import line
-from test_desk_books import cells, owner_book, parts_of, run, sheet_part
+from owner_books import cells, owner_book, parts_of, run, sheet_part
 
 BASE = ("checkout", "--date", "2026-11-02", "--client", "C1", "--staff", "S1",
         "--policy", "P1", "--service", "97124")

@@ -13,7 +13,7 @@ import pytest
 
 from claimbook.io.xlsx.reader import load_book
 from conftest import line, payment
-from test_desk_books import owner_book, parts_of, run, sheet_part
+from owner_books import owner_book, parts_of, run, sheet_part
 
 
 @pytest.fixture

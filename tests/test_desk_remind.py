@@ -14,7 +14,7 @@ from claimbook.compute.balances import balances
 from claimbook.compute.reminders import reminder_text, visit_sentence
 from claimbook.io.xlsx.reader import load_book
 from conftest import line, payment
-from test_desk_books import cells, owner_book, parts_of, run, sheet_part
+from owner_books import cells, owner_book, parts_of, run, sheet_part
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 from claimbook.io.xlsx.reader import load_book
 from conftest import BASE_ROWS, line, write_book
 from era_files import ClaimSpec, Line, envelope, era_file, era_text
-from test_desk_books import run
+from owner_books import run
 
 DAY = "2026-11-30"
 
@@ -386,7 +386,7 @@ def test_an_owners_workbook_gains_the_columns_and_the_remittances_sheet(tmp_path
     Remittances sheet: they are added (and said); every other part stays as it was."""
     import openpyxl
 
-    from test_desk_books import owner_book, parts_of, sheet_part
+    from owner_books import owner_book, parts_of, sheet_part
 
     owner = owner_book(tmp_path / "owner.xlsx")
     before = parts_of(owner)

@@ -10,7 +10,7 @@ from pathlib import Path
 from claimbook.io.xlsx.reader import load_book
 from claimbook.usecases.sample import sample_practice
 from claimbook.usecases.sample_era import PAY_DAY, TRACE, sample_remittance
-from test_desk_books import run
+from owner_books import run
 
 ROOT = Path(__file__).resolve().parent.parent
 ERA = ROOT / "workbooks" / "sample-era.835"

@@ -16,7 +16,7 @@ import pytest
 from claimbook.io.x12.era835 import read_835
 from claimbook.io.xlsx.reader import load_book
 from era_files import workbook_for
-from test_desk_books import run
+from owner_books import run
 
 DATA = Path(__file__).parent / "data" / "x12"
 

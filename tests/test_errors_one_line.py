@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from claimbook.cli.main import cli
-from harden_files import PAY, mount  # noqa: F401 - the fixture
-from test_desk_books import owner_book, parts_of, run_process
-from test_mail import mail_settings, month_batch, smtp_server  # noqa: F401 - the fixture
-from test_receipts import CLIENTS, practice  # noqa: F401 - the fixture
+from harden_files import PAY
+from mailserver import mail_settings, month_batch
+from owner_books import owner_book, parts_of, run_process
+from papers import CLIENTS
 
 
 def _digest(path) -> str:
@@ -27,7 +27,7 @@ def _one_line(text: str) -> bool:
 
 
 @pytest.mark.parametrize("leave", [0, 4096, 12288, 24576, 40960])
-def test_a_full_disk_stops_the_write_in_one_line_and_keeps_the_workbook(tmp_path, mount, leave):  # noqa: F811
+def test_a_full_disk_stops_the_write_in_one_line_and_keeps_the_workbook(tmp_path, mount, leave):
     disk = mount(size="256k")
     book = owner_book(disk.where / "owner.xlsx")
     before = _digest(book)
@@ -45,7 +45,7 @@ def test_a_full_disk_stops_the_write_in_one_line_and_keeps_the_workbook(tmp_path
         assert not [f for f in os.listdir(backups) if f.endswith(".tmp")]
 
 
-def test_a_read_only_disk_is_one_line(tmp_path, mount):  # noqa: F811
+def test_a_read_only_disk_is_one_line(tmp_path, mount):
     disk = mount()
     book = owner_book(disk.where / "owner.xlsx")
     disk.read_only()
@@ -55,7 +55,7 @@ def test_a_read_only_disk_is_one_line(tmp_path, mount):  # noqa: F811
                            "permission); nothing was written\n")
 
 
-def test_a_read_only_backups_folder_is_one_line(tmp_path, mount):  # noqa: F811
+def test_a_read_only_backups_folder_is_one_line(tmp_path, mount):
     book = owner_book(tmp_path / "owner.xlsx")
     backups = mount("backups")
     backups.read_only()
@@ -67,7 +67,7 @@ def test_a_read_only_backups_folder_is_one_line(tmp_path, mount):  # noqa: F811
     assert _digest(book) == before
 
 
-def test_out_on_a_read_only_disk_is_one_line(tmp_path, mount, sample_copy):  # noqa: F811
+def test_out_on_a_read_only_disk_is_one_line(tmp_path, mount, sample_copy):
     disk = mount("reports")
     disk.read_only()
     done = run_process("report", "-w", str(sample_copy), "--month", "2026-10", "--out",
@@ -87,7 +87,7 @@ def test_a_file_name_too_long_is_one_line(tmp_path, sample_copy):
 
 # -- line breaks in what goes into an email header ----------------------------------------
 def test_a_line_break_in_the_practice_name_is_kept_out_of_the_headers(
-        practice, smtp_server, tmp_path):  # noqa: F811
+        practice, smtp_server, tmp_path):
     settings = {**mail_settings(smtp_server.port), "practice_name": "Cedar &\nStone"}
     result = month_batch(practice(settings), tmp_path / "out")
     assert result.exit_code == 0, result.output
@@ -95,7 +95,7 @@ def test_a_line_break_in_the_practice_name_is_kept_out_of_the_headers(
     assert all("Cedar & Stone" in m["Subject"] for m in smtp_server.messages)
 
 
-def test_a_line_break_in_an_email_cell_is_one_line(practice, smtp_server, tmp_path):  # noqa: F811
+def test_a_line_break_in_an_email_cell_is_one_line(practice, smtp_server, tmp_path):
     clients = [CLIENTS[0], {**CLIENTS[1], "email": "bo@example.org\nBcc: all@example.org"}]
     path = practice(mail_settings(smtp_server.port), Clients=clients)
     result = CliRunner().invoke(cli, ["receipt", "-w", str(path), "--appointment", "A1",

@@ -19,7 +19,7 @@ from claimbook.compute.journal_export import XERO_COLUMNS, daily
 from claimbook.compute.ledger import Month
 from claimbook.io.xlsx.reader import load_book
 from conftest import SAMPLE
-from test_journal_handmade import march_rows
+from march import march_rows
 
 CODES = {"revenue_account_code": "4000", "insurance_a_r_account_code": "1210",
          "client_a_r_account_code": "1200", "contractual_adjustment_account_code": "4900",

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from claimbook.cli.main import cli
 from claimbook.io.xlsx.styles import DIFFERENCE_FORMAT, DRCR_FORMAT, MONEY_FORMAT, NAVY
-from test_journal_handmade import EXPECTED_DEPOSITS, EXPECTED_JOURNAL, march_rows
+from march import EXPECTED_DEPOSITS, EXPECTED_JOURNAL, march_rows
 
 SHEETS = ["Summary", "Journal", "Deposits", "Revenue by Code", "Revenue by Therapist",
           "Insurance by Payer", "AR Roll-forward"]

@@ -376,7 +376,7 @@ def test_a_refund_is_a_negative_client_payment_on_the_last_visit(practice, tmp_p
 
 
 def test_the_unmatched_imports_sheet_is_added_to_a_workbook_without_it(tmp_path):
-    from test_desk_books import owner_book
+    from owner_books import owner_book
 
     path = owner_book(tmp_path / "owner.xlsx")
     export = income(tmp_path / "income.csv", [sale("11/03/2026", "Ann Lee", "Arnica Gel",
@@ -421,7 +421,7 @@ def test_in_a_reverse_flow_practice_a_product_sold_at_the_visit_is_the_clients(b
 
 
 def test_what_the_owners_sheet_has_no_column_for_is_left_out_and_said(tmp_path):
-    from test_desk_books import owner_book
+    from owner_books import owner_book
 
     path = owner_book(tmp_path / "owner.xlsx")  # Clients: ID, names, Favorite Oil, Reminder
     export = write_csv(tmp_path / "clients.csv", [

@@ -122,7 +122,7 @@ def test_ids_codes_phones_and_zips_are_kept_as_typed(fresh):
 
 
 def test_how_to_use_names_every_command(fresh):
-    from test_cli import all_commands
+    from helpers import all_commands
 
     ws = openpyxl.load_workbook(fresh)["How to use"]
     text = "\n".join(str(c.value) for c in ws["A"] if c.value)

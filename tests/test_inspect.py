@@ -17,7 +17,7 @@ import pytest
 import xlwt
 
 from harden_files import PAY, PAYMENTS_PART, edit_parts, with_cell
-from test_desk_books import owner_book, run
+from owner_books import owner_book, run
 
 CHECK_IN_A_PROCESS = [sys.executable, "-c", "from claimbook.cli.main import main; main()"]
 

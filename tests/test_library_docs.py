@@ -54,8 +54,9 @@ def test_the_library_gives_the_commands_figures():
 
 
 def test_commands_do_without_pandas_and_the_library_has_it():
-    """Reading a workbook does not import pandas (a third of a second of every command);
-    the library, in the same process, gets DataFrames all the same."""
+    """Reading and checking a workbook does not import pandas (a third of a second of
+    every command); the commands that compute with it, and the library, in the same
+    process, get the same figures all the same."""
     import subprocess
     import sys
 
@@ -63,6 +64,9 @@ def test_commands_do_without_pandas_and_the_library_has_it():
 import sys
 from click.testing import CliRunner
 from claimbook.cli.main import cli
+result = CliRunner().invoke(cli, ["check", "-w", r"{SAMPLE}"])
+assert result.exit_code == 0, result.output
+print("pandas after check:", "pandas" in sys.modules)
 result = CliRunner().invoke(cli, ["report", "-w", r"{SAMPLE}", "--month", "2026-10",
                                   "--format", "json"])
 assert result.exit_code == 0, result.output
@@ -76,5 +80,6 @@ print("lines:", str(practice.lines["charge"].dtype))
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True)
-    assert done.stdout.splitlines() == ["pandas after report: False", "due: 980000",
+    assert done.stdout.splitlines() == ["pandas after check: False",
+                                        "pandas after report: True", "due: 980000",
                                         "lines: Int64"]

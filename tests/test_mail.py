@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import email
 import io
-import socket
 from datetime import date
 from email import policy
 from pathlib import Path
@@ -26,69 +25,20 @@ from claimbook.cli.main import cli
 from claimbook.io.mail import Mailer, MailError, MailSettings
 from claimbook.rules import schema
 from conftest import line
-from test_receipts import CLIENTS, LINES, PAYMENTS, practice  # noqa: F401 - the fixture
-
-PASSWORD = "s3cret-from-env"
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted"
+from mailserver import (  # noqa: F401
+    PASSWORD,
+    Inbox,
+    body,
+    email_log,
+    free_port,
+    log_rows,
+    mail_settings,
+    month_batch,
+)
+from papers import CLIENTS, LINES, PAYMENTS
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    """A plain SMTP server on 127.0.0.1, started for the test and stopped after it."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    inbox.port = controller.port
-    yield inbox
-    controller.stop()
-
-
-def mail_settings(port: int, host: str = "127.0.0.1", **more) -> dict:
-    return {"smtp_host": host, "smtp_port": port, "smtp_from": "billing@test.example", **more}
-
-
-def month_batch(path: Path, out: Path, *extra: str):
-    return CliRunner().invoke(cli, ["receipt", "-w", str(path), "--month", "2026-10",
-                                    "--out", str(out), "--as-of", "2026-11-29", "--email",
-                                    *extra])
-
-
-def email_log(workbook: Path) -> Path:
-    """The Email Log: beside the workbook, named after it."""
-    return workbook.parent / f"{workbook.stem} Email Log.xlsx"
-
-
-def log_rows(workbook: Path) -> list[tuple]:
-    ws = openpyxl.load_workbook(email_log(workbook)).active
-    rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:8] == ("When", "Document", "Client ID", "Client", "To", "PDF", "Status",
-                           "Detail")
-    return [r[1:7] for r in rows[1:]]
-
-
-def body(message) -> str:
-    return message.get_body(("plain",)).get_content()
-
-
-def test_each_receipt_is_emailed_once_with_its_pdf(practice, smtp_server, tmp_path):  # noqa: F811
+def test_each_receipt_is_emailed_once_with_its_pdf(practice, smtp_server, tmp_path):
     out, path = tmp_path / "out", practice(mail_settings(smtp_server.port))
     result = month_batch(path, out)
     assert result.exit_code == 0, result.output
@@ -115,7 +65,7 @@ def test_each_receipt_is_emailed_once_with_its_pdf(practice, smtp_server, tmp_pa
     assert not (out / "Email Log.xlsx").exists()  # beside the workbook, not with the PDFs
 
 
-def test_one_email_per_client_per_batch(practice, smtp_server, tmp_path):  # noqa: F811
+def test_one_email_per_client_per_batch(practice, smtp_server, tmp_path):
     lines = LINES + [line("A3", date(2026, 10, 19), "C2", "P2", "97124", minutes=45,
                           diagnosis_codes="M54.2", billed_date=date(2026, 10, 21))]
     out = tmp_path / "out"
@@ -138,7 +88,7 @@ def test_one_email_per_client_per_batch(practice, smtp_server, tmp_path):  # noq
     assert [r[0] for r in log_rows(path)] == ["R-A1", "R-A3", "R-A2"]
 
 
-def test_the_subject_is_not_folded_after_its_name(practice, tmp_path):  # noqa: F811
+def test_the_subject_is_not_folded_after_its_name(practice, tmp_path):
     name = "Cedar & Stone Therapeutic Massage and Bodywork of Greater Seattle"
     drafts = tmp_path / "drafts"
     result = CliRunner().invoke(cli, ["receipt", "-w", str(practice({"practice_name": name})),
@@ -150,7 +100,7 @@ def test_the_subject_is_not_folded_after_its_name(practice, tmp_path):  # noqa: 
     assert subject == f"Subject: Your insurance receipt R-A1 from {name}".encode()
 
 
-def test_running_the_batch_again_sends_nothing_twice(practice, smtp_server, tmp_path):  # noqa: F811
+def test_running_the_batch_again_sends_nothing_twice(practice, smtp_server, tmp_path):
     out, path = tmp_path / "out", practice(mail_settings(smtp_server.port))
     assert month_batch(path, out).exit_code == 0
     again = month_batch(path, tmp_path / "elsewhere")  # another folder: the same log
@@ -165,7 +115,7 @@ def test_running_the_batch_again_sends_nothing_twice(practice, smtp_server, tmp_
     assert [r[5] for r in log_rows(path)] == ["Sent"] * 4
 
 
-def test_a_server_that_is_down_is_reported_and_recorded(practice, tmp_path):  # noqa: F811
+def test_a_server_that_is_down_is_reported_and_recorded(practice, tmp_path):
     out, port = tmp_path / "out", free_port()  # nothing listens there
     path = practice(mail_settings(port))
     result = month_batch(path, out)
@@ -177,7 +127,7 @@ def test_a_server_that_is_down_is_reported_and_recorded(practice, tmp_path):  # 
     assert (out / "receipt-A1.pdf").exists()  # the receipts are written; only mail failed
 
 
-def test_receipts_not_sent_are_sent_when_the_server_is_back(practice, tmp_path):  # noqa: F811
+def test_receipts_not_sent_are_sent_when_the_server_is_back(practice, tmp_path):
     out, port = tmp_path / "out", free_port()
     path = practice(mail_settings(port))
     assert month_batch(path, out).exit_code == 1
@@ -193,7 +143,7 @@ def test_receipts_not_sent_are_sent_when_the_server_is_back(practice, tmp_path):
     assert [r[5] for r in log_rows(path)] == ["Not sent", "Not sent", "Sent", "Sent"]
 
 
-def test_a_client_without_email_gets_theirs_to_print(practice, smtp_server,  # noqa: F811
+def test_a_client_without_email_gets_theirs_to_print(practice, smtp_server,
                                                      tmp_path):
     """The others are emailed; the client without an address is listed with the cell,
     their receipt is written to print, and the command ends in one error line."""
@@ -219,7 +169,7 @@ def test_a_client_without_email_gets_theirs_to_print(practice, smtp_server,  # n
                                              "line"),
     ("bo at example.com", '"bo at example.com" is not an email address'),
 ])
-def test_an_email_cell_holds_one_address(practice, smtp_server, tmp_path,  # noqa: F811
+def test_an_email_cell_holds_one_address(practice, smtp_server, tmp_path,
                                          typed, message):
     clients = [CLIENTS[0], {**CLIENTS[1], "email": typed}]
     path = practice(mail_settings(smtp_server.port), Clients=clients)
@@ -242,7 +192,7 @@ def test_an_email_cell_holds_one_address(practice, smtp_server, tmp_path,  # noq
 
 
 def test_a_line_break_in_the_practice_name_is_one_line_in_the_headers(
-        practice, smtp_server, tmp_path):  # noqa: F811
+        practice, smtp_server, tmp_path):
     path = practice({**mail_settings(smtp_server.port), "practice_name": "Test\nMassage"})
     result = month_batch(path, tmp_path / "out")
     assert result.exit_code == 0, result.output
@@ -251,7 +201,7 @@ def test_a_line_break_in_the_practice_name_is_one_line_in_the_headers(
     assert message["Subject"] == "Your insurance receipt R-A1 from Test Massage"
 
 
-def test_no_mail_server_in_the_practice_sheet(practice, tmp_path):  # noqa: F811
+def test_no_mail_server_in_the_practice_sheet(practice, tmp_path):
     out = tmp_path / "out"
     result = month_batch(practice(), out)
     row = 2 + [s.name for s in schema.PRACTICE_SETTINGS].index("SMTP Host")
@@ -260,7 +210,7 @@ def test_no_mail_server_in_the_practice_sheet(practice, tmp_path):  # noqa: F811
     assert not out.exists()
 
 
-def test_the_password_comes_only_from_the_environment(practice, smtp_server, tmp_path,  # noqa: F811
+def test_the_password_comes_only_from_the_environment(practice, smtp_server, tmp_path,
                                                       monkeypatch):
     monkeypatch.delenv("CLAIMBOOK_SMTP_PASSWORD", raising=False)
     out = tmp_path / "out"
@@ -270,7 +220,7 @@ def test_the_password_comes_only_from_the_environment(practice, smtp_server, tmp
     assert not out.exists()
 
 
-def test_eml_drafts_instead_of_sending(practice, tmp_path):  # noqa: F811
+def test_eml_drafts_instead_of_sending(practice, tmp_path):
     out, drafts, path = tmp_path / "out", tmp_path / "drafts", practice()
     result = CliRunner().invoke(cli, ["receipt", "-w", str(path), "--appointment", "A1",
                                       "--out", str(out), "--as-of", "2026-11-29",
@@ -289,7 +239,7 @@ def test_eml_drafts_instead_of_sending(practice, tmp_path):  # noqa: F811
 
 # -- file names that never collide ---------------------------------------------------------
 @pytest.mark.parametrize("first_id, second_id", [("X 77", "X_77"), ("a001", "A001")])
-def test_each_client_gets_the_pdf_built_for_them(practice, smtp_server, tmp_path,  # noqa: F811
+def test_each_client_gets_the_pdf_built_for_them(practice, smtp_server, tmp_path,
                                                   first_id, second_id):
     """Two IDs that make the same file name (or the same name on a disk that ignores
     case): each receipt gets its own file, and each email carries its own client's PDF."""
@@ -342,7 +292,7 @@ def self_signed(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def test_starttls_and_login_with_the_password_from_the_environment(
-        practice, tmp_path, monkeypatch):  # noqa: F811
+        practice, tmp_path, monkeypatch):
     import ssl
 
     cert, key = self_signed(tmp_path)

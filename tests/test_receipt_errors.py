@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from claimbook.cli.main import cli
 from conftest import line
-from test_receipts import CLIENTS, LINES, POLICIES, STAFF, practice  # noqa: F401 - the fixture
+from papers import CLIENTS, LINES, POLICIES, STAFF
 
 
 def receipt(path, out, *args: str):
@@ -28,7 +28,7 @@ def assert_refused(result, out, *lines: str) -> None:
     assert not out.exists()
 
 
-def test_therapist_without_npi(practice, tmp_path):  # noqa: F811
+def test_therapist_without_npi(practice, tmp_path):
     out = tmp_path / "out"
     result = receipt(practice(Staff=[{**STAFF[0], "npi": None}]), out, "--appointment", "A1")
     assert_refused(result, out)
@@ -37,14 +37,14 @@ def test_therapist_without_npi(practice, tmp_path):  # noqa: F811
         "therapist's 10-digit NPI; no receipt was written\n")
 
 
-def test_therapist_without_license(practice, tmp_path):  # noqa: F811
+def test_therapist_without_license(practice, tmp_path):
     out = tmp_path / "out"
     result = receipt(practice(Staff=[{**STAFF[0], "license_number": None}]), out,
                      "--appointment", "A1")
     assert_refused(result, out, "Error: Staff!E2: Tess Therapist has no license number")
 
 
-def test_npi_failing_its_check_digit(practice, tmp_path):  # noqa: F811
+def test_npi_failing_its_check_digit(practice, tmp_path):
     out = tmp_path / "out"
     result = receipt(practice(Staff=[{**STAFF[0], "npi": "1234567890"}]), out,
                      "--appointment", "A1")
@@ -53,14 +53,14 @@ def test_npi_failing_its_check_digit(practice, tmp_path):  # noqa: F811
     assert "has no NPI" not in result.output  # the same cell is not reported twice
 
 
-def test_malformed_icd10_code(practice, tmp_path):  # noqa: F811
+def test_malformed_icd10_code(practice, tmp_path):
     out = tmp_path / "out"
     lines = [LINES[0], {**LINES[1], "diagnosis_codes": "M54.2, 5M4.2"}, LINES[2]]
     result = receipt(practice(Appointments=lines), out, "--appointment", "A1")
     assert_refused(result, out, 'Error: Appointments!J3: "5M4.2" is not an ICD-10 code')
 
 
-def test_insured_visit_without_diagnosis_codes(practice, tmp_path):  # noqa: F811
+def test_insured_visit_without_diagnosis_codes(practice, tmp_path):
     out = tmp_path / "out"
     lines = LINES[:2] + [{**LINES[2], "diagnosis_codes": None}]
     result = receipt(practice(Appointments=lines), out, "--appointment", "A2")
@@ -68,13 +68,13 @@ def test_insured_visit_without_diagnosis_codes(practice, tmp_path):  # noqa: F81
                                 "Aetna but has no diagnosis codes")
 
 
-def test_self_pay_visit_needs_no_diagnosis(practice, tmp_path):  # noqa: F811
+def test_self_pay_visit_needs_no_diagnosis(practice, tmp_path):
     lines = LINES + [line("A9", date(2026, 10, 20), "C1", None, "MASSAGE60")]
     result = receipt(practice(Appointments=lines), tmp_path / "out", "--appointment", "A9")
     assert result.exit_code == 0, result.output
 
 
-def test_a_batch_lists_every_problem_together(practice, tmp_path):  # noqa: F811
+def test_a_batch_lists_every_problem_together(practice, tmp_path):
     out = tmp_path / "out"
     lines = [{**LINES[0], "diagnosis_codes": "S13.4XXA, 12345"}, LINES[1],
              {**LINES[2], "diagnosis_codes": ""}]
@@ -94,7 +94,7 @@ def test_a_batch_lists_every_problem_together(practice, tmp_path):  # noqa: F811
     assert not out.exists()
 
 
-def test_a_month_writes_the_others_and_lists_the_visit_left_out(practice, tmp_path):  # noqa: F811
+def test_a_month_writes_the_others_and_lists_the_visit_left_out(practice, tmp_path):
     out = tmp_path / "out"
     lines = LINES[:2] + [{**LINES[2], "diagnosis_codes": ""},
                          line("A3", date(2026, 10, 14), "C1", "P1", "97124", units=2,
@@ -112,7 +112,7 @@ def test_a_month_writes_the_others_and_lists_the_visit_left_out(practice, tmp_pa
         "receipt-A1.xlsx", "receipt-A1.pdf", "receipt-A3.xlsx", "receipt-A3.pdf")]
 
 
-def test_a_single_receipt_with_a_problem_is_still_refused(practice, tmp_path):  # noqa: F811
+def test_a_single_receipt_with_a_problem_is_still_refused(practice, tmp_path):
     out = tmp_path / "out"
     lines = LINES[:2] + [{**LINES[2], "diagnosis_codes": ""}]
     result = receipt(practice(Appointments=lines), out, "--client", "C1")
@@ -120,7 +120,7 @@ def test_a_single_receipt_with_a_problem_is_still_refused(practice, tmp_path):  
                                 "Aetna but has no diagnosis codes")
 
 
-def test_a_self_pay_receipt_needs_no_npi(practice, tmp_path):  # noqa: F811
+def test_a_self_pay_receipt_needs_no_npi(practice, tmp_path):
     """An NPI is printed only where diagnoses or insurance are: a plain receipt needs none
     (issue 14); the same therapist's insured visit still does."""
     lines = LINES + [line("A9", date(2026, 10, 20), "C1", None, "MASSAGE60")]
@@ -134,7 +134,7 @@ def test_a_self_pay_receipt_needs_no_npi(practice, tmp_path):  # noqa: F811
     assert "Staff!D2: Tess Therapist has no NPI" in insured.output
 
 
-def test_problems_elsewhere_in_the_workbook_stop_it_too(practice, tmp_path):  # noqa: F811
+def test_problems_elsewhere_in_the_workbook_stop_it_too(practice, tmp_path):
     out = tmp_path / "out"
     lines = LINES + [line("A7", date(2026, 10, 20), "C404", None, "MASSAGE60")]
     result = receipt(practice(Appointments=lines), out, "--appointment", "A1")
@@ -142,7 +142,7 @@ def test_problems_elsewhere_in_the_workbook_stop_it_too(practice, tmp_path):  # 
 
 
 # -- auto (PIP) and workers' comp: what such a claim cannot go without ----------------------
-def test_pip_without_date_of_injury(practice, tmp_path):  # noqa: F811
+def test_pip_without_date_of_injury(practice, tmp_path):
     out = tmp_path / "out"
     policies = [POLICIES[0], {**POLICIES[1], "date_of_injury": None}]
     result = receipt(practice(Policies=policies), out, "--appointment", "A1")
@@ -151,7 +151,7 @@ def test_pip_without_date_of_injury(practice, tmp_path):  # noqa: F811
                              "but has no date of injury; no receipt was written\n")
 
 
-def test_pip_without_claim_number(practice, tmp_path):  # noqa: F811
+def test_pip_without_claim_number(practice, tmp_path):
     out = tmp_path / "out"
     policies = [POLICIES[0], {**POLICIES[1], "claim_number": None}]
     result = receipt(practice(Policies=policies), out, "--appointment", "A1")
@@ -159,7 +159,7 @@ def test_pip_without_claim_number(practice, tmp_path):  # noqa: F811
                                 "Farm but has no claim number")
 
 
-def test_pip_without_the_clients_address(practice, tmp_path):  # noqa: F811
+def test_pip_without_the_clients_address(practice, tmp_path):
     out = tmp_path / "out"
     clients = [CLIENTS[0], {**CLIENTS[1], "address": None}]
     result = receipt(practice(Clients=clients), out, "--appointment", "A1")
@@ -167,8 +167,8 @@ def test_pip_without_the_clients_address(practice, tmp_path):  # noqa: F811
                                 "receipt needs it")
 
 
-def test_workers_comp_without_employer(practice, tmp_path):  # noqa: F811
-    from test_receipt_wording import wc_practice
+def test_workers_comp_without_employer(practice, tmp_path):
+    from wording import wc_practice
 
     out = tmp_path / "out"
     result = receipt(wc_practice(practice, employer=None), out, "--appointment", "A1")

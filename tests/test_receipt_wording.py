@@ -10,39 +10,18 @@ Lee's Aetna visit A2 ($120, not billed yet).
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import openpyxl
 import pytest
 from pypdf import PdfReader
 
 from conftest import line, payment
-from test_receipts import CLIENTS, LINES, PAYMENTS, POLICIES, STAFF, practice, run, sheet_text  # noqa: F401
-from test_receipts import pdf_text as extract
-
-AS_OF = "2026-11-29"
-LNI = {"payer_id": "LNI", "name": "Washington L&I", "type": "Workers Comp"}
-PAYERS = [{"payer_id": "AET", "name": "Aetna", "type": "Commercial"},
-          {"payer_id": "SF", "name": "State Farm", "type": "Auto/PIP"}, LNI]
+from papers import LINES, PAYMENTS, STAFF, run
+from papers import pdf_text as extract
+from wording import AS_OF, LNI, PAYERS, both, one_line, wc_practice  # noqa: F401
 
 
-def one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def both(path: Path, tmp_path: Path, appointment: str, *extra: str) -> tuple[str, str]:
-    """The receipt of ``appointment``: (the PDF's text, the sheet's text), each on one
-    line, so that wrapped sentences read whole."""
-    out = tmp_path / f"out-{appointment}"
-    result = run("receipt", "-w", str(path), "--appointment", appointment, "--out", str(out),
-                 "--as-of", AS_OF, *extra)
-    assert result.exit_code == 0, result.output
-    stem = out / f"receipt-{appointment}"
-    pdf = one_line(extract(Path(f"{stem}.pdf").read_bytes()))
-    return pdf, one_line(sheet_text(Path(f"{stem}.xlsx")))
-
-
-def test_billed_visit_says_we_billed_it_and_never_submit(practice, tmp_path):  # noqa: F811
+def test_billed_visit_says_we_billed_it_and_never_submit(practice, tmp_path):
     lines = LINES[:2] + [{**LINES[2], "billed_date": date(2026, 10, 14)}]
     for text in both(practice(Appointments=lines), tmp_path, "A2"):
         assert "We billed Aetna on 10/14/2026; keep this receipt for your records." in text
@@ -52,7 +31,7 @@ def test_billed_visit_says_we_billed_it_and_never_submit(practice, tmp_path):  #
         assert "Balance due" not in text and "Expected" not in text
 
 
-def test_unbilled_visit_says_we_will_bill_it(practice, tmp_path):  # noqa: F811
+def test_unbilled_visit_says_we_will_bill_it(practice, tmp_path):
     for text in both(practice(), tmp_path, "A2"):
         assert ("We will bill Aetna for this visit; there is nothing for you to submit. "
                 "Keep this receipt for your records.") in text
@@ -60,7 +39,7 @@ def test_unbilled_visit_says_we_will_bill_it(practice, tmp_path):  # noqa: F811
         assert "Pending from Aetna" in text
 
 
-def test_self_pay_receipt_is_plain(practice, tmp_path):  # noqa: F811
+def test_self_pay_receipt_is_plain(practice, tmp_path):
     lines = LINES + [line("A9", date(2026, 10, 20), "C1", None, "MASSAGE60",
                           client_paid=9000, payment_method="Cash")]
     pdf, sheet = both(practice(Appointments=lines), tmp_path, "A9")
@@ -74,7 +53,7 @@ def test_self_pay_receipt_is_plain(practice, tmp_path):  # noqa: F811
         assert "Due from you" in text and "You, at the visit (Cash)" in text
 
 
-def test_self_pay_with_diagnosis_is_for_the_client_to_submit(practice, tmp_path):  # noqa: F811
+def test_self_pay_with_diagnosis_is_for_the_client_to_submit(practice, tmp_path):
     lines = LINES + [line("A9", date(2026, 10, 20), "C1", None, "97124", units=4,
                           diagnosis_codes="M54.2", client_paid=12000)]
     for text in both(practice(Appointments=lines), tmp_path, "A9"):
@@ -84,7 +63,7 @@ def test_self_pay_with_diagnosis_is_for_the_client_to_submit(practice, tmp_path)
         assert "M54.2" in text and "certify" in text
 
 
-def test_denied_claim_shows_the_denial_and_its_reason(practice, tmp_path):  # noqa: F811
+def test_denied_claim_shows_the_denial_and_its_reason(practice, tmp_path):
     lines = LINES[:2] + [{**LINES[2], "billed_date": date(2026, 10, 14),
                           "claim_status": "Appealed"}]
     payments = PAYMENTS + [payment("PM3", date(2026, 11, 5), "A2", 0, payer="AET",
@@ -98,7 +77,7 @@ def test_denied_claim_shows_the_denial_and_its_reason(practice, tmp_path):  # no
         assert "We billed" not in text
 
 
-def test_pip_receipt_names_the_claim_injury_and_referral(practice, tmp_path):  # noqa: F811
+def test_pip_receipt_names_the_claim_injury_and_referral(practice, tmp_path):
     for text in both(practice(), tmp_path, "A1"):
         assert ("We billed State Farm on 10/07/2026 under claim CL9; keep this receipt for "
                 "your records.") in text
@@ -108,15 +87,7 @@ def test_pip_receipt_names_the_claim_injury_and_referral(practice, tmp_path):  #
             assert expected in text, expected
 
 
-def wc_practice(practice, **policy):  # noqa: F811
-    policies = POLICIES[:1] + [{**POLICIES[1], "payer_id": "LNI", "claim_number": "BB12345",
-                                "subscriber_name": "Bo Diaz", "relationship": "Self",
-                                "employer": "Cascade Roofing LLC", **policy}]
-    return practice(Payers=PAYERS, Policies=policies,
-                    Payments=[{**PAYMENTS[0], "payer_id": "LNI"}, PAYMENTS[1]])
-
-
-def test_workers_comp_shows_the_employer_not_an_insured(practice, tmp_path):  # noqa: F811
+def test_workers_comp_shows_the_employer_not_an_insured(practice, tmp_path):
     for text in both(wc_practice(practice), tmp_path, "A1"):
         assert "Workers Comp" in text and "Employer Cascade Roofing LLC" in text
         assert "Claim number BB12345" in text and "Date of injury 09/01/2026" in text
@@ -124,7 +95,7 @@ def test_workers_comp_shows_the_employer_not_an_insured(practice, tmp_path):  # 
         assert "We billed Washington L&I on 10/07/2026 under claim BB12345" in text
 
 
-def test_a_credit_is_told_as_a_credit(practice, tmp_path):  # noqa: F811
+def test_a_credit_is_told_as_a_credit(practice, tmp_path):
     lines = LINES + [line("A9", date(2026, 10, 20), "C1", None, "MASSAGE60",
                           client_paid=9000, payment_method="Card")]
     payments = PAYMENTS + [payment("PM9", date(2026, 10, 22), "A9", 9000, source="Client",
@@ -136,7 +107,7 @@ def test_a_credit_is_told_as_a_credit(practice, tmp_path):  # noqa: F811
         assert "Due from you" not in text and "-$90.00" not in text.split("Credit")[1]
 
 
-def test_modifiers_are_on_every_line(practice, tmp_path):  # noqa: F811
+def test_modifiers_are_on_every_line(practice, tmp_path):
     pdf, sheet = both(practice(), tmp_path, "A1")
     for text in (pdf, sheet):
         assert "Mod" in text and "GP" in text and "59 GP" in text
@@ -147,7 +118,7 @@ SECOND = {"staff_id": "S2", "name": "Raj Rao", "credentials": "LMP",
           "npi": "1467560003", "license_number": "MA456", "license_state": "WA"}
 
 
-def test_each_provider_certifies_only_their_own_lines(practice, tmp_path):  # noqa: F811
+def test_each_provider_certifies_only_their_own_lines(practice, tmp_path):
     lines = [LINES[0], {**LINES[1], "staff_id": "S2"}, LINES[2]]
     path = practice(Staff=STAFF + [SECOND], Appointments=lines)
     for text in both(path, tmp_path, "A1"):
@@ -160,7 +131,7 @@ def test_each_provider_certifies_only_their_own_lines(practice, tmp_path):  # no
         assert "listed above" not in text
 
 
-def test_an_emailed_receipt_is_signed_on_file_with_its_date(practice, tmp_path):  # noqa: F811
+def test_an_emailed_receipt_is_signed_on_file_with_its_date(practice, tmp_path):
     pdf, sheet = both(practice(), tmp_path, "A1", "--eml", str(tmp_path / "drafts"))
     for text in (pdf, sheet):
         assert "Signature on file" in text
@@ -168,7 +139,7 @@ def test_an_emailed_receipt_is_signed_on_file_with_its_date(practice, tmp_path):
             "Signature on file 11/29/2026" in text
 
 
-def test_a_signature_image_from_the_staff_sheet(practice, tmp_path):  # noqa: F811
+def test_a_signature_image_from_the_staff_sheet(practice, tmp_path):
     from PIL import Image
 
     path = practice(Staff=[{**STAFF[0], "signature_image": "tess-signature.png"}])
@@ -189,7 +160,7 @@ def test_a_signature_image_from_the_staff_sheet(practice, tmp_path):  # noqa: F8
     (None, 'Staff!I2: no signature image "tess-signature.png" beside the workbook'),
     (b"GIF89a....", 'Staff!I2: "tess-signature.png" is not a PNG or JPEG image'),
 ])
-def test_a_signature_image_that_is_missing_or_not_an_image(practice, tmp_path,  # noqa: F811
+def test_a_signature_image_that_is_missing_or_not_an_image(practice, tmp_path,
                                                            content, message):
     path = practice(Staff=[{**STAFF[0], "signature_image": "tess-signature.png"}])
     if content:

@@ -176,3 +176,26 @@ def test_every_json_summary_key(book_path):
         "aging": summary["aging"]}
     assert summary["days_to_pay"] == [{"payer_id": "AET", "name": "Aetna", "visits": 3,
                                        "median_days": "10.0", "longest_days": 45}]
+
+
+def test_the_aging_history_is_the_aging_at_each_month_end():
+    """Every visit's balance at twelve month ends at once is, bucket by bucket, the
+    balances taken at each month end one after the other (on the sample, both bases)."""
+    from dataclasses import replace
+
+    from claimbook.compute.ar_history import aging_history
+    from claimbook.compute.balances import balances
+    from claimbook.compute.frames import frames_of
+    from claimbook.io.xlsx.reader import load_book
+    from claimbook.rules.months import Month
+    from conftest import SAMPLE
+
+    sample = load_book(SAMPLE)
+    for basis in ("Date of Service", "Billed Date"):
+        book = replace(sample, settings=replace(sample.settings, aging_basis=basis))
+        for month in (Month(2025, 6), Month(2026, 11)):
+            for end in aging_history(frames_of(book), month):
+                expected = dict.fromkeys(end.buckets, 0)
+                for item in balances(book, end.month.last_day):
+                    expected[item.aging_bucket] += item.balance
+                assert end.buckets == expected, (basis, end.month)

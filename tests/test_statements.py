@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -21,53 +20,12 @@ from click.testing import CliRunner
 
 from claimbook.cli.main import cli
 from conftest import line, payment
-from test_mail import Inbox, free_port, mail_settings, smtp_server  # noqa: F401
-from test_receipts import LINES, PAYMENTS, practice, sheet_text  # noqa: F401
-from test_receipts import pdf_text as extract
-
-AS_OF = "2026-11-30"
-ANN_LINES = [
-    {**LINES[2], "billed_date": date(2026, 10, 13)},
-    line("A3", date(2026, 10, 20), "C1", "P1", "97124", units=4, diagnosis_codes="M54.50",
-         client_paid=3000, payment_method="Card", billed_date=date(2026, 10, 21)),
-    line("A4", date(2026, 11, 16), "C1", "P1", "97124", units=4, diagnosis_codes="M54.50",
-         billed_date=date(2026, 11, 17)),
-    line("A5", date(2026, 11, 18), "C1", None, "MASSAGE60", minutes=60),
-]
-ANN_PAYMENTS = [
-    payment("PA2", date(2026, 11, 5), "A2", 7000, payer="AET", reference="EFT9",
-            adjustment=2000, adjustment_reason="CO-45", patient_responsibility=3000,
-            reason_codes="CO-45 PR-1"),
-    payment("PA3", date(2026, 11, 12), "A3", 9000, payer="AET", reference="EFT10",
-            patient_responsibility=3000, reason_codes="PR-3"),
-]
+from mailserver import mail_settings
+from papers import LINES, PAYMENTS
+from statement_helpers import ANN_LINES, ANN_PAYMENTS, AS_OF, ann, one_line, statement, texts  # noqa: F401
 
 
-def ann(practice, settings=None, *, lines=(), payments=(), **more):  # noqa: F811
-    """The practice above, with more lines, payments or settings."""
-    return practice(settings, Appointments=LINES[:2] + ANN_LINES + list(lines),
-                    Payments=PAYMENTS + ANN_PAYMENTS + list(payments), **more)
-
-
-def one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def statement(path: Path, out: Path, *args: str):
-    return CliRunner().invoke(cli, ["statement", "-w", str(path), "--out", str(out),
-                                    "--as-of", AS_OF, *args])
-
-
-def texts(path: Path, tmp_path: Path, client: str = "C1", *extra: str) -> tuple[str, str]:
-    out = tmp_path / "out"
-    result = statement(path, out, "--client", client, *extra)
-    assert result.exit_code == 0, result.output
-    stem = out / f"statement-{client}-{AS_OF}"
-    return (one_line(extract(Path(f"{stem}.pdf").read_bytes())),
-            one_line(sheet_text(Path(f"{stem}.xlsx"))))
-
-
-def test_what_the_client_owes_and_why(practice, tmp_path):  # noqa: F811
+def test_what_the_client_owes_and_why(practice, tmp_path):
     for text in texts(ann(practice), tmp_path):
         assert "STATEMENT" in text and "Ann Lee" in text and "C1" in text
         assert "applied to your deductible" in text  # A2: PR-1
@@ -81,7 +39,7 @@ def test_what_the_client_owes_and_why(practice, tmp_path):  # noqa: F811
         assert "Massage" in text
 
 
-def test_each_visit_line_adds_up(practice, tmp_path):  # noqa: F811
+def test_each_visit_line_adds_up(practice, tmp_path):
     from claimbook.compute.statements import build_statement
     from claimbook.io.xlsx.reader import load_book
 
@@ -101,14 +59,14 @@ def test_each_visit_line_adds_up(practice, tmp_path):  # noqa: F811
 @pytest.mark.parametrize("codes, words", [("PR-2", "your coinsurance"),
                                           ("PR-96", "not covered by your plan"),
                                           ("PR-204", "not covered by your plan")])
-def test_the_reason_in_words(practice, tmp_path, codes, words):  # noqa: F811
+def test_the_reason_in_words(practice, tmp_path, codes, words):
     payments = [{**ANN_PAYMENTS[0], "reason_codes": f"CO-45 {codes}"}, ANN_PAYMENTS[1]]
     path = practice(Appointments=LINES[:2] + ANN_LINES, Payments=PAYMENTS + payments)
     for text in texts(path, tmp_path):
         assert words in text
 
 
-def test_a_denied_claim_is_listed_and_not_counted(practice, tmp_path):  # noqa: F811
+def test_a_denied_claim_is_listed_and_not_counted(practice, tmp_path):
     denial = payment("PA4", date(2026, 11, 25), "A4", 0, payer="AET", reference="EOB1",
                      adjustment_reason="CO-50")
     for text in texts(ann(practice, payments=[denial]), tmp_path):
@@ -118,7 +76,7 @@ def test_a_denied_claim_is_listed_and_not_counted(practice, tmp_path):  # noqa: 
         assert "Amount due $120.00" in text
 
 
-def test_a_credit_is_shown_as_a_credit(practice, tmp_path):  # noqa: F811
+def test_a_credit_is_shown_as_a_credit(practice, tmp_path):
     prepaid = line("A6", date(2026, 12, 10), "C1", None, "MASSAGE60")
     package = payment("PA6", date(2026, 11, 25), "A6", 13500, source="Client",
                       payment_method="Card")
@@ -130,14 +88,14 @@ def test_a_credit_is_shown_as_a_credit(practice, tmp_path):  # noqa: F811
         assert "Amount due $0.00" in text  # in the stub: nothing to pay
 
 
-def test_a_settled_visit_before_the_period_is_left_out(practice, tmp_path):  # noqa: F811
+def test_a_settled_visit_before_the_period_is_left_out(practice, tmp_path):
     pdf, sheet = texts(ann(practice), tmp_path, "C1", "--since", "2026-11-15")
     for text in (pdf, sheet):
         assert "10/20/2026" not in text  # A3: settled, its last payment on 11/12
         assert "10/12/2026" in text  # A2: still owed, always listed
 
 
-def test_the_stub_and_how_to_pay(practice, tmp_path):  # noqa: F811
+def test_the_stub_and_how_to_pay(practice, tmp_path):
     settings = {"payable_to": "Test Massage LLC",
                 "remit_address": "PO Box 77\nSeattle, WA 98111",
                 "payment_options": "Pay online at pay.test.example or by phone.",
@@ -152,7 +110,7 @@ def test_the_stub_and_how_to_pay(practice, tmp_path):  # noqa: F811
         assert "Due by 12/14/2026" in text
 
 
-def test_due_makes_one_for_every_client_who_owes(practice, tmp_path):  # noqa: F811
+def test_due_makes_one_for_every_client_who_owes(practice, tmp_path):
     path, out = ann(practice), tmp_path / "out"
     result = statement(path, out, "--due")
     assert result.exit_code == 0, result.output
@@ -167,7 +125,7 @@ def test_due_makes_one_for_every_client_who_owes(practice, tmp_path):  # noqa: F
     assert rows[1][6] == "Printed"
 
 
-def test_nobody_owes(practice, tmp_path):  # noqa: F811
+def test_nobody_owes(practice, tmp_path):
     result = statement(practice(), tmp_path / "out", "--due")
     assert result.exit_code == 0
     assert result.stderr == "Nobody owes anything as of 11/30/2026; no statement written.\n"
@@ -180,18 +138,18 @@ def test_nobody_owes(practice, tmp_path):  # noqa: F811
     (["--due", "--email", "--eml", "d"], "give one of them"),
     (["--due", "--resend"], "--resend goes with --email"),
 ])
-def test_usage_errors(practice, args, message):  # noqa: F811
+def test_usage_errors(practice, args, message):
     result = CliRunner().invoke(cli, ["statement", "-w", str(practice()), *args])
     assert result.exit_code == 2 and message in result.output
 
 
-def test_an_unknown_client(practice, tmp_path):  # noqa: F811
+def test_an_unknown_client(practice, tmp_path):
     result = statement(practice(), tmp_path / "out", "--client", "C404")
     assert result.exit_code == 1
     assert result.output == 'Error: no client "C404" on the Clients sheet\n'
 
 
-def test_emailed_statements_and_the_reminder_that_says_so(practice, smtp_server,  # noqa: F811
+def test_emailed_statements_and_the_reminder_that_says_so(practice, smtp_server,
                                                           tmp_path):
     path = ann(practice, mail_settings(smtp_server.port))
     out = tmp_path / "out"
@@ -222,11 +180,11 @@ def test_emailed_statements_and_the_reminder_that_says_so(practice, smtp_server,
     assert "Statement sent" not in reminder.output.split("C2: ")[1].split("\n")[0]
 
 
-def test_due_emails_those_it_can_and_lists_the_others_to_print(practice, smtp_server,  # noqa: F811
+def test_due_emails_those_it_can_and_lists_the_others_to_print(practice, smtp_server,
                                                               tmp_path):
     """Bo owes for a self-pay visit and has no good address: Ann is emailed, Bo's statement
     is written to print and listed with the cell, and the command ends in one error."""
-    from test_receipts import CLIENTS
+    from papers import CLIENTS
 
     bo = line("A7", date(2026, 11, 20), "C2", None, "MASSAGE60")
     for typed, problem in ((None, "Bo Diaz has no email; type it, or print this statement"),
@@ -251,7 +209,7 @@ def test_due_emails_those_it_can_and_lists_the_others_to_print(practice, smtp_se
     assert not (tmp_path / "one").exists()
 
 
-def test_today_says_when_a_statement_was_sent(practice, tmp_path):  # noqa: F811
+def test_today_says_when_a_statement_was_sent(practice, tmp_path):
     lines = [line("A7", date(2026, 12, 2), "C1", None, "MASSAGE60")]
     path = ann(practice, lines=lines)
     before = CliRunner().invoke(cli, ["today", "-w", str(path), "--date", "2026-12-02",

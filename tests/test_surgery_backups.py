@@ -12,7 +12,7 @@ import pytest
 
 from claimbook.io.xlsx.safe import backups_of, keep_backup, prune_backups, take_snapshot
 from harden_files import PAY
-from test_desk_books import owner_book, run, run_process
+from owner_books import owner_book, run, run_process
 
 
 def _digest(path) -> str:

@@ -19,7 +19,7 @@ from python_calamine import CalamineWorkbook
 import claimbook.cli.desk  # noqa: F401 - loaded once, before the children fork
 import claimbook.io.xlsx.surgery  # noqa: F401
 from claimbook.cli.main import cli
-from test_desk_books import owner_book
+from owner_books import owner_book
 
 PAIRS = 50
 REFUSALS = ("changed on disk while claimbook was working",
@@ -124,7 +124,7 @@ def test_a_command_that_checks_while_another_replaces_never_wins_over_it(tmp_pat
 
 def test_a_write_held_up_too_long_by_another_gives_up_in_one_line(tmp_path, monkeypatch):
     from claimbook.io.xlsx import safe
-    from test_desk_books import run
+    from owner_books import run
 
     book = owner_book(tmp_path / "owner.xlsx")
     monkeypatch.setattr(safe, "LOCK_WAIT", 0.3)

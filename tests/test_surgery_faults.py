@@ -18,7 +18,7 @@ import pytest
 from claimbook.io.xlsx import package as package_module
 from claimbook.io.xlsx import safe, sheetxml, surgery
 from harden_files import PAY, PAYMENTS_PART, edit_parts
-from test_desk_books import owner_book, parts_of, run
+from owner_books import owner_book, parts_of, run
 
 
 def _digest(path) -> str:

@@ -15,7 +15,7 @@ import pytest
 from claimbook.io.xlsx.reader import load_book
 from claimbook.rules.changes import Changes
 from claimbook.usecases.workbook import open_for_change, write
-from test_desk_books import owner_book, parts_of, run, sheet_part
+from owner_books import owner_book, parts_of, run, sheet_part
 
 PAYMENT = {"payment_id": "PMT0003", "date_received": date(2026, 11, 20), "source": "Insurance",
            "payer_id": "AET", "reference": "EFT300", "appointment_id": "A0001", "amount": 1000,

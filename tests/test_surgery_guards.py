@@ -25,7 +25,7 @@ from harden_files import (
     with_date1904,
     with_merge,
 )
-from test_desk_books import owner_book, parts_of, run
+from owner_books import owner_book, parts_of, run
 
 
 def _digest(path) -> str:

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from test_desk_books import owner_book, parts_of, run
+from owner_books import owner_book, parts_of, run
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")

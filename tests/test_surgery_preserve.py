@@ -10,7 +10,7 @@ import shutil
 import openpyxl
 import pytest
 
-from test_desk_books import cells, owner_book, parts_of, run, sheet_part
+from owner_books import cells, owner_book, parts_of, run, sheet_part
 
 CHECKOUT = ("checkout", "--date", "2026-11-02", "--client", "C1", "--staff", "S1",
             "--policy", "P1", "--service", "97124", "--minutes", "38", "--paid", "20",

@@ -19,7 +19,7 @@ from claimbook.io.xlsx.safe import (
     take_snapshot,
 )
 from claimbook.io.xlsx.surgery import write_changes
-from test_desk_books import owner_book, parts_of, run, run_process
+from owner_books import owner_book, parts_of, run, run_process
 
 PAY = ("pay", "--date", "2026-11-20", "--payer", "AET", "--reference", "EFT300",
        "--apply", "A0001=10.00")

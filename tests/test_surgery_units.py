@@ -12,7 +12,7 @@ import pytest
 from claimbook.io.xlsx import sheetxml
 from claimbook.io.xlsx.package import Package, deflate
 from claimbook.io.xlsx.stylesheet import Stylesheet
-from test_desk_books import owner_book, run
+from owner_books import owner_book, run
 
 SHEET = (b'<worksheet><dimension ref="A1:C4"/><sheetData>'
          b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>'

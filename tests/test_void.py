@@ -142,7 +142,7 @@ def test_refusals_write_nothing(book_path):
 
 
 def test_a_workbook_without_a_void_reason_column_gets_one(tmp_path):
-    from test_desk_books import owner_book
+    from owner_books import owner_book
 
     path = owner_book(tmp_path / "owner.xlsx")
     result = run("void", "--appointment", "A0001", "--reason", "booked twice", "--date",

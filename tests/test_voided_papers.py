@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from claimbook.cli.main import cli
 from claimbook.io.xlsx.reader import load_book
 from conftest import payment
-from test_receipts import pdf_text as extract
-from test_receipts import practice, sheet_text  # noqa: F401 - the fixture
-from test_statements import AS_OF, ann, one_line, texts
+from papers import pdf_text as extract
+from papers import sheet_text
+from statement_helpers import AS_OF, ann, one_line, texts
 
 
 def run(*args: str):
@@ -41,7 +41,7 @@ def receipt(path: Path, out: Path, *args: str):
 
 
 # -- receipts ----------------------------------------------------------------------------------
-def test_a_voided_visit_gets_no_receipt_and_says_so_in_one_line(practice, tmp_path):  # noqa: F811
+def test_a_voided_visit_gets_no_receipt_and_says_so_in_one_line(practice, tmp_path):
     path = ann(practice)
     void(path, "--appointment", "A5")
     out = tmp_path / "out"
@@ -52,7 +52,7 @@ def test_a_voided_visit_gets_no_receipt_and_says_so_in_one_line(practice, tmp_pa
     assert not out.exists()
 
 
-def test_a_month_leaves_a_voided_visit_out_without_a_word(practice, tmp_path):  # noqa: F811
+def test_a_month_leaves_a_voided_visit_out_without_a_word(practice, tmp_path):
     path = ann(practice)
     void(path, "--appointment", "A3")
     out = tmp_path / "out"
@@ -63,7 +63,7 @@ def test_a_month_leaves_a_voided_visit_out_without_a_word(practice, tmp_path):  
         "receipt-A1.pdf", "receipt-A1.xlsx", "receipt-A2.pdf", "receipt-A2.xlsx"]
 
 
-def test_a_superbill_leaves_a_voided_visit_and_reversal_pairs_out(practice, tmp_path):  # noqa: F811
+def test_a_superbill_leaves_a_voided_visit_and_reversal_pairs_out(practice, tmp_path):
     path = ann(practice)
     out = tmp_path / "before"
     assert receipt(path, out, "--client", "C1").exit_code == 0
@@ -83,7 +83,7 @@ def test_a_superbill_leaves_a_voided_visit_and_reversal_pairs_out(practice, tmp_
 
 
 # -- statements ----------------------------------------------------------------------------------
-def test_a_voided_visit_is_no_line_on_a_statement(practice, tmp_path):  # noqa: F811
+def test_a_voided_visit_is_no_line_on_a_statement(practice, tmp_path):
     from claimbook.compute.statements import build_statement
 
     path = ann(practice)
@@ -96,7 +96,7 @@ def test_a_voided_visit_is_no_line_on_a_statement(practice, tmp_path):  # noqa: 
         assert "Amount due $30.00" in text
 
 
-def test_a_voided_visit_whose_payment_stays_is_a_credit_in_words(practice, tmp_path):  # noqa: F811
+def test_a_voided_visit_whose_payment_stays_is_a_credit_in_words(practice, tmp_path):
     from claimbook.compute.statements import build_statement
 
     paid = payment("PA5", date(2026, 11, 18), "A5", 9000, source="Client")

@@ -63,7 +63,6 @@ class Practice:
 
         self.path = os.fspath(path)
         self.book = load_book(self.path)
-        _pandas_with_arrow()
 
     @property
     def name(self) -> str:
@@ -181,14 +180,6 @@ class Practice:
                 for d in days_to_pay(frames_of(self.book), _month(month))]
         return pd.DataFrame(rows, columns=["payer_id", "name", "visits", "median_days",
                                            "longest_days"]).set_index("payer_id")
-
-
-def _pandas_with_arrow() -> None:
-    """Let pyarrow know pandas is here (the reader had it look away; see
-    ``io/xlsx/reader.py``): its first conversion to pandas imports it again."""
-    import pyarrow as pa
-
-    pa.table({"ready": pa.array([0])}).to_pandas()
 
 
 def _types(arrow_type):

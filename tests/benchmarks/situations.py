@@ -15,7 +15,7 @@ import openpyxl
 import xlwt
 
 from harden_files import edit_parts
-from test_desk_books import sheet_part
+from owner_books import sheet_part
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "workbooks" / "sample-practice.xlsx"

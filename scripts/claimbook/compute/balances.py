@@ -81,20 +81,25 @@ class VisitMap(Mapping):
     given one of these work on the book's columns instead."""
 
     def __init__(self, book: Book):
-        from claimbook.compute.frames import frames_of
+        from claimbook.compute.numbering import numbering_of
 
         self.book = book
-        self.frames = frames_of(book)
-        self._ids = list(self.frames.appointment_ids)
+        self.numbering = numbering_of(book)  # without pandas: the desk commands need no more
+        self._ids = self.numbering.appointment_ids
         self._number: dict[str, int] | None = None
         self._made: dict[str, Visit] = {}
         self._rows = None  # (line rows, payment rows) of each visit, found on first use
 
+    @property
+    def frames(self):
+        """The book's money as DataFrames (:mod:`claimbook.compute.frames`; imports pandas)."""
+        from claimbook.compute.frames import frames_of
+
+        return frames_of(self.book)
+
     def _rows_of(self, number: int) -> tuple[list[int], list[int]]:
         if self._rows is None:
-            from claimbook.compute.visit_table import rows_by_visit
-
-            self._rows = rows_by_visit(self.frames)
+            self._rows = self.numbering.rows_by_visit()
         lines, payments = self._rows
         return lines(number), payments(number)
 

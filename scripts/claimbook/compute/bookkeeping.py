@@ -12,8 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
+import pandas as pd
+
 from claimbook.compute.balances import Visit, balances, visits_of
 from claimbook.compute.deposits import Deposit, deposits
+from claimbook.compute.frames import as_of, day_number, frames_of
 from claimbook.compute.journal import (
     AR_ROLES,
     CLIENT_AR,
@@ -32,6 +36,7 @@ from claimbook.compute.journal import (
     journal,
     lines_of,
     net_of,
+    totals,
 )
 from claimbook.compute.journal_export import daily
 from claimbook.compute.ledger import Month, RollForward, roll_forward
@@ -185,27 +190,35 @@ def bookkeepers_month(book: Book, month: Month, names: bool = False,
         The month's journal, deposits, revenue, insurance receipts and roll-forward.
     """
     visits = visits_of(book)
+    frames = frames_of(book)
     accounts = Accounts.from_settings(book.settings)
     label = book.client_name if names else None
+    moving = month_visits(frames, month)
+    walked = {aid: visits[aid] for aid in frames.visits["appointment_id"].iloc[moving]}
     opening: dict[str, int] = {}
-    entries = journal(book, visits, accounts, month.first_day, month.last_day, label, opening)
+    entries = journal(book, walked, accounts, month.first_day, month.last_day, label, opening,
+                      posted_by_remittance_of(frames))
+    aging_before = aging_dues_of(frames, month.previous().last_day)
+    for role, due in aging_dues_of(frames, month.previous().last_day, moving,
+                                   others=True).items():
+        opening[role] = opening.get(role, 0) + due  # the visits with nothing in the month
     payer_names = {pid: p.name for pid, p in book.payers.items()}
-    by_code, by_therapist, seen = revenue(book, visits, month)
+    by_code, by_therapist, seen = revenue(book, walked, month)
     posted = daily(entries) if by_day else entries
+    summed = totals(posted)
     return Handoff(
         practice_name=book.settings.practice_name or "",
         month=month,
         accounts=accounts,
         entries=entries,
         deposits=deposits(entries, payer_names),
-        by_account=by_account(posted, accounts),
+        by_account=by_account(posted, accounts, summed),
         by_code=by_code,
         by_therapist=by_therapist,
-        by_payer=insurance_receipts(book, visits, month),
+        by_payer=insurance_receipts(book, walked, month),
         roll=roll_forward(book, month, visits),
-        ar_accounts=ar_accounts(posted, accounts, opening,
-                                aging_dues(book, visits, month.previous().last_day),
-                                aging_dues(book, visits, month.last_day)),
+        ar_accounts=ar_accounts(posted, accounts, opening, aging_before,
+                                aging_dues_of(frames, month.last_day), summed),
         received=received(entries),
         visits=seen,
         names=names,
@@ -215,12 +228,46 @@ def bookkeepers_month(book: Book, month: Month, names: bool = False,
     )
 
 
+def month_visits(frames, month: Month):
+    """The numbers of the visits with a line or a payment dated in ``month`` (the only
+    ones with entries in its journal), in sheet order."""
+    first, last = day_number(month.first_day), day_number(month.last_day)
+    lines, pays = frames.lines, frames.payments
+    return np.union1d(lines.loc[lines["day"].between(first, last), "visit"].unique(),
+                      pays.loc[pays["day"].between(first, last), "visit"].unique())
+
+
 def aging_dues(book: Book, visits: dict[str, Visit], day: date) -> dict[str, int]:
     """What the aging says is due on a day: from insurers (by role INSURANCE_AR) and
     from clients (CLIENT_AR), credits netted."""
     rows = balances(book, day, visits)
     return {INSURANCE_AR: sum(r.insurance_due for r in rows),
             CLIENT_AR: sum(r.client_due for r in rows)}
+
+
+def aging_dues_of(frames, day: date, visits=None, others: bool = False) -> dict[str, int]:
+    """:func:`aging_dues` with pandas over every visit's balance (or only ``visits``, by
+    number; with ``others``, every visit but those)."""
+    money = as_of(frames, day)
+    if visits is not None:
+        chosen = money.index.isin(visits)
+        money = money[~chosen if others else chosen]
+    return {INSURANCE_AR: int(money["insurance_due"].sum()),
+            CLIENT_AR: int(money["client_due"].sum())}
+
+
+def posted_by_remittance_of(frames) -> dict[tuple, int]:
+    """:func:`claimbook.compute.journal.posted_by_remittance` with pandas, over every
+    visit's insurance payments."""
+    pays = frames.payments[frames.payments["insurance"]]
+    summed = pays.groupby(["payer_id", "trace"], dropna=False, sort=False)["amount"].sum()
+    return {(_value(payer), _value(trace)): int(amount)
+            for (payer, trace), amount in summed.items()}
+
+
+def _value(text):
+    """A text key as remittance_key gives it: None for a blank."""
+    return None if text is None or pd.isna(text) else text
 
 
 def _client_names(book: Book, entries: list[JournalEntry]) -> dict[str, str]:
@@ -314,16 +361,18 @@ def insurance_receipts(book: Book, visits: dict[str, Visit], month: Month) -> li
 
 def ar_accounts(entries: list[JournalEntry], accounts: Accounts, opening: dict[str, int],
                 aging_before: dict[str, int] | None = None,
-                aging_after: dict[str, int] | None = None) -> list[ArAccount]:
+                aging_after: dict[str, int] | None = None, summed=None) -> list[ArAccount]:
     """The two A/R accounts: their balance before the month (``opening``, by role, from
-    every event before it), the month's debits and credits, and the aging's dues at both
-    ends."""
+    every event before it), the month's debits and credits (summed with pandas:
+    :func:`claimbook.compute.journal.totals`, unless ``summed`` gives them), and the
+    aging's dues at both ends."""
+    summed = totals(entries) if summed is None else summed
+    by_role = summed.groupby(level="role").sum()
     out = []
     for role in AR_ROLES:
-        lines = [line for line in lines_of(entries) if line.role == role]
-        out.append(ArAccount(accounts[role], opening.get(role, 0),
-                             sum(line.debit for line in lines),
-                             sum(line.credit for line in lines),
+        debits, credits = (int(by_role.at[role, c]) if role in by_role.index else 0
+                           for c in ("debits", "credits"))
+        out.append(ArAccount(accounts[role], opening.get(role, 0), debits, credits,
                              (aging_before or {}).get(role, 0),
                              (aging_after or {}).get(role, 0)))
     return out

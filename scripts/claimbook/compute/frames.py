@@ -1,30 +1,35 @@
-"""The practice's money as columns: every visit's balance on any date, vectorised.
+"""The practice's money as pandas DataFrames: every visit's balance on any date.
 
 The same computation as CONTRACT.md's (and as :func:`claimbook.compute.balances.balance_of`
-for one visit), done for every visit at once over integer cents held in int64 arrays:
-no float ever holds money, and a blank amount is 0 before it is summed. Dates are day
-numbers (days since 1970-01-01); a blank date is a day after every real one, so
-"dated on or before D" is false for it and it never wins a minimum.
+for one visit), done for every visit at once with pandas over integer cents: the
+DataFrames are built from the reader's typed Arrow columns (or from records) with their
+dtypes given, never guessed: money ``int64`` cents with a blank as 0 before anything is
+summed (so no float ever holds money and NaN never reaches a sum), dates as ``int64`` day
+numbers (days since 1970-01-01; a blank date is ``NO_DAY``, after every real day, so
+"dated on or before D" is false for it and it never wins a minimum), IDs and codes as
+text (``string``).
 
-A :class:`Frames` is built once per book (from the reader's Arrow columns, or from
-records) and kept in ``book.cache``; each date asked for costs a few passes over the
-arrays, so balances at twelve month ends cost little more than at one.
+A :class:`Frames` is built once per book and kept in ``book.cache``; each date asked for
+costs a few group-by sums, so balances at twelve month ends cost little more than at one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from claimbook.compute.numbering import numbering_of
+from claimbook.io import arrow
 from claimbook.rules.records import Book
-from claimbook.rules.units import CMS_TOTAL_TIME, DEFAULT_MINUTES_PER_UNIT, visit_units
+from claimbook.rules.units import CMS_TOTAL_TIME, DEFAULT_MINUTES_PER_UNIT
 from claimbook.rules.voids import is_reversal
 
-REVERSAL = r"^\s*Reverses\s+\S+?:"  # rules/voids.py's pattern, for Arrow
+REVERSAL = r"^\s*Reverses\s+\S+?:"  # rules/voids.py's pattern, for pandas
 
 EPOCH = date(1970, 1, 1)
 NO_DAY = 1 << 40  # a blank date: after every real day
@@ -33,6 +38,10 @@ BUCKET_LIMITS = (30, 60, 90, 120)
 STATUS_NAMES = ("Paid", "Prepaid", "Overpaid", "Client Due", "Unbilled", "Billed",
                 "Denied", "Partially Paid", "Voided")
 VOIDED = 8
+TEXT = pd.StringDtype()
+CENTS = "int64"
+LINE_MONEY = ("charge", "discount", "client_paid")
+PAYMENT_MONEY = ("amount", "adjustment", "patient_responsibility")
 
 
 def day_number(day: date) -> int:
@@ -40,181 +49,171 @@ def day_number(day: date) -> int:
     return (day - EPOCH).days
 
 
-def _days(values) -> np.ndarray:
-    """Dates (with None for a blank) as day numbers (NO_DAY for a blank)."""
-    return np.array([NO_DAY if d is None else (d - EPOCH).days for d in values], np.int64)
+def to_date(day: int) -> date | None:
+    """A day number as a date (None for a blank)."""
+    return None if day == NO_DAY else EPOCH + timedelta(days=int(day))
 
 
-def _cents(values) -> np.ndarray:
-    """Amounts (None for a blank) as int64 cents, a blank as 0."""
-    return np.array([v or 0 for v in values], np.int64)
+# -- a sheet's columns as Series ---------------------------------------------------------
+class _Sheet:
+    """One big sheet's columns as pandas Series of explicit dtypes, from the reader's
+    Arrow columns (``records.table``) or from records."""
+
+    def __init__(self, records):
+        table = getattr(records, "table", None)
+        self.table = table.table if table is not None else None
+        self.records = records
+
+    def _python(self, name: str) -> list:
+        return [getattr(r, name) for r in self.records]
+
+    def text(self, name: str) -> pd.Series:
+        """Text (``string``; a blank is ``<NA>``)."""
+        if self.table is not None:
+            column = self.table.column(name)
+            if column.type != pa.string():
+                column = column.cast(pa.string())
+            return pd.Series(pd.arrays.ArrowStringArray(column), copy=False)
+        return pd.Series(self._python(name), dtype=TEXT)
+
+    def cents(self, name: str) -> tuple[pd.Series, np.ndarray]:
+        """Money or whole numbers (``int64``, a blank as 0), and whether each was typed."""
+        if self.table is not None:
+            column = self.table.column(name)
+            return pd.Series(arrow.numbers(column, 0), dtype=CENTS), arrow.present(column)
+        raw = self._python(name)
+        return (pd.Series([v or 0 for v in raw], dtype=CENTS),
+                np.array([v is not None for v in raw], bool))
+
+    def days(self, name: str) -> pd.Series:
+        """Dates as day numbers (``int64``; a blank is ``NO_DAY``)."""
+        if self.table is not None:
+            column = self.table.column(name)
+            days = arrow.numbers(column, 0).astype(np.int64)
+            return pd.Series(np.where(arrow.present(column), days, NO_DAY), dtype="int64")
+        return pd.Series([NO_DAY if d is None else (d - EPOCH).days
+                          for d in self._python(name)], dtype="int64")
+
+    def reversals(self) -> pd.Series:
+        """Which rows are a void's equal and opposite entry (Void Reason ``Reverses ...:``)."""
+        if self.table is not None:
+            reason = self.text("void_reason")
+            return reason.str.match(REVERSAL, case=False).fillna(False).astype(bool)
+        return pd.Series([is_reversal(r) for r in self.records], dtype=bool)
 
 
-def _column(source, name: str) -> list:
-    """A column of a sheet as Python values: from the reader's table, or from records."""
-    table = getattr(source, "table", None)
-    if table is not None:
-        return table.table.column(name).to_pylist()
-    return [getattr(r, name) for r in source]
-
-
-def _day_column(source, name: str) -> np.ndarray:
-    table = getattr(source, "table", None)
-    if table is not None:
-        column = table.table.column(name)
-        days = column.cast("int32").to_numpy(zero_copy_only=False)
-        return np.where(np.isnan(days), NO_DAY, days).astype(np.int64) \
-            if days.dtype.kind == "f" else days.astype(np.int64)
-    return _days(_column(source, name))
-
-
-def _cents_column(source, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Cents (blank as 0) and whether each was typed."""
-    table = getattr(source, "table", None)
-    if table is not None:
-        column = table.table.column(name)
-        typed = column.is_valid().to_numpy(zero_copy_only=False)
-        values = column.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
-        return values, typed
-    raw = _column(source, name)
-    return _cents(raw), np.array([v is not None for v in raw], bool)
-
-
+# -- the frames --------------------------------------------------------------------------
 @dataclass
 class Frames:
-    """A practice's lines, payments and visits as arrays (one visit = one Appointment ID).
+    """A practice's lines, payments and visits as DataFrames (one visit = one
+    Appointment ID, numbered in the order visits first appear on Appointments).
 
-    ``visit`` (on lines and payments) is the visit's number: its position in
-    ``appointment_ids``, in the order visits first appear on Appointments.
+    ``lines``: one row per line with an Appointment ID, in sheet order: ``visit``,
+    ``day``, ``billed``, the money (``charge`` priced: Charge, else units x Fee per
+    Unit), ``reversal`` and ``position`` (the row's position on Appointments).
+    ``payments``: one row per payment to a visit that has a line: ``visit``, ``day``,
+    ``insurance``, ``reversal``, the money, ``payer_id``, ``payment_id``, ``remittance``,
+    ``reference``, ``trace`` (the Remittance, else the Reference), the insurer's
+    ``reason_codes`` and ``adjustment_reason``, and ``position``.
+    ``visits``: one row per visit (the index is its number): its ID, first line's
+    date, client, staff, policy and payer, the earliest Billed Date, whether it is
+    insured, its timely filing deadline and its first Claim Status and Claim Number.
     """
 
     book: Book
-    appointment_ids: np.ndarray  # object array of the visits' IDs
-    line_visit: np.ndarray
-    line_day: np.ndarray
-    line_charge: np.ndarray
-    line_discount: np.ndarray
-    line_client_paid: np.ndarray
-    line_position: np.ndarray  # each kept line's position on Appointments
-    line_reversal: np.ndarray  # bool: the line is a void's reversal (claimbook void)
-    pay_visit: np.ndarray
-    pay_day: np.ndarray
-    pay_insurance: np.ndarray  # bool
-    pay_reversal: np.ndarray  # bool: the row is a void's reversal
-    pay_amount: np.ndarray
-    pay_adjustment: np.ndarray
-    pay_responsibility: np.ndarray
-    pay_payer: np.ndarray  # object: the Payer ID on the row
-    visit_day: np.ndarray  # the first line's Date of Service
-    visit_billed: np.ndarray  # the earliest Billed Date
-    visit_insured: np.ndarray
-    visit_deadline: np.ndarray  # timely filing deadline (NO_DAY when none)
-    visit_first_line: np.ndarray  # position (in the kept lines) of each visit's first line
-    payer_of_visit: np.ndarray  # object: the payer's ID (None for self-pay or unknown)
+    lines: pd.DataFrame
+    payments: pd.DataFrame
+    visits: pd.DataFrame
 
     @property
-    def visits(self) -> int:
-        return len(self.appointment_ids)
+    def count(self) -> int:
+        """How many visits."""
+        return len(self.visits)
+
+    @cached_property
+    def line_money(self) -> pd.DataFrame:
+        """``lines``' numeric columns alone (cheaper to filter by date, date after date)."""
+        return self.lines[["visit", "day", *LINE_MONEY, "reversal"]]
+
+    @cached_property
+    def payment_money(self) -> pd.DataFrame:
+        """``payments``' numeric columns alone."""
+        return self.payments[["visit", "day", "insurance", "reversal", *PAYMENT_MONEY]]
 
 
 def frames_of(book: Book) -> Frames:
-    """The book's arrays, built once and kept in ``book.cache``."""
+    """The book's DataFrames, built once and kept in ``book.cache``."""
     found = book.cache.get("frames")
     if found is None:
         found = book.cache["frames"] = _build(book)
     return found
 
 
-def _encoded(source, name: str) -> tuple[np.ndarray, list]:
-    """A text column as codes (-1 for a blank) into its distinct values, numbered in the
-    order they first appear."""
-    table = getattr(source, "table", None)
-    if table is not None:
-        column = table.table.column(name)
-        if isinstance(column, pa.ChunkedArray):
-            column = column.combine_chunks()
-        encoded = column.dictionary_encode()
-        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-        return codes.astype(np.int64), encoded.dictionary.to_pylist()
-    seen: dict = {}
-    codes = np.array([-1 if v is None else seen.setdefault(v, len(seen))
-                      for v in _column(source, name)], np.int64)
-    return codes, list(seen)
-
-
-def _by_code(codes: np.ndarray, values: list, blank) -> np.ndarray:
-    """``values[code]`` for each code, ``blank`` where the code is -1."""
-    table = np.array(list(values) + [blank], dtype=object)
-    return table[np.where(codes < 0, len(values), codes)]
-
-
 def _build(book: Book) -> Frames:
-    lines = book.lines
-    codes, ids = _encoded(lines, "appointment_id")
-    kept = np.flatnonzero(codes >= 0)
-    codes = codes[kept]
-    n = len(ids)
-    first_line = np.full(n, -1, np.int64)
-    first_line[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the first occurrence
-    day = _day_column(lines, "date_of_service")[kept]
-    billed = _day_column(lines, "billed_date")[kept]
-    visit_billed = np.full(n, NO_DAY, np.int64)
-    np.minimum.at(visit_billed, codes, billed)
-    policy_codes, policies = _encoded(lines, "policy_id")
-    policy_codes = policy_codes[kept]
-    charge = _line_charges(book, lines, kept, codes, first_line, policy_codes, policies)
-    discount = _cents_column(lines, "discount")[0][kept]
-    client_paid = _cents_column(lines, "client_paid")[0][kept]
-    visit_policy = policy_codes[first_line]
-    payers = [_payer_id(book, p) for p in policies]
-    payer_ids = _by_code(visit_policy, payers, None).astype(object)
-    filing = _by_code(visit_policy, [book.timely_filing_days(book.payers.get(p))
-                                     for p in payers], book.settings.timely_filing_days)
-    visit_day = day[first_line]
-    insured = visit_policy >= 0
-    deadline = np.where(insured & (visit_day != NO_DAY), visit_day + filing.astype(np.int64),
-                        NO_DAY)
-    pays = book.payments
-    pay_codes = _visit_codes(pays, ids)
-    on_visit = np.flatnonzero(pay_codes >= 0)
-    source = np.array(_column(pays, "source"), dtype=object)[on_visit]
-    return Frames(
-        book=book, appointment_ids=np.array(ids, dtype=object),
-        line_visit=codes, line_day=day, line_charge=charge, line_discount=discount,
-        line_client_paid=client_paid, line_position=kept,
-        line_reversal=_reversals(lines)[kept],
-        pay_visit=pay_codes[on_visit],
-        pay_day=_day_column(pays, "date_received")[on_visit],
-        pay_insurance=source == "Insurance",
-        pay_reversal=_reversals(pays)[on_visit],
-        pay_amount=_cents_column(pays, "amount")[0][on_visit],
-        pay_adjustment=_cents_column(pays, "adjustment")[0][on_visit],
-        pay_responsibility=_cents_column(pays, "patient_responsibility")[0][on_visit],
-        pay_payer=np.array(_column(pays, "payer_id"), dtype=object)[on_visit],
-        visit_day=visit_day, visit_billed=visit_billed, visit_insured=insured,
-        visit_deadline=deadline, visit_first_line=first_line, payer_of_visit=payer_ids)
+    numbering = numbering_of(book)
+    sheet = _Sheet(book.lines)
+    kept = np.flatnonzero(numbering.line_visit >= 0)
+    lines = pd.DataFrame({"visit": numbering.line_visit[kept],
+                          "day": sheet.days("date_of_service").to_numpy()[kept],
+                          "billed": sheet.days("billed_date").to_numpy()[kept]})
+    for name in ("client_id", "staff_id", "policy_id", "service_code", "claim_status",
+                 "claim_number"):
+        lines[name] = sheet.text(name).take(kept).reset_index(drop=True)
+    for name in ("discount", "client_paid"):
+        lines[name] = sheet.cents(name)[0].to_numpy()[kept]
+    lines["reversal"] = sheet.reversals().to_numpy()[kept]
+    lines["position"] = kept
+    first = lines.drop_duplicates("visit").sort_values("visit", kind="stable")
+    lines["charge"] = _line_charges(book, sheet, lines, first, kept)
+    visits = _visits(book, lines, first, numbering.appointment_ids)
+    return Frames(book, lines, _payments(book, numbering.pay_visit), visits)
 
 
-def _reversals(source) -> np.ndarray:
-    """Which rows are a void's equal and opposite entry (Void Reason ``Reverses ...:``)."""
-    table = getattr(source, "table", None)
-    if table is not None:
-        found = pc.match_substring_regex(table.table.column("void_reason"), REVERSAL,
-                                         ignore_case=True)
-        return pc.fill_null(found, False).to_numpy(zero_copy_only=False).astype(bool)
-    return np.array([is_reversal(r) for r in source], bool)
+def _visits(book: Book, lines: pd.DataFrame, first: pd.DataFrame,
+            ids: list[str]) -> pd.DataFrame:
+    """One row per visit: what its first line says, and what its lines say together."""
+    out = pd.DataFrame({"appointment_id": pd.Series(ids, dtype=TEXT)})
+    out["first_line"] = first.index.to_numpy()
+    first = first.set_index("visit")
+    for name in ("day", "client_id", "staff_id", "policy_id"):
+        out[name] = first[name]
+    by_visit = lines.groupby("visit")
+    out["billed"] = by_visit["billed"].min()
+    for name in ("claim_status", "claim_number"):  # the first typed on the visit's lines
+        out[name] = by_visit[name].first().astype(TEXT)
+    out["insured"] = out["policy_id"].notna().astype(bool)
+    payer = {p: _payer_id(book, p) for p in out["policy_id"].dropna().unique()}
+    out["payer_id"] = pd.Series(_lookup(out["policy_id"], payer, None, object), dtype=TEXT)
+    default = book.settings.timely_filing_days or 0
+    filing = _lookup(out["payer_id"], {pid: book.timely_filing_days(book.payers.get(pid))
+                                       for pid in set(payer.values()) if pid is not None},
+                     default, np.int64)
+    dated = out["insured"] & (out["day"] != NO_DAY)
+    out["deadline"] = (out["day"] + filing).where(dated, NO_DAY)
+    names = {c: book.client_name(c) for c in out["client_id"].dropna().unique()}
+    out["client_name"] = pd.Series(_lookup(out["client_id"], names, "", object), dtype=TEXT)
+    return out
 
 
-def _visit_codes(payments, ids: list) -> np.ndarray:
-    """Each payment's visit number (-1 for a visit with no line)."""
-    table = getattr(payments, "table", None)
-    if table is not None:
-        found = pc.index_in(table.table.column("appointment_id"),
-                            value_set=pa.array(ids, pa.string()))
-        return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    number = {v: i for i, v in enumerate(ids)}
-    return np.array([number.get(v, -1) if v is not None else -1
-                     for v in _column(payments, "appointment_id")], np.int64)
+def _payments(book: Book, pay_visit: np.ndarray) -> pd.DataFrame:
+    """The Payments rows made to a visit that has a line."""
+    sheet = _Sheet(book.payments)
+    on_visit = np.flatnonzero(pay_visit >= 0)
+    out = pd.DataFrame({"visit": pay_visit[on_visit],
+                        "day": sheet.days("date_received").to_numpy()[on_visit]})
+    source = sheet.text("source").take(on_visit).reset_index(drop=True)
+    out["insurance"] = (source == "Insurance").fillna(False).astype(bool)
+    out["reversal"] = sheet.reversals().to_numpy()[on_visit]
+    for name in PAYMENT_MONEY:
+        out[name] = sheet.cents(name)[0].to_numpy()[on_visit]
+    for name in ("payer_id", "payment_id", "remittance", "reference", "reason_codes",
+                 "adjustment_reason"):
+        out[name] = sheet.text(name).take(on_visit).reset_index(drop=True)
+    # the check or EFT an insurer's payment came in: its Remittance, else its Reference
+    out["trace"] = out["remittance"].where(out["remittance"].fillna("") != "",
+                                           out["reference"])
+    out["position"] = on_visit
+    return out
 
 
 def _payer_id(book: Book, policy_id) -> str | None:
@@ -222,191 +221,190 @@ def _payer_id(book: Book, policy_id) -> str | None:
     return payer.payer_id if payer is not None else None
 
 
-def _line_charges(book: Book, lines, kept: np.ndarray, codes: np.ndarray,
-                  first_line: np.ndarray, policy_codes: np.ndarray, policies: list
-                  ) -> np.ndarray:
+def _lookup(keys: pd.Series, table: dict, blank, dtype) -> np.ndarray:
+    """``table[key]`` for each key (``blank`` for a blank or unknown key): each distinct
+    key is looked up once (``pd.factorize``), then taken by its code."""
+    codes, uniques = pd.factorize(keys)
+    values = np.array([table.get(k, blank) for k in uniques] + [blank], dtype=dtype)
+    return values[np.where(codes < 0, len(uniques), codes)]
+
+
+def _line_charges(book: Book, sheet: _Sheet, lines: pd.DataFrame, first: pd.DataFrame,
+                  kept: np.ndarray) -> pd.Series:
     """Each line's charge: Charge, else units x Fee per Unit (units by the 8-minute rule,
     pooled per visit where the payer's Units Rule is CMS total time)."""
-    service_codes, services = _encoded(lines, "service_code")
-    service_codes = service_codes[kept]
-    found = [book.services.get(code) for code in services]
-    fee = _by_code(service_codes, [(s.fee_per_unit or 0) if s else 0 for s in found], 0)
-    per_unit = _by_code(service_codes, [(s.minutes_per_unit or DEFAULT_MINUTES_PER_UNIT)
-                                        if s else DEFAULT_MINUTES_PER_UNIT for s in found],
-                        DEFAULT_MINUTES_PER_UNIT)
-    timed = _by_code(service_codes, [s is None or s.timed is not False for s in found], True)
-    fee, per_unit, timed = fee.astype(np.int64), per_unit.astype(np.int64), timed.astype(bool)
-    typed_units, has_units = _int_column(lines, "units", kept)
-    minutes, has_minutes = _int_column(lines, "minutes", kept)
+    code = lines["service_code"]
+    found = {c: book.services.get(c) for c in code.dropna().unique()}
+    fee = _lookup(code, {c: (s.fee_per_unit or 0) if s else 0 for c, s in found.items()},
+                  0, np.int64)
+    per_unit = _lookup(code, {c: s.minutes_per_unit or DEFAULT_MINUTES_PER_UNIT
+                              for c, s in found.items() if s}, DEFAULT_MINUTES_PER_UNIT,
+                       np.int64)
+    timed = _lookup(code, {c: s is None or s.timed is not False for c, s in found.items()},
+                    True, bool)
+    typed_units, has_units = (x[kept] for x in _as_numpy(sheet.cents("units")))
+    minutes, has_minutes = (x[kept] for x in _as_numpy(sheet.cents("minutes")))
     whole, rest = np.divmod(minutes, per_unit)
-    eight = whole + (rest * 2 > per_unit)
-    units = np.where(has_units, typed_units, np.where(timed & has_minutes, eight, 1))
-    units = _pooled_units(book, codes, first_line, policy_codes, policies, units, kept)
-    charge, has_charge = _cents_column(lines, "charge")
-    return np.where(has_charge[kept], charge[kept], units * fee)
+    units = pd.Series(np.where(has_units, typed_units,
+                               np.where(timed & has_minutes, whole + (rest * 2 > per_unit), 1)),
+                      dtype="int64")
+    pooled = (~has_units) & has_minutes & timed & _counts_total_time(book, lines, first)
+    if pooled.any():
+        units[pooled] = _pooled_units(lines[pooled].assign(
+            minutes=minutes[pooled], per_unit=per_unit[pooled]))
+    charge, has_charge = (x[kept] for x in _as_numpy(sheet.cents("charge")))
+    return pd.Series(np.where(has_charge, charge, units.to_numpy() * fee), dtype=CENTS)
 
 
-def _int_column(lines, name: str, kept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    values, typed = _cents_column(lines, name)
-    return values[kept], typed[kept]
+def _as_numpy(pair: tuple[pd.Series, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    return pair[0].to_numpy(), pair[1]
 
 
-def _pooled_units(book: Book, codes: np.ndarray, first_line: np.ndarray,
-                  policy_codes: np.ndarray, policies: list, units: np.ndarray,
-                  kept: np.ndarray) -> np.ndarray:
-    """Units of the visits of more than one line whose payer counts total time."""
+def _counts_total_time(book: Book, lines: pd.DataFrame, first: pd.DataFrame) -> np.ndarray:
+    """The lines of visits of more than one line whose payer (the payer of the first
+    line's policy) counts CMS total time."""
     cms = {pid for pid, p in book.payers.items() if p.units_rule == CMS_TOTAL_TIME}
     if not cms:
-        return units
-    counted = [i for i, p in enumerate(policies) if _payer_id(book, p) in cms]
-    counts = np.bincount(codes, minlength=len(first_line))
-    pooled = np.flatnonzero((counts > 1) & np.isin(policy_codes[first_line], counted))
-    if not len(pooled):
-        return units
-    units = units.copy()
-    order = np.argsort(codes, kind="stable")
-    starts = np.searchsorted(codes[order], pooled)
-    rows = np.concatenate([order[start:start + counts[v]] for v, start in zip(pooled, starts)])
-    records = dict(zip(rows.tolist(), _records_at(book.lines, kept[rows].tolist())))
-    for visit, start in zip(pooled, starts):
-        where = order[start:start + counts[visit]]
-        visit_lines = [records[int(i)] for i in where]
-        services = [book.services.get(ln.service_code) for ln in visit_lines]
-        payer = book.payer_of(visit_lines[0].policy_id)
-        units[where] = visit_units(visit_lines, services, payer.units_rule if payer else None)
-    return units
+        return np.zeros(len(lines), bool)
+    policy = first.set_index("visit")["policy_id"]
+    counted = _lookup(policy, {p: _payer_id(book, p) in cms for p in policy.dropna().unique()},
+                      False, bool)
+    several = lines.groupby("visit")["visit"].size().to_numpy() > 1
+    visit = lines["visit"].to_numpy()
+    return (counted & several)[visit]
 
 
-def _records_at(records, rows: list[int]) -> list:
-    """The records at these rows of a sheet (made alone when the sheet's are not made)."""
-    table = getattr(records, "table", None)
-    if getattr(records, "_items", None) is not None or table is None:
-        return [records[i] for i in rows]
-    return table.records_at(rows)
+def _pooled_units(pooled: pd.DataFrame) -> np.ndarray:
+    """Units of the timed lines with Minutes and no Units of CMS total-time visits
+    (rules/units.py, vectorised): per visit and unit length, the 8-minute rule on the
+    summed minutes; each line gets its whole units, and the units left go one each to
+    the lines with the largest remaining minutes (ties: the code that sorts first, then
+    sheet order)."""
+    group = ["visit", "per_unit"]
+    pooled = pooled.assign(base=pooled["minutes"] // pooled["per_unit"],
+                           rest=pooled["minutes"] % pooled["per_unit"],
+                           code=pooled["service_code"].fillna(""),
+                           order=np.arange(len(pooled)))
+    sums = pooled.groupby(group)[["minutes", "base"]].transform("sum")
+    per = pooled["per_unit"]
+    total = sums["minutes"] // per + ((sums["minutes"] % per) * 2 > per)
+    ranked = pooled.sort_values(["visit", "per_unit", "rest", "code", "order"],
+                                ascending=[True, True, False, True, True], kind="stable")
+    rank = ranked.groupby(group).cumcount().reindex(pooled.index)
+    return (pooled["base"] + (rank < total - sums["base"])).to_numpy(np.int64)
 
 
-def _per_visit(index: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """Sum int64 ``values`` by visit number, exactly."""
-    out = np.zeros(n, np.int64)
-    np.add.at(out, index, values)
+# -- balances on a date ------------------------------------------------------------------
+def as_of(frames: Frames, day: date, aging_basis: str | None = None) -> pd.DataFrame:
+    """Every visit's sums, balance, who owes it, age and status as of ``day``: one row
+    per visit (the index is its number), money in ``int64`` cents.
+
+    Columns: ``counted`` (anything of it dated by then), ``charge``, ``discount``,
+    ``client_paid``, ``insurance_paid``, ``adjustments``, ``responsibility``,
+    ``insurance_rows`` (the insurer's answers), ``balance``, ``client_due``,
+    ``insurance_due``, ``billed`` (NO_DAY when not billed by then), ``age``, ``bucket``
+    (index into BUCKET_NAMES) and ``status`` (index into STATUS_NAMES).
+    """
+    d = day_number(day)
+    visits = frames.visits
+    index = visits.index
+    lines = frames.line_money[frames.line_money["day"] <= d]
+    pays = frames.payment_money[frames.payment_money["day"] <= d]
+    insurance = pays["insurance"]
+    from_lines = lines.groupby("visit")[list(LINE_MONEY)].sum().reindex(index, fill_value=0)
+    from_payments = pd.DataFrame({
+        "visit": pays["visit"],
+        "client": pays["amount"].where(~insurance, 0),
+        "insurance_paid": pays["amount"].where(insurance, 0),
+        "adjustments": pays["adjustment"],
+        "responsibility": pays["patient_responsibility"],
+        # a void's reversal takes its insurance row back: the insurer has not answered
+        "insurance_rows": insurance.astype("int64").where(~pays["reversal"],
+                                                          -insurance.astype("int64")),
+    }).groupby("visit").sum().reindex(index, fill_value=0)
+    out = pd.concat([from_lines, from_payments], axis=1).astype("int64")  # no blank left
+    out["counted"] = index.isin(lines["visit"]) | index.isin(pays["visit"])
+    out["client_paid"] = out["client_paid"] + out.pop("client")
+    out["balance"] = out["charge"] - out["discount"] - out["client_paid"] \
+        - out["insurance_paid"] - out["adjustments"]
+    _dues(out, visits["insured"])
+    out["billed"] = visits["billed"].where(visits["billed"] <= d, NO_DAY)
+    _age(out, visits["day"], d, aging_basis or frames.book.settings.aging_basis)
+    voided = index.isin(lines.loc[lines["reversal"], "visit"])
+    out["status"] = _status(out, visits, d).where(~(voided & (out["balance"] == 0)), VOIDED)
     return out
 
 
-@dataclass
-class AsOf:
-    """Every visit's money as of one date (arrays by visit number)."""
-
-    as_of: date
-    counted: np.ndarray
-    charge: np.ndarray
-    discount: np.ndarray
-    client_paid: np.ndarray
-    insurance_paid: np.ndarray
-    adjustments: np.ndarray
-    responsibility: np.ndarray
-    insurance_rows: np.ndarray
-    balance: np.ndarray
-    client_due: np.ndarray
-    insurance_due: np.ndarray
-    billed: np.ndarray  # the Billed Date as of the date (NO_DAY when not billed yet)
-    age: np.ndarray
-    bucket: np.ndarray  # index into BUCKET_NAMES
-    status: np.ndarray  # index into STATUS_NAMES
+def _dues(out: pd.DataFrame, insured: pd.Series) -> None:
+    """Who owes the balance: an insured visit's client owes the patient responsibility
+    less what they paid, kept between 0 and the balance; a self-pay client all of it."""
+    balance = out["balance"]
+    low, high = np.minimum(balance, 0), np.maximum(balance, 0)
+    clamped = np.maximum(low, np.minimum(high, out["responsibility"] - out["client_paid"]))
+    out["client_due"] = clamped.where(insured, balance)
+    out["insurance_due"] = balance - out["client_due"]
 
 
-def as_of(frames: Frames, day: date, aging_basis: str | None = None) -> AsOf:
-    """Every visit's sums, balance, who owes it, age and status as of ``day``."""
-    d = day_number(day)
-    n = frames.visits
-    lines = frames.line_day <= d
-    pays = frames.pay_day <= d
-    lv, pv = frames.line_visit[lines], frames.pay_visit[pays]
-    insurance = frames.pay_insurance[pays]
-    amount = frames.pay_amount[pays]
-    counted = np.zeros(n, bool)
-    counted[lv] = True
-    counted[pv] = True
-    charge = _per_visit(lv, frames.line_charge[lines], n)
-    discount = _per_visit(lv, frames.line_discount[lines], n)
-    client_paid = _per_visit(lv, frames.line_client_paid[lines], n) + \
-        _per_visit(pv[~insurance], amount[~insurance], n)
-    insurance_paid = _per_visit(pv[insurance], amount[insurance], n)
-    adjustments = _per_visit(pv, frames.pay_adjustment[pays], n)
-    responsibility = _per_visit(pv, frames.pay_responsibility[pays], n)
-    # a void's reversal takes its insurance row back: the insurer has not answered after all
-    answers = np.where(frames.pay_reversal[pays][insurance], -1, 1)
-    insurance_rows = _per_visit(pv[insurance], answers, n)
-    voided = np.zeros(n, bool)
-    voided[lv[frames.line_reversal[lines]]] = True
-    balance = charge - discount - client_paid - insurance_paid - adjustments
-    low, high = np.minimum(0, balance), np.maximum(0, balance)
-    clamped = np.maximum(low, np.minimum(high, responsibility - client_paid))
-    client_due = np.where(frames.visit_insured, clamped, balance)
-    insurance_due = balance - client_due
-    billed = np.where(frames.visit_billed <= d, frames.visit_billed, NO_DAY)
-    basis = aging_basis if aging_basis is not None else frames.book.settings.aging_basis
-    start = np.where((billed != NO_DAY) & (basis == "Billed Date"), billed, frames.visit_day)
-    age = np.where(start == NO_DAY, 0, np.maximum(0, d - start))
-    bucket = np.searchsorted(np.array(BUCKET_LIMITS), age, side="left")
-    status = _status(balance, frames.visit_insured, billed != NO_DAY, insurance_rows,
-                     insurance_paid, insurance_due, frames.visit_day <= d)
-    status = np.where(voided & (balance == 0), VOIDED, status)
-    return AsOf(day, counted, charge, discount, client_paid, insurance_paid, adjustments,
-                responsibility, insurance_rows, balance, client_due, insurance_due, billed,
-                age, bucket, status)
+def _age(out: pd.DataFrame, dos: pd.Series, d: int, basis: str | None) -> None:
+    """Days since the date of service (or the Billed Date, by the practice's aging
+    basis), and the aging bucket."""
+    billed = out["billed"]
+    start = billed.where((billed != NO_DAY) & (basis == "Billed Date"), dos)
+    out["age"] = (d - start).clip(lower=0).where(start != NO_DAY, 0)
+    out["bucket"] = np.searchsorted(np.array(BUCKET_LIMITS), out["age"].to_numpy(),
+                                    side="left")
 
 
-def _status(balance, insured, billed, insurance_rows, insurance_paid, insurance_due,
-            dated) -> np.ndarray:
+def _status(out: pd.DataFrame, visits: pd.DataFrame, d: int) -> pd.Series:
     """Status numbers (see STATUS_NAMES), in the order the contract decides them."""
-    conditions = [balance == 0, (balance < 0) & ~dated, balance < 0, ~insured,
-                  (insurance_rows == 0) & ~billed, insurance_rows == 0,
-                  insurance_due == 0, insurance_paid == 0]
+    balance, rows = out["balance"], out["insurance_rows"]
+    insured, billed = visits["insured"], out["billed"] != NO_DAY
+    conditions = [balance == 0, (balance < 0) & ~(visits["day"] <= d), balance < 0,
+                  ~insured, (rows == 0) & ~billed, rows == 0,
+                  out["insurance_due"] == 0, out["insurance_paid"] == 0]
     choices = [0, 1, 2, 3, 4, 5, 3, 6]
-    return np.select(conditions, choices, default=7)
+    return pd.Series(np.select(conditions, choices, default=7), index=out.index)
 
 
 def ar_on(frames: Frames, day: date) -> int:
     """A/R as of ``day`` straight from the lines and payments dated by then."""
     d = day_number(day)
-    lines = frames.line_day <= d
-    pays = frames.pay_day <= d
-    total = frames.line_charge[lines].sum() - frames.line_discount[lines].sum() \
-        - frames.line_client_paid[lines].sum()
-    total -= frames.pay_amount[pays].sum() + frames.pay_adjustment[pays].sum()
-    return int(total)
+    money, paid = frames.line_money, frames.payment_money
+    lines = money.loc[money["day"] <= d, list(LINE_MONEY)].sum()
+    pays = paid.loc[paid["day"] <= d, ["amount", "adjustment"]].sum()
+    return int(lines["charge"] - lines["discount"] - lines["client_paid"]
+               - pays["amount"] - pays["adjustment"])
+
+
+# -- money by month ----------------------------------------------------------------------
+_ACTIVITY = ("charges", "discounts", "client_payments", "insurance_payments", "adjustments")
+
+
+def month_of(days: pd.Series) -> pd.Series:
+    """Day numbers as months, numbered from January 1970 (a blank stays NO_DAY)."""
+    dated = days != NO_DAY
+    months = days.where(dated, 0).to_numpy().astype("datetime64[D]") \
+        .astype("datetime64[M]").astype(np.int64)
+    return pd.Series(months, index=days.index).where(dated, NO_DAY)
 
 
 def monthly_activity(frames: Frames) -> dict[tuple[int, int], dict[str, int]]:
     """Money events summed by (year, month): lines by Date of Service, payments by
     Date Received."""
-    out: dict[tuple[int, int], dict[str, int]] = {}
-
-    def add(days, figures: dict[str, np.ndarray]) -> None:
-        dated = days != NO_DAY
-        months = (days[dated].astype("datetime64[D]").astype("datetime64[M]")
-                  .astype(np.int64))
-        present, where = np.unique(months, return_inverse=True)
-        for name, values in figures.items():
-            sums = np.zeros(len(present), np.int64)
-            np.add.at(sums, where, values[dated])
-            for month, total in zip(present.tolist(), sums.tolist()):
-                year, m0 = divmod(int(month), 12)
-                key = (1970 + year, m0 + 1)
-                out.setdefault(key, dict.fromkeys(_ACTIVITY, 0))[name] += int(total)
-
-    ins = frames.pay_insurance
-    add(frames.line_day, {"charges": frames.line_charge, "discounts": frames.line_discount,
-                          "client_payments": frames.line_client_paid})
-    add(frames.pay_day, {"insurance_payments": np.where(ins, frames.pay_amount, 0),
-                         "client_payments": np.where(ins, 0, frames.pay_amount),
-                         "adjustments": frames.pay_adjustment})
-    return dict(sorted(out.items()))
-
-
-_ACTIVITY = ("charges", "discounts", "client_payments", "insurance_payments", "adjustments")
-
-
-def to_date(day: int) -> date | None:
-    """A day number as a date (None for a blank)."""
-    return None if day == NO_DAY else EPOCH + timedelta(days=int(day))
+    lines, pays = frames.lines, frames.payments
+    insurance = pays["insurance"]
+    events = pd.concat([
+        pd.DataFrame({"month": month_of(lines["day"]), "charges": lines["charge"],
+                      "discounts": lines["discount"], "client_payments": lines["client_paid"],
+                      "insurance_payments": 0, "adjustments": 0}),
+        pd.DataFrame({"month": month_of(pays["day"]), "charges": 0, "discounts": 0,
+                      "client_payments": pays["amount"].where(~insurance, 0),
+                      "insurance_payments": pays["amount"].where(insurance, 0),
+                      "adjustments": pays["adjustment"]}),
+    ], ignore_index=True).astype("int64")
+    sums = events[events["month"] != NO_DAY].groupby("month")[list(_ACTIVITY)].sum()
+    out = {}
+    for month, row in zip(sums.index.tolist(), sums.itertuples(index=False)):
+        year, m0 = divmod(month, 12)
+        out[(1970 + year, m0 + 1)] = {name: int(v) for name, v in zip(_ACTIVITY, row)}
+    return out

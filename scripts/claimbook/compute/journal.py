@@ -251,7 +251,8 @@ def reason_code(reason: str | None) -> str:
 def journal(book: Book, visits: dict[str, Visit], accounts: Accounts,
             first: date | None, last: date,
             client_label: Callable[[str | None], str] | None = None,
-            opening: dict[str, int] | None = None) -> list[JournalEntry]:
+            opening: dict[str, int] | None = None,
+            posted: dict[tuple, int] | None = None) -> list[JournalEntry]:
     """Every money event dated from ``first`` to ``last`` as balanced journal entries.
 
     Args:
@@ -263,6 +264,9 @@ def journal(book: Book, visits: dict[str, Visit], accounts: Accounts,
         client_label: how a client is named on A/R lines; the Client ID by default.
         opening: when given, receives each A/R account's balance before ``first`` (by
             role), summed from the events before it, whose entries are not built.
+        posted: what the visits' insurance payments each remittance carries, by
+            (Payer ID, trace number), when ``visits`` are not all of the book's (the
+            handoff walks only the month's); summed from ``visits`` when not given.
 
     Returns:
         Entries in date order: a visit's checkout before the day's payments, then by
@@ -275,7 +279,8 @@ def journal(book: Book, visits: dict[str, Visit], accounts: Accounts,
     out: list[JournalEntry] = []
     for visit in visits.values():
         out += _visit_journal(book, visit, accounts, first, last, label, remits, before)
-    out += [e for e in _remittance_entries(book, visits, accounts, last, remits)
+    posted = posted_by_remittance(visits) if posted is None else posted
+    out += [e for e in _remittance_entries(book, posted, accounts, last, remits)
             if first is None or e.day >= first]
     out.sort(key=lambda e: (e.day, not e.number.startswith("V-"), e.number))
     return out
@@ -410,15 +415,21 @@ def _payment_posting(book: Book, visit: Visit, payment, accounts: Accounts, labe
     return p
 
 
-def _remittance_entries(book: Book, visits: dict[str, Visit], accounts: Accounts,
-                        last: date, remits: dict) -> list[JournalEntry]:
-    """What each remittance put in the bank beyond the visits' payments it carries."""
+def posted_by_remittance(visits: dict[str, Visit]) -> dict[tuple, int]:
+    """What the visits' insurance payments add up to, by remittance (Payer ID, trace
+    number), whatever their dates."""
     posted: dict[tuple, int] = {}
     for visit in visits.values():
         for payment in visit.payments:
             if payment.source == "Insurance":
                 key = remittance_key(payment)
                 posted[key] = posted.get(key, 0) + (payment.amount or 0)
+    return posted
+
+
+def _remittance_entries(book: Book, posted: dict[tuple, int], accounts: Accounts,
+                        last: date, remits: dict) -> list[JournalEntry]:
+    """What each remittance put in the bank beyond the visits' payments it carries."""
     out = []
     for key, remit in remits.items():
         if remit.date is None or remit.date > last or remit.amount is None:
@@ -458,16 +469,29 @@ class AccountTotal:
         return self.debits - self.credits
 
 
-def by_account(entries: list[JournalEntry], accounts: Accounts) -> list[AccountTotal]:
-    """Debits and credits per account, in the order of the Practice settings."""
-    debits: dict[str, int] = {}
-    credits: dict[str, int] = {}
-    for line in lines_of(entries):
-        debits[line.account] = debits.get(line.account, 0) + line.debit
-        credits[line.account] = credits.get(line.account, 0) + line.credit
+def totals(entries: list[JournalEntry]):
+    """Debits and credits (int64 cents) summed by role and account, with pandas: a
+    DataFrame indexed by (role, account), in the order each first appears."""
+    import pandas as pd
+
+    lines = lines_of(entries)
+    frame = pd.DataFrame({"role": pd.Series([ln.role for ln in lines], dtype="string"),
+                          "account": pd.Series([ln.account for ln in lines], dtype="string"),
+                          "debits": pd.Series([ln.debit for ln in lines], dtype="int64"),
+                          "credits": pd.Series([ln.credit for ln in lines], dtype="int64")})
+    return frame.groupby(["role", "account"], sort=False)[["debits", "credits"]].sum()
+
+
+def by_account(entries: list[JournalEntry], accounts: Accounts,
+               summed=None) -> list[AccountTotal]:
+    """Debits and credits per account, in the order of the Practice settings (summed
+    with pandas: :func:`totals`, unless ``summed`` gives them already)."""
+    summed = totals(entries) if summed is None else summed
+    per_account = summed.groupby(level="account", sort=False).sum()
     order = list(dict.fromkeys(accounts[role] for role in ROLE_SETTINGS))
-    order += sorted(a for a in debits if a not in order)
-    return [AccountTotal(a, debits[a], credits[a]) for a in order if a in debits]
+    order += sorted(a for a in per_account.index if a not in order)
+    return [AccountTotal(a, int(per_account.at[a, "debits"]), int(per_account.at[a, "credits"]))
+            for a in order if a in per_account.index]
 
 
 def net_of(entries: list[JournalEntry], roles: tuple[str, ...]) -> int:

@@ -15,7 +15,6 @@ from claimbook.compute.balances import (
     BUCKETS,
     DENIED,
     UNBILLED,
-    Visit,
     VisitBalance,
     balances,
     visits_of,
@@ -108,7 +107,7 @@ def monthly_report(book: Book, month: Month) -> MonthlyReport:
         aging=aging,
         by_payer=_by_payer(book, open_items),
         by_client=_by_client(open_items),
-        follow_up=follow_up(book, open_items, month.last_day, visits),
+        follow_up=follow_up(book, open_items, month.last_day),
         trend=trend,
         insurance_due=sum(i.insurance_due for i in open_items),
         client_due=sum(i.client_due for i in open_items),
@@ -186,14 +185,15 @@ def _when(due: date | None, as_of: date, style: str) -> str:
     return f"by {show_date(due, style)}"
 
 
-def _denial_reason(visit: Visit | None, as_of: date) -> str:
+def _denial_reason(answers: list[tuple]) -> str:
     """The insurer's reason for a $0 answer, code first, in words (CARC):
-    ``CO-50: not deemed a medical necessity by the payer``; "no reason given" without one."""
+    ``CO-50: not deemed a medical necessity by the payer``; "no reason given" without one.
+
+    ``answers``: the visit's insurance rows by then, as (Reason Codes, Adjustment Reason).
+    """
     codes: list[str] = []
-    for payment in visit.payments if visit else []:
-        if payment.source == "Insurance" and payment.date_received \
-                and payment.date_received <= as_of:
-            codes += reasons_in(payment.reason_codes) or reasons_in(payment.adjustment_reason)
+    for reason_codes, adjustment_reason in answers:
+        codes += reasons_in(reason_codes) or reasons_in(adjustment_reason)
     words = denial_words(codes)
     coded = re.fullmatch(r"(.*) \(([^()]+)\)", words)
     if coded:
@@ -201,20 +201,20 @@ def _denial_reason(visit: Visit | None, as_of: date) -> str:
     return "no reason given" if words == "denied" else words
 
 
-def _call_details(book: Book, item: VisitBalance, visit: Visit | None) -> dict:
+def _call_details(book: Book, item: VisitBalance, claim_number: str | None) -> dict:
     payer = book.payers.get(item.payer_id) if item.payer_id else None
     policy = book.policies.get(item.policy_id) if item.policy_id else None
-    claim = (visit.claim_number if visit else None) or (policy.claim_number if policy else None)
+    claim = claim_number or (policy.claim_number if policy else None)
     return {"payer_name": (payer.name if payer else item.payer_id) or "",
             "payer_phone": payer.phone if payer else None,
             "member_id": policy.member_id if policy else None, "claim_number": claim}
 
 
-def _follow_up_of(item: VisitBalance, visit: Visit | None,
+def _follow_up_of(item: VisitBalance, answers: list[tuple],
                   as_of: date, style: str) -> tuple[str, str, date | None] | None:
     """(reason, what to do, due date) of one open visit, or None when nothing is due."""
     if item.status == DENIED:
-        why = _denial_reason(visit, as_of)
+        why = _denial_reason(answers)
         return "Denied", f"Appeal ({why}) or bill the client", as_of
     if _billed_unpaid(item, as_of):
         days = (as_of - item.billed_date).days
@@ -231,8 +231,7 @@ def _follow_up_of(item: VisitBalance, visit: Visit | None,
     return "Unbilled", "Send the claim", deadline
 
 
-def follow_up(book: Book, items: list[VisitBalance], as_of: date,
-              visits: dict[str, Visit] | None = None) -> list[FollowUp]:
+def follow_up(book: Book, items: list[VisitBalance], as_of: date) -> list[FollowUp]:
     """What to chase, most urgent first: denied claims (appeal, with the reason in words,
     or bill the client), claims billed 30+ days ago with no answer, unbilled visits and
     timely-filing deadlines passed or within 30 days.
@@ -241,23 +240,28 @@ def follow_up(book: Book, items: list[VisitBalance], as_of: date,
         book: the practice (payers' phones, policies' member IDs and claim numbers).
         items: the open balances as of ``as_of``.
         as_of: the report's date.
-        visits: the visits (for the insurer's reason codes), when the caller has them.
 
     Returns:
-        One row per visit to act on; a date in the past reads "overdue since".
+        One row per visit to act on; a date in the past reads "overdue since". What the
+        rows need of the visits (the insurer's reason codes of a denied one, the Claim
+        Number on its lines) comes from the book's DataFrames, for those visits only.
     """
-    visits = visits_of(book) if visits is None else visits
+    from claimbook.compute.frames import frames_of
+    from claimbook.compute.visit_table import claim_numbers, insurer_reasons
+
+    frames = frames_of(book)
     style = style_of(book.settings)
+    denied = insurer_reasons(frames, [i.appointment_id for i in items if i.status == DENIED],
+                             as_of)
+    found = [(item, _follow_up_of(item, denied.get(item.appointment_id, []), as_of, style))
+             for item in items]
+    found = [(item, chase) for item, chase in found if chase is not None]
+    claims = claim_numbers(frames, [item.appointment_id for item, _ in found])
     out = []
-    for item in items:
-        visit = visits.get(item.appointment_id)
-        found = _follow_up_of(item, visit, as_of, style)
-        if found is None:
-            continue
-        reason, action, due = found
+    for item, (reason, action, due) in found:
         when = "now" if reason == "Denied" else _when(due, as_of, style)
         out.append(FollowUp(reason, action, due, item, when,
-                            **_call_details(book, item, visit)))
+                            **_call_details(book, item, claims[item.appointment_id])))
     out.sort(key=lambda f: (f.due_date or date.max, f.item.appointment_id))
     return out
 

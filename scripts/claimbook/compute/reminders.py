@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date
 
-from claimbook.compute.balances import PREPAID, VisitBalance, balances
+from claimbook.compute.balances import PREPAID, VisitBalance, balances, visits_of
 from claimbook.rules.changes import CellChange
 from claimbook.rules.dates import DEFAULT_STYLE, show_date, style_of
 from claimbook.rules.money import dollars
@@ -81,6 +81,12 @@ def _payer_name(book: Book, item: VisitBalance) -> str | None:
     return payer.name if payer else None
 
 
+def _open_items(book: Book, as_of: date) -> list[VisitBalance]:
+    """The book's open balances: over its columns (pandas) when it was read whole, visit
+    by visit when it holds a few clients' records (a desk command's, without pandas)."""
+    return balances(book, as_of, visits_of(book))
+
+
 def reminders(book: Book, as_of: date, client_ids=None,
               items: list[VisitBalance] | None = None,
               statements: dict[str, date] | None = None) -> dict[str, str | None]:
@@ -95,7 +101,7 @@ def reminders(book: Book, as_of: date, client_ids=None,
     """
     wanted = set(book.clients) if client_ids is None else set(client_ids)
     open_by_client: dict[str, list[VisitBalance]] = {c: [] for c in wanted}
-    for item in balances(book, as_of) if items is None else items:
+    for item in _open_items(book, as_of) if items is None else items:
         if item.client_id in open_by_client:
             open_by_client[item.client_id].append(item)
     sent = {c: d for c, d in (statements or {}).items() if d <= as_of}
@@ -155,7 +161,7 @@ def outstanding(book: Book, as_of: date,
         items: the book's open balances as of that date, when the caller has them.
     """
     out = []
-    for b in balances(book, as_of) if items is None else items:
+    for b in _open_items(book, as_of) if items is None else items:
         if b.insurance_due <= 0:
             continue
         client = book.clients.get(b.client_id)

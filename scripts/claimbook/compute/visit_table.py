@@ -1,9 +1,10 @@
 """Every visit's balance as of a date, as a table: the rows of ``claimbook balances``,
 the report's open items and the library's ``Practice.balances``.
 
-Built from :mod:`claimbook.compute.frames` (the money) and each visit's first line
-(who, which policy), as a pandas DataFrame whose columns are :class:`VisitBalance`'s
-fields, or as the :class:`VisitBalance` records the rest of claimbook uses.
+Built with pandas from :mod:`claimbook.compute.frames`: each visit's money as of the
+date beside what its first line says (who, which policy), oldest visit first; given as
+a DataFrame whose columns are :class:`VisitBalance`'s fields, as numpy columns (for the
+listings) or as the :class:`VisitBalance` records the rest of claimbook uses.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from dataclasses import fields
 from datetime import date
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
+import pandas as pd
 
 from claimbook.compute.balances import VisitBalance
 from claimbook.compute.frames import (
@@ -21,6 +21,7 @@ from claimbook.compute.frames import (
     EPOCH,
     NO_DAY,
     STATUS_NAMES,
+    TEXT,
     Frames,
     as_of,
 )
@@ -28,106 +29,77 @@ from claimbook.compute.frames import (
 MONEY_FIELDS = ("charge", "discount", "client_paid", "insurance_paid", "adjustments",
                 "patient_responsibility", "balance", "insurance_due", "client_due")
 DATE_FIELDS = ("date_of_service", "billed_date", "timely_filing_deadline")
+TEXT_FIELDS = ("appointment_id", "client_id", "client_name", "staff_id", "policy_id",
+               "payer_id", "aging_bucket", "status", "claim_status")
 FIELDS = tuple(f.name for f in fields(VisitBalance))
+_VISIT_COLUMNS = {"appointment_id": "appointment_id", "day": "date_of_service",
+                  "client_id": "client_id", "client_name": "client_name",
+                  "staff_id": "staff_id", "policy_id": "policy_id", "payer_id": "payer_id",
+                  "claim_status": "claim_status", "deadline": "timely_filing_deadline"}
+_MONEY_COLUMNS = {"charge": "charge", "discount": "discount", "client_paid": "client_paid",
+                  "insurance_paid": "insurance_paid", "adjustments": "adjustments",
+                  "responsibility": "patient_responsibility", "balance": "balance",
+                  "insurance_due": "insurance_due", "client_due": "client_due",
+                  "age": "age_days", "billed": "billed_date"}
 
 
-def _first_lines(frames: Frames) -> dict[str, np.ndarray]:
-    """Who and what of each visit (by visit number), made once per book."""
-    found = frames.book.cache.get("visit_columns")
-    if found is not None:
-        return found
-    book = frames.book
-    lines = book.lines
-    table = getattr(lines, "table", None)
-    kept = frames.line_position
-
-    def column(name: str) -> np.ndarray:
-        values = table.table.column(name).to_pylist() if table is not None else \
-            [getattr(r, name) for r in lines]
-        return np.array(values, dtype=object)[kept]
-
-    first = frames.visit_first_line
-    client = column("client_id")[first]
-    names = {cid: book.client_name(cid) for cid in set(client)}
-    found = {
-        "client_id": client,
-        "client_name": np.array([names[c] for c in client], dtype=object),
-        "staff_id": column("staff_id")[first],
-        "policy_id": column("policy_id")[first],
-        "claim_status": _first_filled(frames, column("claim_status")),
-        "service_code": column("service_code"),
-    }
-    book.cache["visit_columns"] = found
-    return found
-
-
-def _first_filled(frames: Frames, values: np.ndarray) -> np.ndarray:
-    """Per visit, the first non-blank value on its lines, in sheet order."""
-    out = np.full(frames.visits, None, dtype=object)
-    filled = np.flatnonzero(np.array([v is not None for v in values], bool))
-    visits = frames.line_visit[filled]
-    _, first = np.unique(visits, return_index=True)
-    out[visits[first]] = values[filled[first]]
-    return out
-
-
-def _codes(frames: Frames, codes: np.ndarray, visits: np.ndarray) -> np.ndarray:
-    """For these visits, the tuple of each one's service codes, in sheet order."""
-    counts = np.bincount(frames.line_visit, minlength=frames.visits)
-    first = frames.visit_first_line
-    out = np.empty(len(visits), dtype=object)
-    out[:] = [(c,) if c is not None else () for c in codes[first[visits]]]
-    several = np.flatnonzero(counts[visits] > 1)
-    if len(several):
-        wanted = {int(visits[i]): int(i) for i in several}
-        gathered: dict[int, list] = {}
-        for line in np.flatnonzero(np.isin(frames.line_visit, list(wanted))):
-            if codes[line] is not None:
-                gathered.setdefault(int(frames.line_visit[line]), []).append(codes[line])
-        for visit, i in wanted.items():
-            out[i] = tuple(gathered.get(visit, ()))
-    return out
+def balance_table(frames: Frames, day: date, include_paid: bool = False) -> pd.DataFrame:
+    """Every visit's balance as of ``day``: one row per visit with anything dated by
+    then (and a non-zero balance unless ``include_paid``), oldest visit first (then by
+    Appointment ID). Money ``int64`` cents, dates as day numbers (NO_DAY for a blank),
+    bucket and status by name; the index is the visit's number."""
+    money = as_of(frames, day)
+    keep = money["counted"] & (include_paid | (money["balance"] != 0))
+    table = frames.visits.loc[keep, list(_VISIT_COLUMNS)].rename(columns=_VISIT_COLUMNS)
+    table = table.join(money.loc[keep, list(_MONEY_COLUMNS)].rename(columns=_MONEY_COLUMNS))
+    table["aging_bucket"] = pd.Categorical.from_codes(money.loc[keep, "bucket"],
+                                                      BUCKET_NAMES).astype(TEXT)
+    table["status"] = pd.Categorical.from_codes(money.loc[keep, "status"],
+                                                STATUS_NAMES).astype(TEXT)
+    first = table["date_of_service"].where(table["date_of_service"] != NO_DAY,
+                                           np.iinfo(np.int64).min)
+    order = table.assign(_first=first).sort_values(["_first", "appointment_id"],
+                                                   kind="stable").index
+    return table.loc[order]
 
 
 def balance_columns(frames: Frames, day: date, include_paid: bool = False,
                     service_codes: bool = True) -> dict[str, np.ndarray]:
-    """Every visit's balance as of ``day`` (one row per visit with anything dated by
-    then, and a non-zero balance unless ``include_paid``), oldest visit first: a
-    column per :class:`VisitBalance` field. Money is int64 cents; text and dates are
-    object arrays (None when blank)."""
-    money = as_of(frames, day)
-    keep = money.counted & (include_paid | (money.balance != 0))
-    idx = np.flatnonzero(keep)
-    sort_day = np.where(frames.visit_day[idx] == NO_DAY, np.iinfo(np.int64).min,
-                        frames.visit_day[idx])
-    order = pc.sort_indices(pa.table({"d": sort_day, "id": pa.array(
-        frames.appointment_ids[idx].tolist(), pa.string())}),
-        sort_keys=[("d", "ascending"), ("id", "ascending")]).to_numpy()
-    idx = idx[order]
-    who = _first_lines(frames)
-    data = {
-        "appointment_id": frames.appointment_ids[idx],
-        "date_of_service": _dates(frames.visit_day[idx]),
-        "client_id": who["client_id"][idx],
-        "client_name": who["client_name"][idx],
-        "staff_id": who["staff_id"][idx],
-        "policy_id": who["policy_id"][idx],
-        "payer_id": frames.payer_of_visit[idx],
-    }
-    for name in MONEY_FIELDS:
-        source = "responsibility" if name == "patient_responsibility" else name
-        data[name] = getattr(money, source)[idx]
-    data.update({
-        "age_days": money.age[idx],
-        "aging_bucket": np.array(BUCKET_NAMES, dtype=object)[money.bucket[idx]],
-        "status": np.array(STATUS_NAMES, dtype=object)[money.status[idx]],
-        "claim_status": who["claim_status"][idx],
-        "billed_date": _dates(money.billed[idx]),
-        "timely_filing_deadline": _dates(frames.visit_deadline[idx]),
-    })
+    """:func:`balance_table` as a numpy column per :class:`VisitBalance` field: money
+    int64 cents; text and dates object arrays (None when blank)."""
+    table = balance_table(frames, day, include_paid)
+    data: dict[str, np.ndarray] = {}
+    for name in FIELDS:
+        if name in MONEY_FIELDS or name == "age_days":
+            data[name] = table[name].to_numpy(np.int64)
+        elif name in DATE_FIELDS:
+            data[name] = _dates(table[name].to_numpy(np.int64))
+        elif name in TEXT_FIELDS:
+            data[name] = table[name].to_numpy(dtype=object, na_value=None)
     if service_codes:
-        data["service_codes"] = _codes(frames, who["service_code"], idx)
+        data["service_codes"] = _codes(frames, table.index.to_numpy())
     return data
+
+
+def _codes(frames: Frames, visits: np.ndarray) -> np.ndarray:
+    """For these visits, the tuple of each one's service codes, in sheet order."""
+    lines = frames.lines
+    counts = lines.groupby("visit").size().reindex(frames.visits.index, fill_value=0)
+    codes = lines["service_code"].to_numpy(dtype=object, na_value=None)
+    first = frames.visits["first_line"].to_numpy()
+    out = np.empty(len(visits), dtype=object)
+    out[:] = [(c,) if c is not None else () for c in codes[first[visits]]]
+    several = np.flatnonzero(counts.to_numpy()[visits] > 1)
+    if len(several):
+        wanted = lines[lines["visit"].isin(visits[several]) & lines["service_code"].notna()]
+        order = np.argsort(wanted["visit"].to_numpy(), kind="stable")  # sheet order kept
+        visit = wanted["visit"].to_numpy()[order]
+        code = wanted["service_code"].to_numpy(dtype=object, na_value=None)[order]
+        starts = np.searchsorted(visit, visits[several], side="left")
+        ends = np.searchsorted(visit, visits[several], side="right")
+        for i, start, end in zip(several, starts, ends):  # one by one: tuples stay tuples
+            out[i] = tuple(code[start:end])
+    return out
 
 
 def select_rows(columns: dict[str, np.ndarray], **wanted) -> dict[str, np.ndarray]:
@@ -143,22 +115,16 @@ def select_rows(columns: dict[str, np.ndarray], **wanted) -> dict[str, np.ndarra
     return {name: values[keep] for name, values in columns.items()}
 
 
-def balance_frame(frames: Frames, day: date, include_paid: bool = False):
-    """:func:`balance_columns` as a pandas DataFrame: IDs and names as text, money as
-    int64 cents, dates as ``datetime.date`` objects."""
-    import pandas as pd
-
-    data = balance_columns(frames, day, include_paid)
-    out = pd.DataFrame({name: pd.Series(data[name], dtype=_dtype(name)) for name in FIELDS})
-    return out
-
-
-def _dtype(name: str):
-    if name in MONEY_FIELDS or name == "age_days":
-        return "int64"
-    if name in DATE_FIELDS or name == "service_codes":
-        return object
-    return "string"
+def balance_frame(frames: Frames, day: date, include_paid: bool = False) -> pd.DataFrame:
+    """:func:`balance_table` with :class:`VisitBalance`'s columns: IDs and names as
+    text, money as int64 cents, dates as ``datetime.date`` objects, service codes as
+    tuples; a plain 0.. index."""
+    table = balance_table(frames, day, include_paid)
+    out = table.reset_index(drop=True)
+    for name in DATE_FIELDS:
+        out[name] = pd.Series(_dates(out[name].to_numpy(np.int64)), dtype=object)
+    out["service_codes"] = pd.Series(_codes(frames, table.index.to_numpy()), dtype=object)
+    return out[list(FIELDS)]
 
 
 def _dates(days: np.ndarray) -> np.ndarray:
@@ -178,18 +144,32 @@ def visit_balances(frames: Frames, day: date, include_paid: bool = False
     return [VisitBalance(*row) for row in zip(*(data[name].tolist() for name in FIELDS))]
 
 
-def rows_by_visit(frames: Frames):
-    """Two functions: visit number -> the positions of its lines on Appointments, and of
-    its rows on Payments, each in sheet order."""
-    from claimbook.compute.frames import _visit_codes
+def _numbers(frames: Frames, ids) -> np.ndarray:
+    """The visit numbers of these Appointment IDs (-1 for one that is not a visit)."""
+    return pd.Index(frames.visits["appointment_id"]).get_indexer(list(ids))
 
-    n = frames.visits
-    line_order = np.argsort(frames.line_visit, kind="stable")
-    line_starts = np.searchsorted(frames.line_visit[line_order], np.arange(n + 1))
-    line_rows = frames.line_position[line_order]
-    codes = _visit_codes(frames.book.payments, list(frames.appointment_ids))
-    on_visit = np.flatnonzero(codes >= 0)
-    pay_rows = on_visit[np.argsort(codes[on_visit], kind="stable")]
-    pay_starts = np.searchsorted(codes[pay_rows], np.arange(n + 1))
-    return (lambda v: line_rows[line_starts[v]:line_starts[v + 1]].tolist(),
-            lambda v: pay_rows[pay_starts[v]:pay_starts[v + 1]].tolist())
+
+def claim_numbers(frames: Frames, ids) -> dict[str, str | None]:
+    """Each of these visits' Claim Number: the first typed on its lines (None: none)."""
+    numbers = _numbers(frames, ids)
+    found = frames.visits["claim_number"].to_numpy(dtype=object, na_value=None)
+    return {aid: (found[n] if n >= 0 else None) for aid, n in zip(ids, numbers)}
+
+
+def insurer_reasons(frames: Frames, ids, day: date) -> dict[str, list[tuple]]:
+    """Each of these visits' insurance rows dated by ``day``, in sheet order, as
+    (Reason Codes, Adjustment Reason) pairs (None when blank)."""
+    from claimbook.compute.frames import day_number
+
+    numbers = _numbers(frames, ids)
+    pays = frames.payments
+    rows = pays[pays["insurance"] & (pays["day"] <= day_number(day))
+                & pays["visit"].isin(numbers[numbers >= 0])]
+    out: dict[str, list[tuple]] = {aid: [] for aid in ids}
+    names = frames.visits["appointment_id"]
+    for visit, codes, reason in zip(rows["visit"],
+                                    rows["reason_codes"].to_numpy(dtype=object, na_value=None),
+                                    rows["adjustment_reason"].to_numpy(dtype=object,
+                                                                       na_value=None)):
+        out[names.iat[visit]].append((codes, reason))
+    return out

@@ -21,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from claimbook.io import arrow
 from claimbook.io.xlsx import cells
 from claimbook.rules import schema
 from claimbook.rules.money import MAX_CENTS
@@ -70,7 +71,8 @@ def trimmed(array: pa.Array) -> pa.Array:
     if not pc.any(pc.match_substring_regex(array, PADDED)).as_py():
         return array
     stripped = pc.utf8_trim_whitespace(array)
-    return pc.if_else(pc.equal(stripped, ""), pa.scalar(None, pa.string()), stripped)
+    return pc.if_else(pc.match_substring_regex(stripped, "^$"),
+                      arrow.scalar(None, pa.string()), stripped)
 
 
 def convert_column(col: schema.Column, array: pa.Array, odd: dict[int, object]) -> Converted:
@@ -111,7 +113,7 @@ def _convert_odd(col: schema.Column, out: Converted, odd: dict[int, object]) -> 
         except cells.CellError as exc:
             values[position] = None
             _record(out, position, exc)
-    out.values = pa.array(values, arrow_type(col.type))
+    out.values = arrow.from_python(values, arrow_type(col.type))
 
 
 def _text_column(col: schema.Column, array: pa.Array) -> Converted:
@@ -123,15 +125,15 @@ def _text_column(col: schema.Column, array: pa.Array) -> Converted:
 
 def _refuse_error_text(text: pa.Array) -> Converted:
     """Text columns: only text that shows a formula error (``#REF!``) is refused."""
-    errors = pc.is_in(text, pa.array(cells.ERROR_VALUES))
+    errors = pc.is_in(text, arrow.texts(list(cells.ERROR_VALUES)))
     out = Converted(text)
     if pc.any(errors).as_py():
-        positions = np.flatnonzero(errors.to_numpy(zero_copy_only=False))
+        positions = np.flatnonzero(arrow.flags(errors))
         values = text.to_pylist()
         for i in positions:
             _record(out, int(i), cells.CellError(f"shows the error {values[i]}"))
             values[i] = None
-        out.values = pa.array(values, pa.string())
+        out.values = arrow.texts(values)
     return out
 
 
@@ -145,10 +147,10 @@ def _by_distinct(text: pa.Array, convert_one, result_type: pa.DataType) -> Conve
         except cells.CellError as exc:
             converted.append(None)
             failed[k] = exc
-    values = pc.take(pa.array(converted, result_type), encoded.indices)
+    values = pc.take(arrow.from_python(converted, result_type), encoded.indices)
     out = Converted(values)
     if failed:
-        indices = encoded.indices.to_numpy(zero_copy_only=False)
+        indices = arrow.numbers(encoded.indices, -1)
         for k, exc in failed.items():
             for i in np.flatnonzero(indices == k):
                 _record(out, int(i), exc)
@@ -158,7 +160,7 @@ def _by_distinct(text: pa.Array, convert_one, result_type: pa.DataType) -> Conve
 def _floats(array: pa.Array) -> np.ndarray:
     if not pa.types.is_floating(array.type):
         array = array.cast(pa.float64())
-    return array.to_numpy(zero_copy_only=False)
+    return arrow.numbers(array, np.nan)
 
 
 def _cents_fast(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -178,7 +180,7 @@ def _whole_fast(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _number_column(array: pa.Array, fast_path, convert_one) -> Converted:
     x = _floats(array)
-    present = array.is_valid().to_numpy(zero_copy_only=False)  # text "nan" is not blank
+    present = arrow.present(array)  # text "nan" is not blank
     values, fast = fast_path(x)
     fast &= present
     out_mask = ~fast
@@ -194,23 +196,21 @@ def _number_column(array: pa.Array, fast_path, convert_one) -> Converted:
             except cells.CellError as exc:
                 problems.append((int(i), str(exc)))
                 unreadable.add(int(i))
-    return Converted(pa.array(values, pa.int64(), mask=out_mask), problems, unreadable)
+    return Converted(arrow.from_numpy(values, pa.int64(), ~out_mask), problems, unreadable)
 
 
 def _date_column(array: pa.Array) -> Converted:
     if pa.types.is_timestamp(array.type):
-        ms = array.cast(pa.timestamp("ms")).cast(pa.int64())
+        raw_ms = arrow.numbers(array.cast(pa.timestamp("ms")))
     elif pa.types.is_date(array.type):
-        ms = pc.multiply(array.cast(pa.date32()).cast(pa.int32()).cast(pa.int64()),
-                         _MS_PER_DAY)
+        raw_ms = arrow.numbers(array.cast(pa.date32())).astype(np.int64) * _MS_PER_DAY
     else:  # nothing typed in the column at all
         return Converted(pa.nulls(len(array), pa.date32()))
-    raw_ms = ms.to_numpy(zero_copy_only=False)
-    present = ms.is_valid().to_numpy(zero_copy_only=False)
+    present = arrow.present(array)
     days = np.floor_divide(np.where(present, raw_ms, 0), _MS_PER_DAY)
     odd = np.flatnonzero(present & ((days < _FIRST_DAY) | (days > _LAST_DAY)))
     mask = ~present
-    out = Converted(pa.array(days.astype(np.int32), pa.date32(), mask=mask))
+    out = Converted(arrow.from_numpy(days, pa.date32(), ~mask))
     if len(odd):
         mask = mask.copy()
         for i in odd:
@@ -220,5 +220,5 @@ def _date_column(array: pa.Array) -> Converted:
             except cells.CellError as exc:
                 mask[i] = True
                 _record(out, int(i), exc)
-        out.values = pa.array(days.astype(np.int32), pa.date32(), mask=mask)
+        out.values = arrow.from_numpy(days, pa.date32(), ~mask)
     return out

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-import pyarrow as pa
 import pyarrow.compute as pc
 
+from claimbook.io import arrow
 from claimbook.io.xlsx.idmarks import read_marks
 from claimbook.io.xlsx.reader import (
     SheetLayout,
@@ -103,8 +103,8 @@ def _rows_where(table: SheetTable, field_name: str, wanted) -> np.ndarray:
     column = table.table.column(field_name)
     if not wanted:
         return np.zeros(0, dtype=np.int64)
-    found = pc.is_in(column, pa.array(sorted(wanted), column.type))
-    return np.flatnonzero(pc.fill_null(found, False).to_numpy(zero_copy_only=False))
+    found = pc.is_in(column, arrow.from_python(sorted(wanted), column.type))
+    return np.flatnonzero(arrow.flags(found))
 
 
 def _clients_of(lines: SheetTable, selection: Selection) -> set[str]:
@@ -116,10 +116,10 @@ def _clients_of(lines: SheetTable, selection: Selection) -> set[str]:
         keys = set().union(*(k for k, _ in selection.unless_found))
         present = set(lines.table.column("appointment_id").filter(
             pc.is_in(lines.table.column("appointment_id"),
-                     pa.array(sorted(keys), pa.string()))).to_pylist())
+                     arrow.texts(sorted(keys)))).to_pylist())
         present |= set(lines.table.column("claim_number").filter(
             pc.is_in(lines.table.column("claim_number"),
-                     pa.array(sorted(keys), pa.string()))).to_pylist())
+                     arrow.texts(sorted(keys)))).to_pylist())
         for wanted, days in selection.unless_found:
             if not wanted & present:
                 dates |= days
@@ -127,7 +127,7 @@ def _clients_of(lines: SheetTable, selection: Selection) -> set[str]:
                         _rows_where(lines, "date_of_service", dates))
     picked = np.union1d(picked, _rows_where(lines, "claim_number", selection.claim_numbers))
     clients = set(selection.clients)
-    clients |= set(lines.table.column("client_id").take(pa.array(picked)).to_pylist())
+    clients |= set(lines.table.column("client_id").take(arrow.positions(picked)).to_pylist())
     clients.discard(None)
     return clients
 

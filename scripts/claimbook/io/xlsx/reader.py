@@ -16,7 +16,6 @@ import io
 import logging
 import os
 import re
-import sys
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from claimbook.io import arrow
 from claimbook.io.xlsx import cells, columns
 from claimbook.io.xlsx.cells import CellError, column_letter, convert  # noqa: F401
 from claimbook.io.xlsx.inspect import inspect_workbook
@@ -43,34 +43,6 @@ BLOCK_ROWS = 2048  # rows made into Python values at a time for records made on 
 PARSE_APART_BELOW = 32 << 20
 
 logging.getLogger("fastexcel").setLevel(logging.ERROR)  # no notes about all-blank columns
-
-
-class _NoPandas:
-    """An import finder that has no pandas to offer (for the moment it is installed)."""
-
-    @staticmethod
-    def find_spec(name, path=None, target=None):
-        if name == "pandas" or name.startswith("pandas."):
-            raise ImportError("pandas is not needed to read a workbook")
-        return None
-
-
-def _pyarrow_without_pandas() -> None:
-    """pyarrow imports pandas (a third of a second) the first time it makes an array from
-    Python values, only to ask whether they are pandas objects; the reader's never are.
-    It is asked that once with pandas out of sight, so a command that reads a workbook
-    does not pay for pandas. Code that uses pandas imports it as usual, and pyarrow's own
-    pandas conversions (``to_pandas``) import it when they first need it."""
-    if "pandas" in sys.modules:
-        return
-    sys.meta_path.insert(0, _NoPandas)
-    try:
-        pa.array([0])
-    finally:
-        sys.meta_path.remove(_NoPandas)
-
-
-_pyarrow_without_pandas()
 
 
 @dataclass
@@ -104,7 +76,7 @@ class SheetTable:
 
     def records(self, positions: np.ndarray | None = None) -> list:
         """The rows (all, or those at ``positions``) as records of the sheet's class."""
-        table = self.table if positions is None else self.table.take(pa.array(positions))
+        table = self.table if positions is None else self.table.take(arrow.positions(positions))
         cls = RECORD_CLASSES[self.spec.name]
         name, letters = self.spec.name, self.layout.letters
         values = [table.column(c.field).to_pylist() for c in self.spec.columns]
@@ -138,8 +110,8 @@ class SheetTable:
 
 def empty_table(spec: schema.Sheet) -> pa.Table:
     """A sheet's table with no rows."""
-    return pa.table({**{c.field: pa.array([], columns.arrow_type(c.type)) for c in spec.columns},
-                     ROW: pa.array([], pa.int32())})
+    return pa.table({**{c.field: pa.nulls(0, columns.arrow_type(c.type)) for c in spec.columns},
+                     ROW: pa.nulls(0, pa.int32())})
 
 
 @dataclass
@@ -313,7 +285,7 @@ class _SheetRead:
         keep = _kept_rows(batch, odd)
         position_of = np.full(batch.num_rows, -1, np.int64)
         position_of[keep] = np.arange(len(keep))
-        take = pa.array(keep) if len(keep) < batch.num_rows else None
+        take = arrow.positions(keep) if len(keep) < batch.num_rows else None
         first_data_row = self.head.header_row + 1
         out: dict[str, pa.Array] = {}
         name = self.spec.name
@@ -332,7 +304,7 @@ class _SheetRead:
                 self.problems.append(Problem(name, first_data_row + int(keep[position]),
                                              letter, message))
             out[col.field] = self._complete(col, converted, keep, letter)
-        out[ROW] = pa.array(keep + first_data_row, pa.int32())
+        out[ROW] = arrow.from_numpy(keep + first_data_row, pa.int32())
         return SheetTable(self.spec, self.layout, pa.table(out))
 
     def _complete(self, col: schema.Column, converted: columns.Converted, keep: np.ndarray,
@@ -340,7 +312,7 @@ class _SheetRead:
         """Blank required cells are problems; blank cells take the column's default."""
         values = converted.values
         if col.required and values.null_count:
-            missing = np.flatnonzero(values.is_null().to_numpy(zero_copy_only=False))
+            missing = np.flatnonzero(~arrow.present(values))
             first_data_row = self.head.header_row + 1
             for i in missing:
                 if int(i) not in converted.unreadable:
@@ -348,7 +320,7 @@ class _SheetRead:
                                                  first_data_row + int(keep[i]), letter,
                                                  f"{col.header} is required"))
         if col.default is not None and values.null_count:
-            values = pc.fill_null(values, pa.scalar(col.default, values.type))
+            values = pc.fill_null(values, arrow.scalar(col.default, values.type))
         return values
 
 
@@ -356,7 +328,7 @@ def _default_column(col: schema.Column, length: int) -> pa.Array:
     kind = columns.arrow_type(col.type)
     if col.default is None:
         return pa.nulls(length, kind)
-    return pa.array([col.default] * length, kind)
+    return arrow.from_python([col.default] * length, kind)
 
 
 def _kept_rows(batch, odd: dict) -> np.ndarray:
@@ -367,9 +339,9 @@ def _kept_rows(batch, odd: dict) -> np.ndarray:
             continue
         if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
             blank = pc.match_substring_regex(array, columns.BLANK)
-            filled |= pc.fill_null(pc.invert(blank), False).to_numpy(zero_copy_only=False)
+            filled |= arrow.flags(pc.invert(blank))
         else:
-            filled |= array.is_valid().to_numpy(zero_copy_only=False)
+            filled |= arrow.present(array)
     for by_row in odd.values():
         for row, raw in by_row.items():
             if not cells.blank(raw):

@@ -19,16 +19,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from claimbook.io import arrow
 from claimbook.rules.records import Book
 
 
 def _mask(array) -> np.ndarray:
-    return pc.fill_null(array, False).to_numpy(zero_copy_only=False)
+    return arrow.flags(array)
 
 
 def _unknown(column, known) -> np.ndarray:
     """A value is typed and is not one of ``known``."""
-    values = pa.array(sorted(k for k in known if k is not None), pa.string())
+    values = arrow.texts(sorted(k for k in known if k is not None))
     return _mask(pc.and_(column.is_valid(), pc.invert(pc.is_in(column, values))))
 
 
@@ -36,9 +37,7 @@ def _first_positions(column) -> tuple[np.ndarray, np.ndarray]:
     """Each row's key number and the position of each key's first row."""
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
-    codes = column.dictionary_encode().indices.to_numpy(zero_copy_only=False)
-    codes = np.where(np.isnan(codes), -1, codes).astype(np.int64) \
-        if codes.dtype.kind == "f" else codes.astype(np.int64)
+    codes = arrow.numbers(column.dictionary_encode().indices, -1).astype(np.int64)
     _, first = np.unique(codes, return_index=True)
     first_of = np.full(codes.max() + 1 if len(codes) else 0, -1, np.int64)
     first_of[codes[first]] = first
@@ -48,7 +47,7 @@ def _first_positions(column) -> tuple[np.ndarray, np.ndarray]:
 def _disagree(lines, codes: np.ndarray, first_of: np.ndarray) -> np.ndarray:
     """Lines whose Date of Service, Client ID or Policy ID differ from their visit's
     first line."""
-    firsts = pa.array(np.where(codes >= 0, first_of[np.maximum(codes, 0)], 0))
+    firsts = arrow.positions(np.where(codes >= 0, first_of[np.maximum(codes, 0)], 0))
     out = np.zeros(len(codes), bool)
     for name in ("date_of_service", "client_id", "policy_id"):
         column = lines.column(name)
@@ -69,7 +68,7 @@ def narrowed(book: Book) -> Book:
     line_rows |= _policy_suspects(book, lines)
     feeless = [code for code, service in book.services.items() if service.fee_per_unit is None]
     line_rows |= _mask(pc.and_(lines.column("charge").is_null(), pc.is_in(
-        lines.column("service_code"), value_set=pa.array(feeless, pa.string()))))
+        lines.column("service_code"), value_set=arrow.texts(feeless))))
     line_rows |= _mask(pc.less(lines.column("billed_date"), lines.column("date_of_service")))
     codes, first_of = _first_positions(lines.column("appointment_id"))
     line_rows |= _disagree(lines, codes, first_of)
@@ -84,12 +83,12 @@ def narrowed(book: Book) -> Book:
     pay_rows |= repeated
     pay_rows |= _insurance_suspects(book, lines, pays)
     keep_lines = np.flatnonzero(line_rows)
-    visits = set(lines.column("appointment_id").take(pa.array(keep_lines)).to_pylist())
+    visits = set(lines.column("appointment_id").take(arrow.positions(keep_lines)).to_pylist())
     visits |= set(pays.column("appointment_id").take(
-        pa.array(np.flatnonzero(pay_rows))).to_pylist())
+        arrow.positions(np.flatnonzero(pay_rows))).to_pylist())
     firsts = [first_of[c] for c in set(codes[_mask(pc.is_in(
-        lines.column("appointment_id"), pa.array(sorted(v for v in visits if v),
-                                                 pa.string())))]) if c >= 0]
+        lines.column("appointment_id"), arrow.texts(sorted(v for v in visits if v))))])
+        if c >= 0]
     keep_lines = np.union1d(keep_lines, np.array(firsts, np.int64))
     line_records = book.lines.table.records(keep_lines)
     pay_records = book.payments.table.records(np.flatnonzero(pay_rows))
@@ -101,32 +100,32 @@ def narrowed(book: Book) -> Book:
 def _policy_suspects(book: Book, lines) -> np.ndarray:
     """Lines whose policy is unknown or belongs to another client."""
     policy = lines.column("policy_id")
-    ids = pa.array(list(book.policies), pa.string())
-    owners = pa.array([p.client_id for p in book.policies.values()], pa.string())
+    ids = arrow.texts(list(book.policies))
+    owners = arrow.texts([p.client_id for p in book.policies.values()])
     where = pc.index_in(policy, value_set=ids)
     owner = owners.take(where)
     client = lines.column("client_id")
     unknown = pc.and_(policy.is_valid(), where.is_null())
     other = pc.and_(pc.and_(where.is_valid(), client.is_valid()),
                     pc.or_kleene(owner.is_null(), pc.not_equal(owner, client)))
-    return _mask(pc.or_(unknown, pc.fill_null(other, False)))
+    return _mask(unknown) | _mask(other)
 
 
 def _insurance_suspects(book: Book, lines, pays) -> np.ndarray:
     """Insurance rows with no payer, to a self-pay visit or from another payer."""
     visit_ids = lines.column("appointment_id").combine_chunks()
     codes, first_of = _first_positions(visit_ids)
-    firsts = pa.array(first_of[first_of >= 0])
+    firsts = arrow.positions(first_of[first_of >= 0])
     first_ids = visit_ids.take(firsts)
     first_policy = lines.column("policy_id").combine_chunks().take(firsts)
     where = pc.index_in(pays.column("appointment_id"), value_set=first_ids)
     policy = first_policy.take(where)
-    policy_ids = pa.array(list(book.policies), pa.string())
-    policy_payers = pa.array([p.payer_id for p in book.policies.values()], pa.string())
+    policy_ids = arrow.texts(list(book.policies))
+    policy_payers = arrow.texts([p.payer_id for p in book.policies.values()])
     expected = policy_payers.take(pc.index_in(policy, value_set=policy_ids))
     payer = pays.column("payer_id")
     other = pc.and_(expected.is_valid(), pc.not_equal(expected, payer))
-    odd = pc.or_(pc.or_(payer.is_null(), pc.and_(where.is_valid(), policy.is_null())),
-                 pc.fill_null(other, False))
-    insurance = pc.equal(pays.column("source"), "Insurance")
-    return _mask(pc.and_(insurance, odd))
+    odd = _mask(pc.or_(payer.is_null(), pc.and_(where.is_valid(), policy.is_null())))
+    odd |= _mask(other)
+    insurance = pc.equal(pays.column("source"), arrow.scalar("Insurance", pa.string()))
+    return _mask(insurance) & odd
