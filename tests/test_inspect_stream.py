@@ -168,7 +168,7 @@ def test_a_big_sheet_is_inspected_in_a_few_megabytes(book):
     finally:
         tracemalloc.stop()
     assert found.problems == []
-    assert peak < 12 << 20, f"{peak:,} bytes at the peak for a sheet of {size:,}"
+    assert peak < 8 << 20, f"{peak:,} bytes at the peak for a sheet of {size:,}"
 
 
 def test_a_far_cell_at_the_end_of_a_big_sheet_is_named(book):
