@@ -21,7 +21,7 @@ from claimbook.io.xlsx import inspect
 from claimbook.io.xlsx.inspect import SheetScan, formulas_without_values, inspect_workbook, pieces
 from claimbook.rules.problems import Problem, WorkbookUnreadable
 from harden_files import PAYMENTS_PART, edit_parts, with_cell
-from test_desk_books import owner_book
+from owner_books import owner_book
 
 NO_VALUE = ("a formula with no saved value (the file was saved by a program that does not "
             "calculate); open the workbook in Excel, save it, and run the command again")
