@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import date
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from claimbook.rules.textsafe import csv_safe
+from claimbook.rules.textsafe import FORMULA_STARTS, csv_safe
 
 
 def _money_array(cents: np.ndarray) -> pa.Array:
@@ -37,17 +38,37 @@ def money_text(cents: np.ndarray) -> list[str]:
 _PLAIN = r'^[ !#-\[\]-~]*$'
 
 
+def _text_array(values) -> pa.Array:
+    """A column of text or dates (None for blank) as Arrow text, dates ISO."""
+    items = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    if any(isinstance(v, date) for v in items):
+        return pc.cast(pa.array(items, pa.date32()), pa.string())
+    return pa.array(items, pa.string())
+
+
+# What csv_safe (rules/textsafe.py) prefixes with an apostrophe, as a pattern.
+_FORMULA_START = "^[" + re.escape("".join(FORMULA_STARTS)) + "]"
+
+
+def _csv_text(values) -> list:
+    """A text or date column as csv_safe shows it, a column at once."""
+    try:
+        array = _text_array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # a mixed column: one value at a time
+        return [csv_safe(v.isoformat() if isinstance(v, date) else v) for v in values]
+    formula = pc.fill_null(pc.match_substring_regex(array, _FORMULA_START), False)
+    if pc.any(formula).as_py():
+        array = pc.if_else(formula, pc.binary_join_element_wise("'", array, ""), array)
+    return array.to_pylist()
+
+
 def _json_array(values, money: bool) -> pa.Array:
     """Each value of a column as JSON text (null as ``null``), as an Arrow array."""
     if money:
         return pc.binary_join_element_wise('"', _money_array(values), '"', "")
     if isinstance(values, np.ndarray) and values.dtype.kind in "iu":
         return pc.cast(pa.array(values), pa.string())
-    items = values.tolist() if isinstance(values, np.ndarray) else list(values)
-    if any(isinstance(v, date) for v in items):
-        array = pc.cast(pa.array(items, pa.date32()), pa.string())
-    else:
-        array = pa.array(items, pa.string())
+    array = _text_array(values)
     plain = pc.match_substring_regex(array, _PLAIN)
     if not pc.all(pc.fill_null(plain, True)).as_py():  # some text json.dumps escapes
         return pa.array([None if v is None else json.dumps(v) for v in array.to_pylist()],
@@ -109,6 +130,5 @@ def write_balances_csv(out, columns: dict, keys: tuple[str, ...],
             elif isinstance(values, np.ndarray) and values.dtype.kind in "iu":
                 shown.append(values.tolist())
             else:
-                shown.append([csv_safe(v.isoformat() if isinstance(v, date) else v)
-                              for v in values])
+                shown.append(_csv_text(values))
         writer.writerows(zip(*shown))
