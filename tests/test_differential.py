@@ -23,14 +23,18 @@ from conftest import BASE_ROWS, SAMPLE, write_book
 
 
 def assert_same(book, day: date) -> None:
-    """Every figure of every visit, as of ``day``, both ways."""
+    """Every figure of every visit, as of ``day``, three ways: on columns (every command
+    that lists visits), one visit at a time as the desk commands do (balance_of, no
+    pandas), and the oracle."""
     visits = oracle.visits_of(book)
+    one_by_one = dict(visits_of(book))  # a plain dict: balances() takes the per-visit path
     for include_paid in (True, False):
         ours = balances(book, day, include_paid=include_paid)
         theirs = oracle.balances(book, day, visits, include_paid=include_paid)
-        assert len(ours) == len(theirs)
-        for a, b in zip(ours, theirs):
-            assert a == b, (day, a, b)
+        desk = balances(book, day, one_by_one, include_paid=include_paid)
+        assert len(ours) == len(theirs) == len(desk)
+        for a, b, c in zip(ours, theirs, desk):
+            assert a == b == c, (day, a, b, c)
     assert ar_as_of(visits_of(book), day) == oracle.ar_as_of(visits, day)
 
 

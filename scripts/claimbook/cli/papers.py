@@ -43,6 +43,29 @@ def unique_stems(stems: list[str]) -> None:
                                  "that ignores case; nothing was written")
 
 
+def write_papers(papers: list, out_dir: str, what: str, workbook_of, pdf_of) -> list[bytes]:
+    """Write each paper's workbook (``workbook_of(paper, path)``) and PDF (``pdf_of(paper)``)
+    as ``out_dir/<file stem>.xlsx|.pdf``, with a progress bar ("Writing receipts"), then
+    print their paths; returns the PDFs' bytes, as built (for the emails)."""
+    from claimbook.io.pdf_kit import save_pdf
+
+    unique_stems([p.file_stem for p in papers])
+    pdfs = []
+    with progress(len(papers), f"Writing {what}") as bar:
+        task = bar.add_task("write", total=len(papers))
+        for paper in papers:
+            base = os.path.join(out_dir, paper.file_stem)
+            workbook_of(paper, base + ".xlsx")
+            pdfs.append(pdf_of(paper))
+            save_pdf(pdfs[-1], base + ".pdf")
+            bar.advance(task)
+    for paper in papers:
+        base = os.path.join(out_dir, paper.file_stem)
+        click.echo(base + ".xlsx")
+        click.echo(base + ".pdf")
+    return pdfs
+
+
 class EmailLog:
     """The Email Log beside the workbook: its rows, and a way to add more."""
 

@@ -14,10 +14,9 @@ from claimbook.cli.main import cli, date_option, workbook_option
 from claimbook.cli.papers import (
     EmailLog,
     deliver,
-    progress,
     refuse,
     stop_if_not_sent,
-    unique_stems,
+    write_papers,
 )
 from claimbook.compute.ledger import Month
 from claimbook.compute.receipts import RECEIPT, SUPERBILL, Receipt
@@ -220,25 +219,10 @@ def _mail_problems(book, client_ids, send: bool) -> tuple[list[Problem], list[Pr
 
 def _write_all(receipts: list[Receipt], out_dir: str) -> list[bytes]:
     """Write each receipt's workbook and PDF; returns the PDFs' bytes, as built."""
-    from claimbook.io.pdf_kit import save_pdf
     from claimbook.io.receipt_pdf import receipt_pdf_bytes
     from claimbook.io.xlsx.receipt import write_receipt_workbook
 
-    unique_stems([r.file_stem for r in receipts])
-    pdfs = []
-    with progress(len(receipts), "Writing receipts") as bar:
-        task = bar.add_task("write", total=len(receipts))
-        for r in receipts:
-            base = os.path.join(out_dir, r.file_stem)
-            write_receipt_workbook(r, base + ".xlsx")
-            pdfs.append(receipt_pdf_bytes(r))
-            save_pdf(pdfs[-1], base + ".pdf")
-            bar.advance(task)
-    for r in receipts:
-        base = os.path.join(out_dir, r.file_stem)
-        click.echo(base + ".xlsx")
-        click.echo(base + ".pdf")
-    return pdfs
+    return write_papers(receipts, out_dir, "receipts", write_receipt_workbook, receipt_pdf_bytes)
 
 
 def _mail(book, workbook: str, receipts: list[Receipt], pdfs: list[bytes],

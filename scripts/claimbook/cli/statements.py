@@ -14,10 +14,9 @@ from claimbook.cli.main import cli, date_option, workbook_option
 from claimbook.cli.papers import (
     EmailLog,
     deliver,
-    progress,
     refuse,
     stop_if_not_sent,
-    unique_stems,
+    write_papers,
 )
 from claimbook.rules.dates import show_date, style_of
 from claimbook.rules.money import dollars
@@ -164,26 +163,12 @@ def _build(book, client_ids, as_of: date, since: date | None, log, visits) -> li
 
 
 def _write_all(statements: list, out_dir: str) -> list[bytes]:
-    """Each statement's workbook and PDF; returns the PDFs' bytes, as built."""
-    from claimbook.io.pdf_kit import save_pdf
+    """Write each statement's workbook and PDF; returns the PDFs' bytes, as built."""
     from claimbook.io.statement_pdf import statement_pdf_bytes
     from claimbook.io.xlsx.statement import write_statement_workbook
 
-    unique_stems([s.file_stem for s in statements])
-    pdfs = []
-    with progress(len(statements), "Writing statements") as bar:
-        task = bar.add_task("write", total=len(statements))
-        for s in statements:
-            base = os.path.join(out_dir, s.file_stem)
-            write_statement_workbook(s, base + ".xlsx")
-            pdfs.append(statement_pdf_bytes(s))
-            save_pdf(pdfs[-1], base + ".pdf")
-            bar.advance(task)
-    for s in statements:
-        base = os.path.join(out_dir, s.file_stem)
-        click.echo(base + ".xlsx")
-        click.echo(base + ".pdf")
-    return pdfs
+    return write_papers(statements, out_dir, "statements", write_statement_workbook,
+                        statement_pdf_bytes)
 
 
 def _deliver(book, log: EmailLog, statements: list, pdfs: list[bytes],
