@@ -65,8 +65,8 @@ def test_a_changed_part_that_does_not_inflate_to_its_bytes_is_caught(book, monke
         return real(content.replace(b"EFT300", b"EFT301"))
 
     monkeypatch.setattr(package_module, "deflate", wrong)
-    _refused(book, "the new workbook does not read back (Bad CRC-32 for file "
-                   f"'{PAYMENTS_PART}'); nothing was written")
+    _refused(book, f"the new workbook: its part {PAYMENTS_PART} is damaged (bad CRC); "
+                   "nothing was written")
 
 
 def test_a_cell_written_wrong_is_caught_by_reading_it_back(book, monkeypatch):

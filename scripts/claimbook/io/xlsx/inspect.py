@@ -22,20 +22,16 @@ import io
 import re
 import struct
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import BinaryIO
 
-from claimbook.io.xlsx import parts
+from claimbook.io.xlsx import parts, zlibs
 from claimbook.rules import schema
 from claimbook.rules.problems import ClaimbookError, Problem, WorkbookUnreadable
 
-try:  # ISA-L inflates and checks a CRC twice as fast as zlib, through the same calls
-    from isal import isal_zlib as _zlib
-except ImportError:  # isal is optional
-    _zlib = zlib
+_zlib = zlibs.fast  # ISA-L inflates and checks a CRC twice as fast as zlib, same calls
 
 PART_CAP = 1 << 30  # no part may inflate beyond 1 GiB
 RATIO_FROM = 16 << 20  # parts above 16 MiB may inflate at most RATIO_CAP times their size
@@ -254,7 +250,7 @@ class _Archive:
                     return
             while not inflater.eof and (chunk := inflater.decompress(b"", CHUNK)):
                 yield chunk
-        except _zlib.error as exc:
+        except zlibs.ERRORS as exc:
             raise WorkbookUnreadable(f"{self.where}: its part {info.filename} is damaged "
                                      f"({exc}); use a backup copy") from None
 

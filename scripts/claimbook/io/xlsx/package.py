@@ -2,9 +2,10 @@
 
 A desk command changes a handful of parts (one or two sheets, the table around them,
 perhaps styles.xml). Every other part is copied as it was stored: its compressed bytes,
-local header and all, are never decompressed or recompressed. Changed parts are deflated
-again, in parallel chunks for the big ones (each chunk ends on a sync flush, so the
-chunks join into one valid deflate stream, as pigz does).
+local header and all, are never decompressed or recompressed. Parts are inflated with
+ISA-L (io/xlsx/zlibs.py), each once. Changed parts are deflated again, in parallel chunks
+for the big ones (each chunk ends on a sync flush, so the chunks join into one valid
+deflate stream, as pigz does), at ISA-L's fast level above 8 MiB.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import io
 import os
 import struct
 import zipfile
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from claimbook.io.xlsx import zlibs
 from claimbook.rules.problems import ClaimbookError
 
 _LOCAL = struct.Struct("<4sHHHHHIIIHH")
@@ -54,6 +55,7 @@ class Package:
             raise ClaimbookError(f"{where}: too big for claimbook to edit (a zip64 package)")
         self.members = self._members(infos)
         self.changed: dict[str, bytes] = {}
+        self._inflated: dict[str, bytes] = {}  # stored parts read so far
 
     def _members(self, infos: list[zipfile.ZipInfo]) -> dict[str, _Member]:
         ends = sorted(i.header_offset for i in infos) + [self.zip.start_dir]
@@ -70,14 +72,21 @@ class Package:
         return name in self.members or name in self.changed
 
     def read(self, name: str) -> bytes:
-        """A part's content: as changed, else as stored."""
+        """A part's content: as changed, else as stored (inflated once, CRC checked)."""
         if name in self.changed:
             return self.changed[name]
-        return self.zip.read(name)
+        return self.read_stored(name)
 
-    def inflate(self, name: str, cap: int) -> bytes:
-        """A stored part's content, inflated in one call and never past ``cap`` bytes or
-        its declared size; CRC checked.
+    def read_stored(self, name: str) -> bytes:
+        """A stored part's content as it was read, whatever :meth:`put` changed since."""
+        content = self._inflated.get(name)
+        if content is None:
+            content = self._inflated[name] = self.inflate(name)
+        return content
+
+    def inflate(self, name: str) -> bytes:
+        """A stored part's content, inflated in one call (ISA-L when installed) and never
+        past its declared size; CRC checked.
 
         Raises:
             ClaimbookError: the part is damaged, or inflates past what it declares.
@@ -87,27 +96,25 @@ class Package:
         name_len, extra_len = struct.unpack("<HH", self.data[start + 26:start + 30])
         begin = start + 30 + name_len + extra_len
         stored = self.data[begin:begin + info.compress_size]
-        limit = min(cap, info.file_size)
         if info.compress_type == zipfile.ZIP_STORED:
             content = stored
         elif info.compress_type == zipfile.ZIP_DEFLATED:
-            inflater = zlib.decompressobj(-15)
             try:
-                content = inflater.decompress(stored, limit + 1)
-            except zlib.error as exc:
+                content = zlibs.inflate_raw(stored, info.file_size)
+            except zlibs.ERRORS as exc:
                 raise ClaimbookError(f"{self.where}: its part {name} is damaged ({exc})") from None
         else:
-            return self.read(name)
-        if len(content) != info.file_size or len(content) > cap:
+            return self.zip.read(name)
+        if len(content) != info.file_size:
             raise ClaimbookError(f"{self.where}: its part {name} does not inflate to the "
                                  f"{info.file_size:,} bytes it declares")
-        if zlib.crc32(content) != info.CRC:
+        if zlibs.crc32(content) != info.CRC:
             raise ClaimbookError(f"{self.where}: its part {name} is damaged (bad CRC)")
         return content
 
     def put(self, name: str, content: bytes) -> None:
         """Change a part, or add a new one (appended after the stored parts)."""
-        if name in self.members and self.zip.read(name) == content:
+        if name in self.members and self.read_stored(name) == content:
             self.changed.pop(name, None)
             return
         self.changed[name] = content
@@ -145,7 +152,7 @@ def _write_new(out: io.BytesIO, info: zipfile.ZipInfo, content: bytes,
     flags = 0x800 if not info.filename.isascii() else 0
     dostime = info.date_time[3] << 11 | info.date_time[4] << 5 | info.date_time[5] // 2
     dosdate = (info.date_time[0] - 1980) << 9 | info.date_time[1] << 5 | info.date_time[2]
-    crc = zlib.crc32(content)
+    crc = zlibs.crc32(content)
     out.write(_LOCAL.pack(b"PK\x03\x04", 20, flags, zipfile.ZIP_DEFLATED, dostime, dosdate,
                           crc, len(packed), len(content), len(name), 0))
     out.write(name)
@@ -183,20 +190,15 @@ def deflate(content: bytes) -> bytes:
     Returns:
         A raw deflate stream (as a zip member holds it).
     """
-    level = 1 if len(content) > _FAST_LEVEL_ABOVE else 6
+    big = len(content) > _FAST_LEVEL_ABOVE
+    level = zlibs.FAST_LEVEL if big else 6
     if len(content) <= _CHUNK:
-        return _deflate_chunk(content, level, True)
+        return zlibs.deflate_raw(content, level, True, big)
     workers = max(1, min(8, os.cpu_count() or 1))
     size = max(_CHUNK // 4, -(-len(content) // workers))
     chunks = [content[i:i + size] for i in range(0, len(content), size)]
     last = len(chunks) - 1
     with ThreadPoolExecutor(workers) as pool:
-        packed = pool.map(lambda k: _deflate_chunk(chunks[k], level, k == last),
+        packed = pool.map(lambda k: zlibs.deflate_raw(chunks[k], level, k == last, big),
                           range(len(chunks)))
         return b"".join(packed)
-
-
-def _deflate_chunk(chunk: bytes, level: int, final: bool) -> bytes:
-    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
-    return compressor.compress(chunk) + compressor.flush(
-        zlib.Z_FINISH if final else zlib.Z_SYNC_FLUSH)
