@@ -16,13 +16,13 @@ import io
 import os
 import posixpath
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import date
 from html import unescape
 
 from xlsxwriter.utility import xl_col_to_name
 
+from claimbook.io.xlsx.package import Package
 from claimbook.io.xlsx.sheetxml import excel_serial, xml_text
 
 BULK_FROM = 200  # tables with more rows than this are written here
@@ -40,32 +40,49 @@ class BulkRows:
     rows: list[list]
 
 
-def _cell(ref: str, kind: str, style: str, value) -> str:
-    """One ``<c>``, as :func:`sheetxml.cell_xml` writes it, made inline: this runs for
-    every cell of a big table."""
+def _after_ref(kind: str, style: str, value) -> str:
+    """A ``<c>`` from just after its reference's digits: the same for every cell of a
+    column that holds the same value, so each is made once a column."""
     if value is None or value == "":
-        return f'<c r="{ref}" s="{style}"/>'
+        return f'" s="{style}"/>'
     if kind == "date" and type(value) is date:
-        return f'<c r="{ref}" s="{style}"><v>{excel_serial(value)}</v></c>'
+        return f'" s="{style}"><v>{excel_serial(value)}</v></c>'
     if type(value) in (int, float) and kind != "text":
-        return f'<c r="{ref}" s="{style}"><v>{value!r}</v></c>'
+        return f'" s="{style}"><v>{value!r}</v></c>'
     text = xml_text(str(value))
     space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+    return f'" s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
 def rows_xml(bulk: BulkRows, styles: list[str]) -> str:
     """The ``<row>`` elements of ``bulk``, Excel-numbered from ``first_row + 1``, each
-    column in its style (an xf index as text)."""
+    column in its style (an xf index as text).
+
+    Made a column at a time: a column's cells differ only in their row number and
+    value, and the XML after the row number is made once per distinct value (payer
+    names, statuses, ages and dates repeat down a column).
+    """
     letters = [xl_col_to_name(bulk.first_col + i) for i in range(len(bulk.kinds))]
     spans = f"{bulk.first_col + 1}:{bulk.first_col + len(letters)}"
-    plan = list(zip(letters, bulk.kinds, styles))
-    out = []
-    for number, row in enumerate(bulk.rows, start=bulk.first_row + 1):
-        cells = "".join(_cell(f"{letter}{number}", kind, style, value)
-                        for (letter, kind, style), value in zip(plan, row))
-        out.append(f'<row r="{number}" spans="{spans}">{cells}</row>')
-    return "".join(out)
+    numbers = range(bulk.first_row + 1, bulk.first_row + 1 + len(bulk.rows))
+    width = len(letters)
+    rows = [row if len(row) == width else (list(row) + [None] * width)[:width]
+            for row in bulk.rows]
+    columns = []
+    for (letter, kind, style), values in zip(zip(letters, bulk.kinds, styles),
+                                             zip(*rows) if rows else ()):
+        made: dict = {}
+        cells = []
+        for number, value in zip(numbers, values):
+            key = (type(value), value)
+            tail = made.get(key)
+            if tail is None:
+                tail = made[key] = _after_ref(kind, style, value)
+            cells.append(f'<c r="{letter}{number}{tail}')
+        columns.append(cells)
+    head = f'" spans="{spans}">'
+    return "".join(f'<row r="{number}{head}' + "".join(cells) + "</row>"
+                   for number, *cells in zip(numbers, *columns))
 
 
 def _splice(xml: str, bulk: BulkRows) -> str:
@@ -93,11 +110,11 @@ _SHEET = re.compile(r'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
 _REL = re.compile(r'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"')
 
 
-def _sheet_parts(src: zipfile.ZipFile) -> dict[str, str]:
+def _sheet_parts(package: Package) -> dict[str, str]:
     """Sheet name -> its part, from workbook.xml and its relationships."""
-    targets = dict(_REL.findall(src.read("xl/_rels/workbook.xml.rels").decode("utf-8")))
+    targets = dict(_REL.findall(package.read("xl/_rels/workbook.xml.rels").decode("utf-8")))
     out = {}
-    for name, rid in _SHEET.findall(src.read("xl/workbook.xml").decode("utf-8")):
+    for name, rid in _SHEET.findall(package.read("xl/workbook.xml").decode("utf-8")):
         target = targets[rid]
         out[unescape(name)] = target.lstrip("/") if target.startswith("/") else \
             posixpath.normpath(posixpath.join("xl", target))
@@ -106,28 +123,29 @@ def _sheet_parts(src: zipfile.ZipFile) -> dict[str, str]:
 
 def splice_into(path: str | io.BytesIO, bulks: list[BulkRows]) -> None:
     """Rewrite the closed workbook at ``path`` (a file, or a workbook built in memory)
-    with the bulk rows in their sheets."""
+    with the bulk rows in their sheets. The other parts are copied as XlsxWriter
+    compressed them (io/xlsx/package.py); only the spliced sheets are deflated again."""
     if not bulks:
         return
     if isinstance(path, io.BytesIO):  # in memory: never a copy on disk
-        spliced = io.BytesIO()
-        _copy_spliced(io.BytesIO(path.getvalue()), spliced, bulks)
+        spliced = _spliced(path.getvalue(), bulks)
         path.seek(0)
         path.truncate()
-        path.write(spliced.getvalue())
+        path.write(spliced)
         return
+    with open(path, "rb") as fh:
+        spliced = _spliced(fh.read(), bulks)
     tmp = path + ".bulk"
-    _copy_spliced(path, tmp, bulks)
+    with open(tmp, "wb") as fh:
+        fh.write(spliced)
     os.replace(tmp, path)
 
 
-def _copy_spliced(source, target, bulks: list[BulkRows]) -> None:
-    with zipfile.ZipFile(source) as src, \
-            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as dst:
-        parts = _sheet_parts(src)
-        by_part = {parts[b.sheet_name]: b for b in bulks}
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename in by_part:
-                data = _splice(data.decode("utf-8"), by_part[info.filename]).encode("utf-8")
-            dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+def _spliced(data: bytes, bulks: list[BulkRows]) -> bytes:
+    package = Package(data, "the workbook being written")
+    parts = _sheet_parts(package)
+    for bulk in bulks:
+        part = parts[bulk.sheet_name]
+        xml = package.read(part).decode("utf-8")
+        package.put(part, _splice(xml, bulk).encode("utf-8"))
+    return package.build()
