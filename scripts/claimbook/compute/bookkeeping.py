@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from claimbook.compute.balances import Visit, balances, visits_of
+from claimbook.compute.balances import Visit, VisitMap, balances, visits_of
 from claimbook.compute.deposits import Deposit, deposits
 from claimbook.compute.frames import as_of, day_number, frames_of
 from claimbook.compute.journal import (
@@ -194,7 +194,8 @@ def bookkeepers_month(book: Book, month: Month, names: bool = False,
     accounts = Accounts.from_settings(book.settings)
     label = book.client_name if names else None
     moving = month_visits(frames, month)
-    walked = {aid: visits[aid] for aid in frames.visits["appointment_id"].iloc[moving]}
+    ids = frames.visits["appointment_id"].iloc[moving].tolist()
+    walked = visits.some(ids) if isinstance(visits, VisitMap) else {a: visits[a] for a in ids}
     opening: dict[str, int] = {}
     entries = journal(book, walked, accounts, month.first_day, month.last_day, label, opening,
                       posted_by_remittance_of(frames))
