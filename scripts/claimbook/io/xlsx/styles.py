@@ -259,23 +259,33 @@ def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list],
     for r, row in enumerate(values[:1] if bulk else values, start=first_row + 1):
         for c, (write, value) in enumerate(zip(writers, row), start=first_col):
             write(r, c, value)
+    last_row = first_row + max(len(values), 1) + (1 if total_row else 0)
+    last_col = first_col + len(cols) - 1
+    columns = [{"header": c.header, "format": fmt, "header_format": head,
+                **({"total_string": c.total} if c.total not in (None, "sum", "count")
+                   else {})} for c, fmt, head in zip(cols, formats, headers)]
     if bulk:  # the rest as XML, spliced in on close (see bulkrows.py)
+        # The table is added over its header and first row (and a total row right under
+        # them, left empty: the totals are written below at the table's real end), and
+        # grown to its real range on splicing.
         fmts.wb.bulk_rows.append(BulkRows(
             ws.name, first_row + 2, first_col,
             ["date" if c.kind == DATE else "text" if c.kind in (TEXT, CODE) else "number"
-             for c in cols], values[1:]))
+             for c in cols], values[1:], name,
+            xl_range(first_row, first_col, last_row, last_col),
+            xl_range(first_row, first_col, last_row - (1 if total_row else 0), last_col),
+            [column.pop("total_string", None) for column in columns]))
+        table_last = first_row + 1 + (1 if total_row else 0)
+    else:
+        table_last = last_row
     if not values:  # an empty table keeps one formatted row to type into
         for c, fmt in enumerate(formats, start=first_col):
             ws.write_blank(first_row + 1, c, None, fmt)
-    last_row = first_row + max(len(values), 1) + (1 if total_row else 0)
-    last_col = first_col + len(cols) - 1
-    ws.add_table(first_row, first_col, last_row, last_col, {
+    ws.add_table(first_row, first_col, table_last, last_col, {
         "name": name,
         "style": style,
         "total_row": total_row,
-        "columns": [{"header": c.header, "format": fmt, "header_format": head,
-                     **({"total_string": c.total} if c.total not in (None, "sum", "count")
-                        else {})} for c, fmt, head in zip(cols, formats, headers)],
+        "columns": columns,
     })
     if total_row:
         _write_totals(ws, fmts, cols, values, first_row + 1, last_row, first_col,
