@@ -46,18 +46,21 @@ def unique_stems(stems: list[str]) -> None:
 def write_papers(papers: list, out_dir: str, what: str, workbook_of, pdf_of) -> list[bytes]:
     """Write each paper's workbook (``workbook_of(paper, path)``) and PDF (``pdf_of(paper)``)
     as ``out_dir/<file stem>.xlsx|.pdf``, with a progress bar ("Writing receipts"), then
-    print their paths; returns the PDFs' bytes, as built (for the emails)."""
+    print their paths; returns the PDFs' bytes, as built (for the emails). Every PDF is
+    made before any file is written: one that cannot be made leaves nothing behind."""
     from claimbook.io.pdf_kit import save_pdf
 
     unique_stems([p.file_stem for p in papers])
-    pdfs = []
     with progress(len(papers), f"Writing {what}") as bar:
-        task = bar.add_task("write", total=len(papers))
+        task = bar.add_task("write", total=2 * len(papers))
+        pdfs = []
         for paper in papers:
+            pdfs.append(pdf_of(paper))
+            bar.advance(task)
+        for paper, pdf in zip(papers, pdfs):
             base = os.path.join(out_dir, paper.file_stem)
             workbook_of(paper, base + ".xlsx")
-            pdfs.append(pdf_of(paper))
-            save_pdf(pdfs[-1], base + ".pdf")
+            save_pdf(pdf, base + ".pdf")
             bar.advance(task)
     for paper in papers:
         base = os.path.join(out_dir, paper.file_stem)

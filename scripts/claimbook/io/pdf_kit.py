@@ -3,11 +3,15 @@
 Receipts, superbills and statements are drawn with fpdf2 on US Letter paper in DejaVu
 Sans, a Unicode TrueType font shipped with claimbook (``io/fonts/``, Bitstream Vera
 license beside it) and embedded in each PDF (only the letters used), so every name
-prints as typed: "Nguyễn-Łukasiewicz".
+prints as typed: "Nguyễn-Łukasiewicz". Letters DejaVu Sans has not (Chinese, Japanese and
+Korean names) come from a font on the computer (CLAIMBOOK_FONT, else the first of
+FALLBACK_FONTS found), loaded only for a paper that needs it; a letter no font has stops
+the paper: a name is never printed with letters missing.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import date, datetime
 from pathlib import Path
@@ -17,10 +21,34 @@ from fpdf.enums import TableBordersLayout, TableCellFillMode, XPos, YPos
 
 from claimbook.compute.papers import DATE, INT, MONEY, Column, date_text, money_text, shown
 from claimbook.rules.dates import DEFAULT_STYLE
+from claimbook.rules.problems import ClaimbookError
 
 FONTS = Path(__file__).resolve().parent / "fonts"
+logging.getLogger("fpdf").setLevel(logging.ERROR)  # missing letters are refused, not logged
 FONT = "DejaVu"
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
+
+FALLBACK = "Fallback"
+FALLBACK_FONTS = (  # fonts with CJK letters that come with Linux, macOS and Windows
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/System/Library/Fonts/Supplemental/Arial Unicode.ttf",
+    "/Library/Fonts/Arial Unicode.ttf",
+    "C:/Windows/Fonts/msyh.ttc",
+    "C:/Windows/Fonts/malgun.ttf",
+    "C:/Windows/Fonts/msgothic.ttc",
+)
+
+
+def fallback_font() -> str | None:
+    """The font file for letters DejaVu Sans lacks: CLAIMBOOK_FONT, else one found."""
+    chosen = os.environ.get("CLAIMBOOK_FONT")
+    if chosen:
+        return chosen if os.path.isfile(chosen) else None
+    return next((path for path in FALLBACK_FONTS if os.path.isfile(path)), None)
+
 
 NAVY = (31, 56, 100)
 INK = (33, 37, 41)
@@ -42,6 +70,7 @@ class PaperPDF(FPDF):
         self.date_style = date_style  # the practice's: every date on the paper
         for style, name in FONT_FILES.items():
             self.add_font(FONT, style, str(FONTS / name))
+        self._fallback_tried = False
         self.practice_name = practice_name
         self.heading = heading
         self.set_margins(MARGIN, MARGIN, MARGIN)
@@ -50,6 +79,48 @@ class PaperPDF(FPDF):
         self.set_author(practice_name)
         self.set_creator("claimbook")
         self.set_creation_date(datetime(issued.year, issued.month, issued.day))
+
+    def normalize_text(self, text: str) -> str:
+        """Every text drawn passes here: a letter DejaVu Sans lacks loads the fallback
+        font (once per paper)."""
+        if not self._fallback_tried and not text.isascii():
+            cmap = self.fonts[FONT.lower()].cmap
+            if any(ord(ch) not in cmap for ch in text if not ch.isspace()):
+                self._load_fallback()
+        return super().normalize_text(text)
+
+    def _load_fallback(self) -> None:
+        self._fallback_tried = True
+        path = fallback_font()
+        if path is None:
+            return
+        try:
+            self.add_font(FALLBACK, "", path)
+        except Exception:  # noqa: BLE001 - a font fpdf2 cannot read is as good as none
+            return
+        self.set_fallback_fonts([FALLBACK], exact_match=False)
+
+    def missing_letters(self) -> list[str]:
+        """The letters no font of this paper could print (after :meth:`output`)."""
+        missing = []
+        for font in self.fonts.values():
+            for code in getattr(font, "missing_glyphs", ()):
+                letter = chr(code) if isinstance(code, int) else str(code)
+                if letter not in missing:
+                    missing.append(letter)
+        return missing
+
+    def finish(self, what: str) -> bytes:
+        """The PDF's bytes, or a one-line refusal naming the letters it cannot print."""
+        data = bytes(self.output())
+        missing = self.missing_letters()
+        if missing:
+            letters = ", ".join(f'"{m}"' for m in missing[:8])
+            raise ClaimbookError(
+                f"{what}: no font on this computer has the letters {letters}, so the PDF "
+                "would print them blank; install a font that has them (Noto Sans CJK, for "
+                "one) or set CLAIMBOOK_FONT to its file; nothing was written")
+        return data
 
     def shown_date(self, day: date | None) -> str:
         """A date as this paper prints it: ``10/02/2026`` (the practice's style)."""

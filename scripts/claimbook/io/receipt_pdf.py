@@ -50,7 +50,8 @@ def receipt_pdf_bytes(receipt: Receipt) -> bytes:
     for part in (_masthead, _blocks, _diagnoses, _services, _summary, _payments,
                  _signatures):
         part(pdf, receipt)
-    return bytes(pdf.output())
+    return pdf.finish(f"{receipt.title.lower()} {receipt.number} for "
+                      f"{receipt.client.client_id}")
 
 
 def signature_problems(book, staff_ids) -> list[Problem]:

@@ -46,7 +46,7 @@ def statement_pdf_bytes(statement: Statement) -> bytes:
     pdf.add_page()
     for part in (_masthead, _blocks, _lines, _money, _stub):
         part(pdf, statement)
-    return bytes(pdf.output())
+    return pdf.finish(f"statement {statement.number} for {statement.client.client_id}")
 
 
 def _masthead(pdf: PaperPDF, st: Statement) -> None:
