@@ -18,6 +18,7 @@ from datetime import date
 from claimbook.compute.balances import Visit
 from claimbook.compute.receipts import visit_diagnoses
 from claimbook.rules import icd10
+from claimbook.rules.latin import not_latin
 from claimbook.rules.names import PersonName, organization, person_name
 from claimbook.rules.npi import npi_problem
 from claimbook.rules.problems import Problem
@@ -221,6 +222,17 @@ class _Checker:
         if message:
             self.problems.append(record.src.problem(field_name, message))
 
+    def latin(self, record, *field_names: str) -> None:
+        """Names go on the claim in Latin letters: one in another script is refused, never
+        sent with its letters missing."""
+        for field_name in field_names:
+            value = getattr(record, field_name, None)
+            letters = not_latin(value)
+            if letters:
+                self.problems.append(record.src.problem(field_name, (
+                    f'"{value}" cannot go on a claim: the CMS-1500 and the 837P carry Latin '
+                    "letters only; type the name as the insurance card spells it")))
+
 
 def claim_for(book: Book, visit: Visit, billing: Billing, frequency: str = NEW,
               electronic: bool = False) -> tuple[Claim | None, list[Problem]]:
@@ -293,6 +305,7 @@ def _patient(check: _Checker, client) -> Person:
         check.add(client, "state", f'"{client.state}" is not a 2-letter state')
     if client.zip and not ZIP_CODE.match(client.zip):
         check.add(client, "zip", f'"{client.zip}" is not a ZIP code')
+    check.latin(client, "first_name", "last_name", "address", "city")
     name = PersonName(client.last_name or "", client.first_name or "")
     return Person(name, client.date_of_birth, client.sex, address_of(client),
                   re.sub(r"\D", "", client.phone or ""))
@@ -305,6 +318,7 @@ def _name(client) -> str:
 def _insured(check: _Checker, policy, payer, client, patient: Person) -> tuple[Person, str]:
     if payer.type == WORKERS_COMP:  # the employer is the insured; the patient its employee
         check.need(policy, "employer", "a workers' comp claim needs the Employer (box 4)")
+        check.latin(policy, "employer")
         return Person(organization(policy.employer or ""), None, None, None, ""), EMPLOYEE
     typed = (policy.relationship or "").strip().lower()
     relationship = RELATIONSHIPS.get(typed)
@@ -319,6 +333,7 @@ def _insured(check: _Checker, policy, payer, client, patient: Person) -> tuple[P
         return patient, SELF
     check.need(policy, "subscriber_name", "the insured's name is needed (Subscriber Name, "
                                           "box 4) when the patient is not the insured")
+    check.latin(policy, "subscriber_name")
     return Person(person_name(subscriber or ""), None, None, None, ""), relationship or OTHER
 
 

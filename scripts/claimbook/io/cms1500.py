@@ -17,7 +17,6 @@ of more than six service lines continues on further forms, each with its own tot
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -32,6 +31,7 @@ from claimbook.compute.claims import (
     ClaimLine,
 )
 from claimbook.rules.icd10 import POINTER_LETTERS
+from claimbook.rules.latin import fold
 
 PT = 72.0  # points per inch
 PITCH = 0.1 * PT  # one column: 10 characters per inch
@@ -61,8 +61,7 @@ class Place:
 
 def printable(value: object) -> str:
     """Upper case ASCII as the OCR form wants it: accents dropped, others blanked."""
-    text = unicodedata.normalize("NFKD", "" if value is None else str(value))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).upper()
+    text = fold("" if value is None else str(value)).upper()
     text = re.sub(r"[^A-Z0-9 \-&,./#']", " ", text)
     return re.sub(r"(?<=\S) {2,}(?=\S)", " ", text)  # "STATE FARM (PIP)" -> "STATE FARM PIP"
 

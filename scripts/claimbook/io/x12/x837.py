@@ -18,11 +18,11 @@ and IEA count what they close and repeat the control numbers, and ``*``, ``~``, 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from claimbook.compute.claims import NEW, SELF, Address, Claim, ClaimLine, Person
+from claimbook.rules.latin import fold
 from claimbook.rules.names import PersonName
 
 VERSION = "005010X222A1"
@@ -47,8 +47,7 @@ class Envelope:
 
 def data(value: object) -> str:
     """An element's text: upper case, basic X12 characters, no delimiter, no outer space."""
-    text = unicodedata.normalize("NFKD", "" if value is None else str(value))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).upper()
+    text = fold("" if value is None else str(value)).upper()
     return re.sub(r"\s+", " ", _NOT_DATA.sub(" ", text)).strip()
 
 
