@@ -4,7 +4,8 @@ A desk command touches a few visits. It reads every sheet into columns (that cos
 unavoidable), but makes records of, and checks, only the rows that matter: the visits
 it records against, every visit of their clients (for the reminders), their payments
 and policies. Problems in those rows stop the command, naming their cells; the rest of
-the book is ``claimbook check``'s business. With no selection, every row is checked.
+the book is ``claimbook check``'s business. With no selection, every row is checked and
+the big sheets stay columns, as the other commands read them.
 
 The same pass records each contract sheet's layout (its name as the owner spelled it,
 its header row, the letter of every column), which is what the writer needs.
@@ -21,6 +22,7 @@ import pyarrow.compute as pc
 from claimbook.io import arrow
 from claimbook.io.xlsx.idmarks import read_marks
 from claimbook.io.xlsx.reader import (
+    BIG_SHEETS,
     SheetLayout,
     SheetTable,
     book_of,
@@ -139,8 +141,10 @@ def _selected_rows(tables: dict[str, SheetTable], selection: Selection
     rows = {name: tables[name].records()
             for name in ("Staff", "Payers", "Services", "Remittances") if name in tables}
     filtered = ("Clients", "Policies", "Appointments", "Payments")
-    if selection.everything:
-        rows.update({name: tables[name].records() for name in filtered})
+    if selection.everything:  # as claimbook's other commands read it: the big sheets as
+        # columns (records made only when asked for), the money computed over those
+        rows.update({name: (tables[name].lazy_records() if name in BIG_SHEETS
+                            else tables[name].records()) for name in filtered})
         rows.update({name: tables[name].records() for name in ("Unmatched Imports",)
                      if name in tables})
         return rows, {}
