@@ -188,8 +188,10 @@ def find_row(xml: bytes, number: int, start: int = 0) -> Row | None:
 # -- writing cells ---------------------------------------------------------------------
 def xml_text(text: str) -> str:
     """Text as XML character data: escaped, Excel's ``_xHHHH_`` for control characters."""
-    text = _ESCAPE_LOOKALIKE.sub(r"_x005F_\1", text)
-    text = _BAD_XML_CHARS.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    if "_x" in text:  # (the cheap checks first: most text needs neither)
+        text = _ESCAPE_LOOKALIKE.sub(r"_x005F_\1", text)
+    if not text.isprintable() and _BAD_XML_CHARS.search(text):
+        text = _BAD_XML_CHARS.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
