@@ -23,10 +23,13 @@ from claimbook.rules.textsafe import FORMULA_STARTS, csv_safe
 def _money_array(cents: np.ndarray) -> pa.Array:
     cents = np.asarray(cents, dtype=np.int64)
     whole, part = np.divmod(np.abs(cents), 100)
-    return pc.binary_join_element_wise(
-        pa.array(np.where(cents < 0, "-", "")), pc.cast(pa.array(whole), pa.string()),
-        pa.array(np.full(len(cents), ".")),
-        pc.utf8_lpad(pc.cast(pa.array(part), pa.string()), width=2, padding="0"), "")
+    text = pc.binary_join_element_wise(
+        pc.cast(pa.array(whole), pa.string()),
+        pc.utf8_lpad(pc.cast(pa.array(part), pa.string()), width=2, padding="0"), ".")
+    negative = cents < 0
+    if negative.any():
+        text = pc.if_else(pa.array(negative), pc.binary_join_element_wise("-", text, ""), text)
+    return text
 
 
 def money_text(cents: np.ndarray) -> list[str]:
@@ -41,7 +44,8 @@ _PLAIN = r'^[ !#-\[\]-~]*$'
 def _text_array(values) -> pa.Array:
     """A column of text or dates (None for blank) as Arrow text, dates ISO."""
     items = values.tolist() if isinstance(values, np.ndarray) else list(values)
-    if any(isinstance(v, date) for v in items):
+    first = next((v for v in items if v is not None), None)
+    if isinstance(first, date):  # a column of dates (pa.array refuses one mixed with text)
         return pc.cast(pa.array(items, pa.date32()), pa.string())
     return pa.array(items, pa.string())
 
