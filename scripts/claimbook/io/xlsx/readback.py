@@ -59,20 +59,24 @@ def read_back(tmp: str, package: Package, checks: list[Check],
 def _read_back_parts(tmp: str, package: Package) -> None:
     """Every part is in the new file, and every changed part inflates (CRC checked) to
     exactly the bytes meant."""
+    def unreadable(exc: ClaimbookError) -> ClaimbookError:
+        return ClaimbookError(f"{exc}; nothing was written")
+
     try:
         with open(tmp, "rb") as fh:
             written = Package(fh.read(), "the new workbook")
-        added = [n for n in package.changed if n not in package.members]
-        if written.names() != package.names() + added:
-            raise ClaimbookError("the new workbook's parts do not read back; "
-                                 "nothing was written")
-        for name, content in package.changed.items():
-            if written.inflate(name) != content:
-                raise ClaimbookError(f"{name} does not read back; nothing was written")
     except ClaimbookError as exc:
-        if "nothing was written" in str(exc):
-            raise
-        raise ClaimbookError(f"{exc}; nothing was written") from None
+        raise unreadable(exc) from None
+    added = [n for n in package.changed if n not in package.members]
+    if written.names() != package.names() + added:
+        raise ClaimbookError("the new workbook's parts do not read back; nothing was written")
+    for name, content in package.changed.items():
+        try:
+            back = written.inflate(name)
+        except ClaimbookError as exc:
+            raise unreadable(exc) from None
+        if back != content:
+            raise ClaimbookError(f"{name} does not read back; nothing was written")
 
 
 def _parse_fragments(sheet: str, fragments: list[bytes]) -> None:
