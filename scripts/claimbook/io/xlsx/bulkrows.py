@@ -40,7 +40,7 @@ class BulkRows:
     kinds: list[str]  # "number", "date" or "text" per column
     rows: list[list]
     table: str | None = None  # the Excel Table over the rows, added over its first rows
-    table_ref: str = ""  # the table's whole range ("A4:K40012"), set on splicing
+    table_ref: str = ""  # the table's whole range ("A4:K40012"), given it when spliced
     filter_ref: str = ""  # its autofilter's range (without a total row)
     labels: list = field(default_factory=list)  # each column's total row label, or None
 
