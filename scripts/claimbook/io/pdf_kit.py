@@ -122,6 +122,18 @@ class PaperPDF(FPDF):
                 "one) or set CLAIMBOOK_FONT to its file; nothing was written")
         return data
 
+    def practice_block(self, practice) -> None:
+        """The practice's name, address, phone and email at the top left of page one
+        (the right side is left 82 mm wide for the paper's title)."""
+        self.style(16, bold=True, color=NAVY)
+        self.multi_cell(self.content_width - 82, 7.5, practice.name, align="L",
+                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.style(8.6, color=GREY)
+        contact = "  ·  ".join(p for p in (practice.phone, practice.email) if p)
+        for text in (*practice.address_lines, contact):
+            if text:
+                self.cell(0, 4.4, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
     def shown_date(self, day: date | None) -> str:
         """A date as this paper prints it: ``10/02/2026`` (the practice's style)."""
         return date_text(day, self.date_style)

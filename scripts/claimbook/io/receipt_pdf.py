@@ -81,14 +81,7 @@ def signature_problems(book, staff_ids) -> list[Problem]:
 # -- the parts ---------------------------------------------------------------------------
 def _masthead(pdf: PaperPDF, receipt: Receipt) -> None:
     practice, top = receipt.practice, pdf.get_y()
-    pdf.style(16, bold=True, color=NAVY)
-    pdf.multi_cell(pdf.content_width - 82, 7.5, practice.name, align="L",
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.style(8.6, color=GREY)
-    contact = "  ·  ".join(p for p in (practice.phone, practice.email) if p)
-    for text in (*practice.address_lines, contact):
-        if text:
-            pdf.cell(0, 4.4, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.practice_block(practice)
     ids = "    ".join(f"{label} {value}" for label, value in words.practice_rows(practice))
     if ids:
         pdf.style(8, color=INK)

@@ -51,14 +51,7 @@ def statement_pdf_bytes(statement: Statement) -> bytes:
 
 def _masthead(pdf: PaperPDF, st: Statement) -> None:
     practice, top = st.practice, pdf.get_y()
-    pdf.style(16, bold=True, color=NAVY)
-    pdf.multi_cell(pdf.content_width - 82, 7.5, practice.name, align="L",
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.style(8.6, color=GREY)
-    contact = "  ·  ".join(p for p in (practice.phone, practice.email) if p)
-    for text in (*practice.address_lines, contact):
-        if text:
-            pdf.cell(0, 4.4, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.practice_block(practice)
     left_bottom = pdf.get_y()
     width, x = 80, pdf.w - pdf.r_margin - 80
     pdf.set_xy(x, top)

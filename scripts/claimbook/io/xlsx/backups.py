@@ -105,7 +105,7 @@ def write_backup(path: str, data: bytes, mode: int, owner: tuple[int, int] | Non
             fh.flush()
             os.fsync(fh.fileno())
         with open(tmp, "rb") as fh:
-            if _digest(fh.read()) != _digest(data):
+            if digest(fh.read()) != digest(data):
                 raise ClaimbookError(f"the backup {tmp} does not read back as the workbook; "
                                      "nothing was written")
         crash_point("backup-before-rename")
@@ -114,7 +114,7 @@ def write_backup(path: str, data: bytes, mode: int, owner: tuple[int, int] | Non
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
-    _fsync_dir(folder)
+    fsync_dir(folder)
     return target
 
 
@@ -124,11 +124,13 @@ def _give(fd: int, mode: int, owner: tuple[int, int] | None) -> None:
     os.fchmod(fd, mode & 0o666)
 
 
-def _digest(data: bytes) -> str:
+def digest(data: bytes) -> str:
+    """A file's fingerprint: to tell whether two reads got the same bytes."""
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
-def _fsync_dir(folder: str) -> None:
+def fsync_dir(folder: str) -> None:
+    """Flush a folder's entries (a rename in it) to disk, where the system allows."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:  # pragma: no cover - Windows cannot open a folder

@@ -11,7 +11,6 @@ to the real file, and refuses a read-only or hard-linked workbook. See docs/prom
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import stat as stat_module
 import tempfile
@@ -27,6 +26,8 @@ from claimbook.io.xlsx.backups import (
     backups_of,
     clear_backup_leftovers,
     crash_point,
+    digest,
+    fsync_dir,
     prune_backups,
     write_backup,
 )
@@ -97,16 +98,6 @@ def os_problem(exc: OSError, doing: str = "writing", where: str | None = None,
     return ClaimbookError(f"{where}: {words} ({doing}); nothing was written")
 
 
-def _fsync_dir(folder: str) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - Windows cannot open a folder
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
 
 def replace_atomically(path: str, build: Callable[[str], None]) -> None:
     """Write ``path`` by calling ``build(tmp)`` on a temporary file beside it, then
@@ -129,7 +120,7 @@ def replace_atomically(path: str, build: Callable[[str], None]) -> None:
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-        _fsync_dir(folder)
+        fsync_dir(folder)
     except OSError as exc:
         _remove(tmp)
         raise os_problem(exc, f"writing {path}", os.path.dirname(os.path.abspath(path)),
@@ -168,9 +159,6 @@ class Snapshot:
     digest: str
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
-
 
 def take_snapshot(path: str) -> Snapshot:
     """Read a workbook to change it, refusing while Excel or LibreOffice has it open (a
@@ -190,7 +178,7 @@ def take_snapshot(path: str) -> Snapshot:
         raise WorkbookUnreadable(f"{path}: no such workbook (give one with --workbook)") from None
     except OSError as exc:
         raise os_problem(exc, "reading the workbook") from None
-    return Snapshot(path, data, stat.st_size, stat.st_mtime_ns, _digest(data))
+    return Snapshot(path, data, stat.st_size, stat.st_mtime_ns, digest(data))
 
 
 def refuse_unreplaceable(path: str, stat: os.stat_result) -> None:
@@ -225,7 +213,7 @@ def refuse_if_changed(snapshot: Snapshot) -> None:
                                                                      snapshot.mtime_ns)
     if same:
         with open(snapshot.path, "rb") as fh:
-            same = _digest(fh.read()) == snapshot.digest
+            same = digest(fh.read()) == snapshot.digest
     if not same:
         raise WorkbookChanged(
             f"{snapshot.path} changed on disk while claimbook was working (saved from Excel, "
@@ -343,7 +331,7 @@ def _commit_locked(snapshot: Snapshot, real: str, new_data: bytes,
         refuse_if_open(snapshot.path)
         refuse_if_changed(snapshot)
         os.replace(tmp, real)
-        _fsync_dir(folder)
+        fsync_dir(folder)
         crash_point("after-replace")
     except BaseException:
         _remove(tmp)
