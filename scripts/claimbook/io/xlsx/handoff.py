@@ -36,7 +36,7 @@ from claimbook.io.xlsx.styles import (
     write_difference,
     write_table,
 )
-from claimbook.io.xlsx.summary_sheet import Formula, LabelRows, keep_sections_whole
+from claimbook.io.xlsx.summary_sheet import LabelRows, keep_sections_whole, roll_forward_section
 from claimbook.rules.dates import show_date
 from claimbook.rules.problems import BadRequest, ClaimbookError
 from claimbook.rules.textsafe import csv_safe
@@ -339,17 +339,9 @@ def _roll_forward(wb, fmts: Formats, h: Handoff, title: str, footer: str) -> Non
     ws.hide_gridlines(2)
     ws.set_column(0, 0, 46)
     ws.write_string(0, 0, f"A/R roll-forward, {h.month.label}", fmts.title)
-    roll, act = h.roll, h.roll.activity
     out = LabelRows(ws, fmts, 2)
-    out.section("As in the monthly outstanding-balance report", [
-        ("A/R at the start of the month", roll.opening_ar), ("+ Charges", act.charges),
-        ("- Discounts", act.discounts), ("- Client payments", act.client_payments),
-        ("- Insurance payments", act.insurance_payments), ("- Adjustments", act.adjustments),
-        ("A/R at the end of the month",
-         Formula(f"={out.cell(0)}+{out.cell(1)}-{out.cell(2)}-{out.cell(3)}-{out.cell(4)}"
-                 f"-{out.cell(5)}", roll.opening_ar + act.net_change)),
-        ("Sum of open balances at the end of the month", roll.closing_ar),
-        ("Difference (ties when 0.00)", out.difference_of(6, 7, -roll.difference))])
+    roll_forward_section(out, "As in the monthly outstanding-balance report", h.roll,
+                         "Sum of open balances at the end of the month")
     row = out.row
     ws.write_string(row, 0, "The A/R accounts in the journal, and the aging", fmts.heading)
     cols = [Col("Account", TEXT, 46, "Total"), Col("Opening", MONEY, 13, "sum"),

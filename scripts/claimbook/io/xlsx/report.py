@@ -22,7 +22,7 @@ from claimbook.io.xlsx.styles import (
     text_lines,
     write_table,
 )
-from claimbook.io.xlsx.summary_sheet import Formula, LabelRows
+from claimbook.io.xlsx.summary_sheet import LabelRows, roll_forward_section
 from claimbook.rules.dates import show_date
 
 AGING_COLS = [Col(b, MONEY, 11, "sum") for b in BUCKETS]
@@ -66,17 +66,9 @@ def _summary(wb, fmts: Formats, report: MonthlyReport, title: str, footer: str):
     ws.write_string(1, 0, f"Outstanding balances, {report.month.label} "
                           f"(as of {show_date(report.as_of, report.date_style)})",
                     fmts.subtitle)
-    roll, act = report.roll, report.roll.activity
     out = LabelRows(ws, fmts, 3)
-    out.section("A/R roll-forward", [
-        ("A/R at the start of the month", roll.opening_ar), ("+ Charges", act.charges),
-        ("- Discounts", act.discounts), ("- Client payments", act.client_payments),
-        ("- Insurance payments", act.insurance_payments), ("- Adjustments", act.adjustments),
-        ("A/R at the end of the month",
-         Formula(f"={out.cell(0)}+{out.cell(1)}-{out.cell(2)}-{out.cell(3)}-{out.cell(4)}"
-                 f"-{out.cell(5)}", roll.opening_ar + act.net_change)),
-        ("Sum of open balances (Open Items)", roll.closing_ar),
-        ("Difference (ties when 0.00)", out.difference_of(6, 7, -roll.difference))])
+    roll_forward_section(out, "A/R roll-forward", report.roll,
+                         "Sum of open balances (Open Items)")
     ws.write_string(out.row, 0, "Who owes it", fmts.heading)
     ws.write_string(out.row, 1, "", fmts.heading)
     figures = [("Due from insurers", report.insurance_due, fmts.money),

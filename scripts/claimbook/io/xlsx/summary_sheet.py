@@ -71,6 +71,22 @@ class LabelRows:
         self.row = last + 2
 
 
+def roll_forward_section(out: LabelRows, heading: str, roll, closing_label: str) -> None:
+    """The A/R roll-forward as the report and the handoff both show it: opening A/R, the
+    month's activity, the closing A/R as a formula, the closing A/R from the open
+    balances, and their difference (0.00 when they tie)."""
+    act = roll.activity
+    out.section(heading, [
+        ("A/R at the start of the month", roll.opening_ar), ("+ Charges", act.charges),
+        ("- Discounts", act.discounts), ("- Client payments", act.client_payments),
+        ("- Insurance payments", act.insurance_payments), ("- Adjustments", act.adjustments),
+        ("A/R at the end of the month",
+         Formula(f"={out.cell(0)}+{out.cell(1)}-{out.cell(2)}-{out.cell(3)}-{out.cell(4)}"
+                 f"-{out.cell(5)}", roll.opening_ar + act.net_change)),
+        (closing_label, roll.closing_ar),
+        ("Difference (ties when 0.00)", out.difference_of(6, 7, -roll.difference))])
+
+
 def keep_sections_whole(ws, sections: list[tuple[int, int]],
                         rows_per_page: int = ROWS_PER_PAGE) -> list[int]:
     """Page breaks before any section that would run over the foot of a page (a
