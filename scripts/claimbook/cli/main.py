@@ -128,9 +128,11 @@ def month_option(required: bool = False):
 
 
 def load(path: str):
+    """The workbook, read and checked, for a command that computes over every visit."""
+    from claimbook.compute import load_libraries
     from claimbook.io.xlsx.reader import load_book
 
-    return load_book(path)
+    return load_book(path, load_libraries)
 
 
 # -- init / sample ------------------------------------------------------------------

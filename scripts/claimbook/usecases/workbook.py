@@ -39,8 +39,12 @@ def open_for_change(path: str, selection: Selection | None = None) -> Opened:
         WorkbookInUse: Excel or LibreOffice has it open.
         BadData: a problem in the rows read (each names its cell).
     """
+    from claimbook.compute import load_libraries
+
     snapshot = take_snapshot(path)
-    book, layouts = read_desk(snapshot.data, path, selection or Selection())
+    selection = selection or Selection()
+    book, layouts = read_desk(snapshot.data, path, selection,
+                              load_libraries if selection.everything else None)
     return Opened(snapshot, book, layouts)
 
 

@@ -13,6 +13,7 @@ its header row, the letter of every column), which is what the writer needs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -58,7 +59,8 @@ class Selection:
                     or self.unless_found)
 
 
-def read_desk(data: bytes, where: str, selection: Selection = Selection()
+def read_desk(data: bytes, where: str, selection: Selection = Selection(),
+              meanwhile: Callable[[], object] | None = None
               ) -> tuple[Book, dict[str, SheetLayout]]:
     """Read a workbook's bytes for a desk command.
 
@@ -66,6 +68,7 @@ def read_desk(data: bytes, where: str, selection: Selection = Selection()
         data: the workbook file's bytes (the snapshot the write will be checked against).
         where: the workbook's path, for messages.
         selection: the visits that matter; empty reads and checks everything.
+        meanwhile: run while the big sheets parse (see ``reader.read_tables``).
 
     Returns:
         The book (every Staff, Payers, Services and Practice row; the selected visits,
@@ -76,9 +79,9 @@ def read_desk(data: bytes, where: str, selection: Selection = Selection()
         WorkbookUnreadable: the bytes are not a workbook.
         BadData: a problem in the rows read.
     """
-    workbook = open_workbook(where, data)
+    workbook = open_workbook(where, data, scan_later=True)
     problems: list[Problem] = []
-    settings, tables = read_tables(workbook, problems)
+    settings, tables = read_tables(workbook, problems, meanwhile)
     structural = [p for p in problems if p.sheet == schema.PRACTICE or not p.column
                   or p in workbook.problems]
     if structural:  # a missing sheet or column, an unreadable setting

@@ -22,9 +22,9 @@ import io
 import re
 import struct
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import BinaryIO
 
 from claimbook.io.xlsx import parts, zlibs
@@ -64,9 +64,12 @@ class Inspection:
 
     problems: list[Problem] = field(default_factory=list)
     date1904: bool = False
+    # Sheets whose scan was left for later (``later``): name -> (scan, inflated size).
+    later: dict[str, tuple[Callable[[], list[Problem]], int]] = field(default_factory=dict)
 
 
-def inspect_workbook(path: str, data: bytes | None = None) -> Inspection:
+def inspect_workbook(path: str, data: bytes | None = None,
+                     later: Collection[str] = ()) -> Inspection:
     """Inspect a workbook's package, a part at a time: each sheet claimbook reads is
     inflated and scanned in chunks of :data:`CHUNK` bytes, so memory stays small
     whatever the sheet's size.
@@ -74,6 +77,9 @@ def inspect_workbook(path: str, data: bytes | None = None) -> Inspection:
     Args:
         path: the workbook's path (read from disk unless ``data`` is given).
         data: the file's bytes, when the caller has already read them.
+        later: contract sheets (by their contract name) whose scan is not run here but
+            handed back in ``Inspection.later``, to be run (on a thread of its own if
+            the caller likes, with a file handle of its own) before the sheet is parsed.
 
     Returns:
         The problems found (each naming its sheet and cell) and the date system.
@@ -83,12 +89,13 @@ def inspect_workbook(path: str, data: bytes | None = None) -> Inspection:
     """
     try:
         with io.BytesIO(data) if data is not None else open(path, "rb") as fh:
-            return _inspect(_Archive(path, fh, data))
+            return _inspect(_Archive(path, fh, data), {schema.normalize(n) for n in later},
+                            data)
     except OSError as exc:
         raise WorkbookUnreadable(f"{path}: cannot be read ({exc.strerror})") from None
 
 
-def _inspect(archive: _Archive) -> Inspection:
+def _inspect(archive: _Archive, later: set[str], data: bytes | None) -> Inspection:
     if not archive.has(parts.WORKBOOK):
         raise WorkbookUnreadable(f"{archive.where}: not an Excel workbook claimbook can read "
                                  "(no xl/workbook.xml)")
@@ -96,8 +103,26 @@ def _inspect(archive: _Archive) -> Inspection:
     sheets = [s for s in _sheets(archive) if s["part"] and archive.has(s["part"])]
     found.problems += same_names(sheets)
     for sheet in contract_sheets(sheets):  # the owner's other sheets are never read
-        found.problems += _sheet_problems(archive, sheet)
+        if schema.normalize(sheet["name"]) in later:
+            found.later[sheet["name"]] = (partial(scan_sheet, archive.where, data, sheet),
+                                          archive.size(sheet["part"]))
+        else:
+            found.problems += _sheet_problems(archive, sheet)
     return found
+
+
+def scan_sheet(path: str, data: bytes | None, sheet: dict[str, str]) -> list[Problem]:
+    """One sheet's scan (see :func:`inspect_workbook`'s ``later``), through a file
+    handle of its own.
+
+    Raises:
+        WorkbookUnreadable: the sheet's area is too big, or its part is damaged.
+    """
+    try:
+        with io.BytesIO(data) if data is not None else open(path, "rb") as fh:
+            return _sheet_problems(_Archive(path, fh, data), sheet)
+    except OSError as exc:
+        raise WorkbookUnreadable(f"{path}: cannot be read ({exc.strerror})") from None
 
 
 def _sheet_problems(archive: _Archive, sheet: dict[str, str]) -> list[Problem]:
@@ -201,6 +226,10 @@ class _Archive:
     def has(self, name: str) -> bool:
         """Whether the package holds the part."""
         return name in self._infos
+
+    def size(self, name: str) -> int:
+        """The part's size as it declares it, inflated."""
+        return self._infos[name].file_size
 
     def read(self, name: str) -> bytes:
         """A (small) part's whole content, checked as :meth:`chunks` checks it."""

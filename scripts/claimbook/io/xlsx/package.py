@@ -25,6 +25,7 @@ _CENTRAL = struct.Struct("<4sBBBBHHHHIIIHHHHHII")
 _END = struct.Struct("<4sHHHHIIH")
 _CHUNK = 4 << 20  # parts bigger than this are deflated in parallel chunks
 _FAST_LEVEL_ABOVE = 8 << 20  # parts bigger than this use a fast compression level
+_MIDDLE_LEVEL_ABOVE = 1 << 20  # parts bigger than this (up to the fast ones) a middle one
 
 
 @dataclass
@@ -191,14 +192,16 @@ def deflate(content: bytes) -> bytes:
         A raw deflate stream (as a zip member holds it).
     """
     big = len(content) > _FAST_LEVEL_ABOVE
-    level = zlibs.FAST_LEVEL if big else 6
+    middle = not big and len(content) > _MIDDLE_LEVEL_ABOVE and zlibs.MIDDLE_LEVEL is not None
+    level = zlibs.FAST_LEVEL if big else zlibs.MIDDLE_LEVEL if middle else 6
     if len(content) <= _CHUNK:
-        return zlibs.deflate_raw(content, level, True, big)
+        return zlibs.deflate_raw(content, level, True, big or middle)
     workers = max(1, min(8, os.cpu_count() or 1))
     size = max(_CHUNK // 4, -(-len(content) // workers))
     chunks = [content[i:i + size] for i in range(0, len(content), size)]
     last = len(chunks) - 1
     with ThreadPoolExecutor(workers) as pool:
-        packed = pool.map(lambda k: zlibs.deflate_raw(chunks[k], level, k == last, big),
+        packed = pool.map(lambda k: zlibs.deflate_raw(chunks[k], level, k == last,
+                                                      big or middle),
                           range(len(chunks)))
         return b"".join(packed)

@@ -9,6 +9,7 @@ megabytes), resolving shared strings only as far as the header needs.
 from __future__ import annotations
 
 import re
+import threading
 import zipfile
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import iterparse
@@ -64,8 +65,15 @@ class SharedStrings:
         self.strings: list[str] = []
         part = "xl/sharedStrings.xml"
         self._events = iterparse(source.zip.open(part), ("end",)) if source.has(part) else None
+        self._lock = threading.Lock()  # sheets' heads are read on several threads
 
     def get(self, index: int) -> str:
+        if index < len(self.strings):
+            return self.strings[index]
+        with self._lock:
+            return self._parse_to(index)
+
+    def _parse_to(self, index: int) -> str:
         while index >= len(self.strings) and self._events is not None:
             try:
                 _, element = next(self._events)

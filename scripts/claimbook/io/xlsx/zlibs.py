@@ -19,6 +19,9 @@ ERRORS = (zlib.error, fast.error)  # what a damaged stream raises, from either l
 # Levels of the fast library: ISA-L counts 0-3 (its 2 packs a sheet about as small as
 # zlib's 1, in a quarter of the time); zlib's 1 when ISA-L is missing.
 FAST_LEVEL = 2 if fast is not zlib else 1
+# ISA-L's 3 packs a few-megabyte part within a fifth of zlib's 6, four times as fast
+# (a 3.9 MB report sheet: 465 KB in 11 ms against 390 KB in 39 ms); None without ISA-L.
+MIDDLE_LEVEL = 3 if fast is not zlib else None
 
 
 def inflate_raw(stored: bytes, limit: int) -> bytes:
