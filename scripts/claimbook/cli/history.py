@@ -36,7 +36,7 @@ def history(workbook, client, as_of, output_format) -> None:
       claimbook history --client C0002
       claimbook history --client "liam davis" --format json
     """
-    book = load(workbook)
+    book = load(workbook, computes=False)
     found = client_history(book, find_client(book, client), as_of)
     if output_format == "json":
         click.echo(json.dumps(_as_json(found), indent=2))

@@ -54,7 +54,7 @@ def _staff_id(workbook: str, text: str) -> str:
     from claimbook.cli.main import load
     from claimbook.rules.lookup import find_staff
 
-    return find_staff(load(workbook), text)
+    return find_staff(load(workbook, computes=False), text)
 
 
 def _ids(items: list[str], limit: int = 8) -> str:

@@ -127,12 +127,13 @@ def month_option(required: bool = False):
     return decorate
 
 
-def load(path: str):
-    """The workbook, read and checked, for a command that computes over every visit."""
+def load(path: str, computes: bool = True):
+    """The workbook, read and checked; ``computes``: the command computes over every
+    visit with pandas, imported while the big sheets parse."""
     from claimbook.compute import load_libraries
     from claimbook.io.xlsx.reader import load_book
 
-    return load_book(path, load_libraries)
+    return load_book(path, load_libraries if computes else None)
 
 
 # -- init / sample ------------------------------------------------------------------

@@ -182,7 +182,7 @@ def remind(path: str, as_of: date, dry_run: bool = False) -> Reminded:
     Raises:
         BadRequest: the Clients sheet has no Reminder column.
     """
-    opened = open_for_change(path, Selection())
+    opened = open_for_change(path, Selection(), computes=True)
     book, layouts = opened.book, opened.layouts
     if "reminder" not in layouts["Clients"].letters:
         raise BadRequest(f'{layouts["Clients"].name}: no "Reminder" column; add one to its '

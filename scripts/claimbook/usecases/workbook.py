@@ -32,8 +32,10 @@ class Opened:
         return layout.keys() if layout is not None else []
 
 
-def open_for_change(path: str, selection: Selection | None = None) -> Opened:
-    """Read a workbook to change it: the rows ``selection`` needs, checked.
+def open_for_change(path: str, selection: Selection | None = None,
+                    computes: bool = False) -> Opened:
+    """Read a workbook to change it: the rows ``selection`` needs, checked; ``computes``:
+    the use case computes over every visit (pandas is imported while the sheets parse).
 
     Raises:
         WorkbookInUse: Excel or LibreOffice has it open.
@@ -42,9 +44,8 @@ def open_for_change(path: str, selection: Selection | None = None) -> Opened:
     from claimbook.compute import load_libraries
 
     snapshot = take_snapshot(path)
-    selection = selection or Selection()
-    book, layouts = read_desk(snapshot.data, path, selection,
-                              load_libraries if selection.everything else None)
+    book, layouts = read_desk(snapshot.data, path, selection or Selection(),
+                              load_libraries if computes else None)
     return Opened(snapshot, book, layouts)
 
 

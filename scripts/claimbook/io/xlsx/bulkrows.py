@@ -38,7 +38,7 @@ class BulkRows:
     first_row: int
     first_col: int
     kinds: list[str]  # "number", "date" or "text" per column
-    rows: list[list]
+    columns: list[list]  # each column's values, top to bottom (all of one length)
     table: str | None = None  # the Excel Table over the rows, added over its first rows
     table_ref: str = ""  # the table's whole range ("A4:K40012"), given it when spliced
     filter_ref: str = ""  # its autofilter's range (without a total row)
@@ -69,22 +69,18 @@ def rows_xml(bulk: BulkRows, styles: list[str]) -> str:
     """
     letters = [xl_col_to_name(bulk.first_col + i) for i in range(len(bulk.kinds))]
     spans = f"{bulk.first_col + 1}:{bulk.first_col + len(letters)}"
-    numbers = range(bulk.first_row + 1, bulk.first_row + 1 + len(bulk.rows))
-    width = len(letters)
-    rows = [row if len(row) == width else (list(row) + [None] * width)[:width]
-            for row in bulk.rows]
+    height = len(bulk.columns[0]) if bulk.columns else 0
+    numbers = [str(n) for n in range(bulk.first_row + 1, bulk.first_row + 1 + height)]
     columns = []
-    for (letter, kind, style), values in zip(zip(letters, bulk.kinds, styles),
-                                             zip(*rows) if rows else ()):
+    for letter, kind, style, values in zip(letters, bulk.kinds, styles, bulk.columns):
         made: dict = {}
-        cells = []
-        for number, value in zip(numbers, values):
+        for value in values:
             key = (type(value), value)
-            tail = made.get(key)
-            if tail is None:
-                tail = made[key] = _after_ref(kind, style, value)
-            cells.append(f'<c r="{letter}{number}{tail}')
-        columns.append(cells)
+            if key not in made:
+                made[key] = _after_ref(kind, style, value)
+        opening = f'<c r="{letter}'
+        columns.append([opening + number + made[(type(value), value)]
+                        for number, value in zip(numbers, values)])
     head = f'" spans="{spans}">'
     return "".join(f'<row r="{number}{head}' + "".join(cells) + "</row>"
                    for number, *cells in zip(numbers, *columns))
@@ -100,7 +96,7 @@ def _splice(xml: str, bulk: BulkRows) -> str:
     styles = [written.get(f"{xl_col_to_name(bulk.first_col + i)}{above}", "0")
               for i in range(len(bulk.kinds))]
     xml = xml[:end] + rows_xml(bulk, styles) + xml[end:]
-    last = bulk.first_row + len(bulk.rows)
+    last = bulk.first_row + (len(bulk.columns[0]) if bulk.columns else 0)
 
     def grow(found: re.Match) -> str:
         if int(found.group(2)) >= last:

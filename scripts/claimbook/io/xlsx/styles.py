@@ -189,15 +189,15 @@ def cell_value(kind: str, value):
     return value
 
 
-def _fit_width(col: Col, rows: list[list], index: int) -> float:
-    """A column's width: as given, else what its values need; never narrower than the
-    longest word of its header (headers wrap between words, never inside one)."""
+def _fit_width(col: Col, values: list) -> float:
+    """A column's width: as given, else what its values need (the first 2,000); never
+    narrower than the longest word of its header (headers wrap between words, never
+    inside one)."""
     word = max((len(w) for w in col.header.split()), default=0) + 1
     if col.width:
         return max(col.width, word)
     longest = len(col.header) + 3  # room for the filter button
-    for row in rows[:2000]:
-        value = row[index]
+    for value in values[:2000]:
         if value is None:
             continue
         shown = 10 if isinstance(value, (date, datetime)) else len(
@@ -248,18 +248,20 @@ def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list],
     Returns:
         The table's range (first_row, first_col, last_row, last_col), zero-based.
     """
-    values = [[cell_value(c.kind, v) for c, v in zip(cols, row)] for row in rows]
+    values = _columns_of(cols, rows)
+    height = len(rows)
     formats = [fmts.for_kind(col.kind) for col in cols]
     headers = [fmts.header_for(col.kind) for col in cols]
     for i in range(1, len(cols)):
         if cols[i].kind == TEXT and cols[i - 1].kind in NUMBER_KINDS:
             formats[i], headers[i] = fmts.text_after_number, fmts.header_after_number
     writers = [_column_writer(ws, col.kind, fmt) for col, fmt in zip(cols, formats)]
-    bulk = len(values) > BULK_FROM and isinstance(fmts.wb, _Workbook)
-    for r, row in enumerate(values[:1] if bulk else values, start=first_row + 1):
+    bulk = height > BULK_FROM and isinstance(fmts.wb, _Workbook)
+    for r, row in enumerate(zip(*(column[:1] if bulk else column for column in values)),
+                            start=first_row + 1):  # row by row (constant_memory writes so)
         for c, (write, value) in enumerate(zip(writers, row), start=first_col):
             write(r, c, value)
-    last_row = first_row + max(len(values), 1) + (1 if total_row else 0)
+    last_row = first_row + max(height, 1) + (1 if total_row else 0)
     last_col = first_col + len(cols) - 1
     columns = [{"header": c.header, "format": fmt, "header_format": head,
                 **({"total_string": c.total} if c.total not in (None, "sum", "count")
@@ -271,14 +273,14 @@ def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list],
         fmts.wb.bulk_rows.append(BulkRows(
             ws.name, first_row + 2, first_col,
             ["date" if c.kind == DATE else "text" if c.kind in (TEXT, CODE) else "number"
-             for c in cols], values[1:], name,
+             for c in cols], [column[1:] for column in values], name,
             xl_range(first_row, first_col, last_row, last_col),
             xl_range(first_row, first_col, last_row - (1 if total_row else 0), last_col),
             [column.pop("total_string", None) for column in columns]))
         table_last = first_row + 1 + (1 if total_row else 0)
     else:
         table_last = last_row
-    if not values:  # an empty table keeps one formatted row to type into
+    if not height:  # an empty table keeps one formatted row to type into
         for c, fmt in enumerate(formats, start=first_col):
             ws.write_blank(first_row + 1, c, None, fmt)
     ws.add_table(first_row, first_col, table_last, last_col, {
@@ -290,10 +292,10 @@ def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list],
     if total_row:
         _write_totals(ws, fmts, cols, values, first_row + 1, last_row, first_col,
                       totals or {})
-    widths = [_fit_width(col, values, i) for i, col in enumerate(cols)]
+    widths = [_fit_width(col, column) for col, column in zip(cols, values)]
     for i, col in enumerate(cols):  # a total never shows as ####
         if col.kind == MONEY and col.total == "sum" and total_row:
-            total = sum(v for row in values if isinstance(v := row[i], (int, float)))
+            total = sum(v for v in values[i] if isinstance(v, (int, float)))
             widths[i] = max(widths[i], len(f"{total:,.2f}") + 1.5)
     for i, width in enumerate(widths):
         ws.set_column(first_col + i, first_col + i, width)
@@ -302,6 +304,19 @@ def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list],
     if freeze:
         ws.freeze_panes(first_row + 1, 0)
     return first_row, first_col, last_row, last_col
+
+
+def _columns_of(cols: list[Col], rows: list[list]) -> list[list]:
+    """The rows' values column by column, as cells hold them (money cents as dollars:
+    :func:`cell_value`); a short row is filled out with blanks."""
+    width = len(cols)
+    rows = [row if len(row) == width else (list(row) + [None] * width)[:width] for row in rows]
+    out = []
+    for col, column in zip(cols, zip(*rows) if rows else [()] * width):
+        if col.kind == MONEY:
+            column = [v / 100 if type(v) is int else v for v in column]
+        out.append(list(column))
+    return out
 
 
 def _write_totals(ws, fmts: Formats, cols: list[Col], values: list[list], first_data: int,
@@ -320,7 +335,7 @@ def _write_totals(ws, fmts: Formats, cols: list[Col], values: list[list], first_
             write_cell(ws, total_row, c, col.total, fmt)  # a label, or a blank over a rule
             continue
         cells = xl_range(first_data, c, max(total_row - 1, first_data), c)
-        column = [row[i] for row in values]
+        column = values[i]
         if col.total == "count":
             formula, cached = f"=SUBTOTAL(103,{cells})", sum(v not in (None, "") for v in column)
         elif col.kind == MONEY:
