@@ -199,10 +199,11 @@ def bookkeepers_month(book: Book, month: Month, names: bool = False,
     opening: dict[str, int] = {}
     entries = journal(book, walked, accounts, month.first_day, month.last_day, label, opening,
                       posted_by_remittance_of(frames))
-    aging_before = aging_dues_of(frames, month.previous().last_day)
-    for role, due in aging_dues_of(frames, month.previous().last_day, moving,
-                                   others=True).items():
+    before = as_of(frames, month.previous().last_day)
+    aging_before = _dues(before)
+    for role, due in _dues(before, moving, others=True).items():
         opening[role] = opening.get(role, 0) + due  # the visits with nothing in the month
+    aging_after = aging_dues_of(frames, month.last_day)
     payer_names = {pid: p.name for pid, p in book.payers.items()}
     by_code, by_therapist, seen = revenue(book, walked, month)
     posted = daily(entries) if by_day else entries
@@ -217,9 +218,9 @@ def bookkeepers_month(book: Book, month: Month, names: bool = False,
         by_code=by_code,
         by_therapist=by_therapist,
         by_payer=insurance_receipts(book, walked, month),
-        roll=roll_forward(book, month, visits),
-        ar_accounts=ar_accounts(posted, accounts, opening, aging_before,
-                                aging_dues_of(frames, month.last_day), summed),
+        roll=roll_forward(book, month, visits, closing=sum(aging_after.values())),
+        ar_accounts=ar_accounts(posted, accounts, opening, aging_before, aging_after,
+                                summed),
         received=received(entries),
         visits=seen,
         names=names,
@@ -249,7 +250,12 @@ def aging_dues(book: Book, visits: dict[str, Visit], day: date) -> dict[str, int
 def aging_dues_of(frames, day: date, visits=None, others: bool = False) -> dict[str, int]:
     """:func:`aging_dues` with pandas over every visit's balance (or only ``visits``, by
     number; with ``others``, every visit but those)."""
-    money = as_of(frames, day)
+    return _dues(as_of(frames, day), visits, others)
+
+
+def _dues(money, visits=None, others: bool = False) -> dict[str, int]:
+    """The insurance and client dues summed from :func:`as_of`'s table (see
+    :func:`aging_dues_of`)."""
     if visits is not None:
         chosen = money.index.isin(visits)
         money = money[~chosen if others else chosen]

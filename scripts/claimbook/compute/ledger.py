@@ -101,15 +101,19 @@ class RollForward:
 
 def roll_forward(book: Book, month: Month, visits: Mapping[str, Visit],
                  by_month: dict[Month, Activity] | None = None,
-                 closing_rows: list[VisitBalance] | None = None) -> RollForward:
-    """The roll-forward of ``month``: opening and closing A/R from balances, activity
-    from the month's dated events."""
+                 closing_rows: list[VisitBalance] | None = None,
+                 closing: int | None = None) -> RollForward:
+    """The roll-forward of ``month``: opening A/R summed from the events before it,
+    closing A/R from the visits' balances at its end (``closing``, or the total of
+    ``closing_rows``, when the caller has them), activity from the month's events."""
     by_month = activity_by_month(visits) if by_month is None else by_month
     opening = ar_as_of(visits, month.previous().last_day)
-    if closing_rows is None:
-        closing_rows = balances(book, month.last_day, visits)
+    if closing is None:
+        if closing_rows is None:
+            closing_rows = balances(book, month.last_day, visits)
+        closing = total_ar(closing_rows)
     activity = by_month.get(month, Activity())
-    return RollForward(month, opening, activity, total_ar(closing_rows))
+    return RollForward(month, opening, activity, closing)
 
 
 def activity_fields() -> tuple[str, ...]:

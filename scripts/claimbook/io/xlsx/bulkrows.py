@@ -65,25 +65,28 @@ def rows_xml(bulk: BulkRows, styles: list[str]) -> str:
 
     Made a column at a time: a column's cells differ only in their row number and
     value, and the XML after the row number is made once per distinct value (payer
-    names, statuses, ages and dates repeat down a column).
+    names, statuses, ages and dates repeat down a column). The pieces (each cell's
+    opening, its row number, the rest) are laid into one list in document order and
+    joined once.
     """
     letters = [xl_col_to_name(bulk.first_col + i) for i in range(len(bulk.kinds))]
     spans = f"{bulk.first_col + 1}:{bulk.first_col + len(letters)}"
     height = len(bulk.columns[0]) if bulk.columns else 0
     numbers = [str(n) for n in range(bulk.first_row + 1, bulk.first_row + 1 + height)]
-    columns = []
-    for letter, kind, style, values in zip(letters, bulk.kinds, styles, bulk.columns):
-        made: dict = {}
-        for value in values:
-            key = (type(value), value)
-            if key not in made:
-                made[key] = _after_ref(kind, style, value)
-        opening = f'<c r="{letter}'
-        columns.append([opening + number + made[(type(value), value)]
-                        for number, value in zip(numbers, values)])
-    head = f'" spans="{spans}">'
-    return "".join(f'<row r="{number}{head}' + "".join(cells) + "</row>"
-                   for number, *cells in zip(numbers, *columns))
+    step = 3 * len(letters) + 4  # <row r=", its number, the head; three per cell; </row>
+    pieces: list = [None] * (step * height)
+    pieces[0::step] = ['<row r="'] * height
+    pieces[1::step] = numbers
+    pieces[2::step] = [f'" spans="{spans}">'] * height
+    for at, (letter, kind, style, values) in enumerate(
+            zip(letters, bulk.kinds, styles, bulk.columns)):
+        keys = list(zip(map(type, values), values))
+        made = {key: _after_ref(kind, style, key[1]) for key in dict.fromkeys(keys)}
+        pieces[3 + 3 * at::step] = [f'<c r="{letter}'] * height
+        pieces[4 + 3 * at::step] = numbers
+        pieces[5 + 3 * at::step] = list(map(made.__getitem__, keys))
+    pieces[step - 1::step] = ["</row>"] * height
+    return "".join(pieces)
 
 
 def _splice(xml: str, bulk: BulkRows) -> str:
