@@ -15,7 +15,7 @@ from claimbook.cli.listing import balances_json, money_text, write_balances_csv
 from claimbook.cli.main import BALANCE_KEYS, MONEY_KEYS, balance_record
 from claimbook.compute.balances import balances
 from claimbook.compute.frames import frames_of
-from claimbook.compute.visit_table import balance_columns, select_rows
+from claimbook.compute.visit_table import balance_arrays, balance_columns, select_rows
 from claimbook.io.xlsx.reader import load_book
 from claimbook.rules.money import fmt
 from claimbook.rules.textsafe import csv_safe
@@ -41,10 +41,12 @@ def _expected_csv(items) -> str:
 @pytest.mark.parametrize("day, include_paid", [(date(2026, 10, 31), False),
                                                (date(2026, 10, 31), True),
                                                (date(2025, 1, 1), False)])
-def test_the_sample_as_json_and_csv(day, include_paid):
+@pytest.mark.parametrize("arrow", [False, True])
+def test_the_sample_as_json_and_csv(day, include_paid, arrow):
     book = load_book(SAMPLE)
     items = balances(book, day, include_paid=include_paid)
-    columns = balance_columns(frames_of(book), day, include_paid, service_codes=False)
+    columns = balance_arrays(frames_of(book), day, include_paid) if arrow else \
+        balance_columns(frames_of(book), day, include_paid, service_codes=False)
     assert balances_json(columns, BALANCE_KEYS, MONEY_KEYS) == \
         json.dumps([balance_record(i) for i in items], indent=2)
     out = io.StringIO()
@@ -72,6 +74,13 @@ def test_names_that_need_escaping_and_filters(book_path):
         out = io.StringIO()
         write_balances_csv(out, columns, BALANCE_KEYS, MONEY_KEYS)
         assert out.getvalue() == _expected_csv(items)
+    columns = balance_arrays(frames_of(book), d, True)  # as balances --all makes them
+    everything = balances(book, d, include_paid=True)
+    assert balances_json(columns, BALANCE_KEYS, MONEY_KEYS) == \
+        json.dumps([balance_record(i) for i in everything], indent=2)
+    out = io.StringIO()
+    write_balances_csv(out, columns, BALANCE_KEYS, MONEY_KEYS)
+    assert out.getvalue() == _expected_csv(everything)
 
 
 def test_in_pieces_as_the_command_writes_them(monkeypatch):

@@ -37,12 +37,23 @@ def money_text(cents: np.ndarray) -> list[str]:
     return _money_array(cents).to_pylist()
 
 
-# Text that json.dumps writes as it is between quotes: printable ASCII, no " or \.
-_PLAIN = r'^[ !#-\[\]-~]*$'
+def _plain(array: pa.Array) -> bool:
+    """Whether json.dumps writes every text of the array as it is between quotes
+    (printable ASCII, no " or \\): its bytes looked at all at once."""
+    offsets, data = array.buffers()[1:3]
+    if data is None or not len(array):
+        return True
+    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    ends = np.frombuffer(offsets, width)[array.offset:array.offset + len(array) + 1]
+    text = np.frombuffer(data, np.uint8)[ends[0]:ends[-1]]
+    return bool(((text >= 0x20) & (text <= 0x7E) & (text != 0x22) & (text != 0x5C)).all())
 
 
 def _text_array(values) -> pa.Array:
-    """A column of text or dates (None for blank) as Arrow text, dates ISO."""
+    """A column of text or dates (None for blank; or an Arrow array of either) as Arrow
+    text, dates ISO."""
+    if isinstance(values, pa.Array):
+        return values.cast(pa.string()) if pa.types.is_date(values.type) else values
     items = values.tolist() if isinstance(values, np.ndarray) else list(values)
     first = next((v for v in items if v is not None), None)
     if isinstance(first, date):  # a column of dates (pa.array refuses one mixed with text)
@@ -73,8 +84,7 @@ def _json_array(values, money: bool) -> pa.Array:
     if isinstance(values, np.ndarray) and values.dtype.kind in "iu":
         return pc.cast(pa.array(values), pa.string())
     array = _text_array(values)
-    plain = pc.match_substring_regex(array, _PLAIN)
-    if not pc.all(pc.fill_null(plain, True)).as_py():  # some text json.dumps escapes
+    if not _plain(array):  # some text json.dumps escapes
         return pa.array([None if v is None else json.dumps(v) for v in array.to_pylist()],
                         pa.string()).fill_null("null")
     return pc.binary_join_element_wise('"', array, '"', "").fill_null("null")
@@ -98,19 +108,23 @@ CHUNK = 20_000  # records made into text at a time, so a million never sit in me
 
 
 def balances_json_chunks(columns: dict, keys: tuple[str, ...], money_keys: set[str]):
-    """The records as ``json.dumps(records, indent=2)`` writes them, in pieces."""
+    """The records as ``json.dumps(records, indent=2)`` writes them, in pieces: each
+    chunk's records made in one Arrow join of every key's name and value, and joined
+    into one text there."""
     rows = len(columns[keys[0]]) if keys else 0
     if not rows:
         yield "[]"
         return
+    between = "\n  },\n  {\n"
     for start in range(0, rows, CHUNK):
         pieces = []
-        for key in keys:
-            value = _json_array(columns[key][start:start + CHUNK], key in money_keys)
-            pieces.append(pc.binary_join_element_wise(f'    "{key}": ', value, ""))
-        records = pc.binary_join_element_wise(*pieces, ",\n").to_pylist()
-        yield ("[\n  {\n" if start == 0 else "\n  },\n  {\n") + \
-            "\n  },\n  {\n".join(records)
+        for at, key in enumerate(keys):
+            pieces.append(("    " if at == 0 else ",\n    ") + f'"{key}": ')
+            pieces.append(_json_array(columns[key][start:start + CHUNK], key in money_keys))
+        records = pc.binary_join_element_wise(*pieces, "")
+        text = pc.binary_join(pa.ListArray.from_arrays([0, len(records)], records),
+                              between)[0].as_py()
+        yield ("[\n  {\n" if start == 0 else between) + text
     yield "\n  }\n]"
 
 

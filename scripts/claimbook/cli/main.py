@@ -332,9 +332,9 @@ def balances(workbook, as_of, include_paid, clients, payers, staff, statuses, fi
 
     if keep == BalanceFilter():  # every visit: straight from the columns
         from claimbook.compute.frames import frames_of
-        from claimbook.compute.visit_table import balance_columns
+        from claimbook.compute.visit_table import balance_arrays
 
-        columns = balance_columns(frames_of(book), as_of, include_paid, service_codes=False)
+        columns = balance_arrays(frames_of(book), as_of, include_paid)
     else:
         items = select(compute_balances(book, as_of, include_paid=include_paid), keep)
         columns = columns_of(items, BALANCE_KEYS, MONEY_KEYS)

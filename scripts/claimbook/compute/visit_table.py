@@ -81,6 +81,28 @@ def balance_columns(frames: Frames, day: date, include_paid: bool = False,
     return data
 
 
+def balance_arrays(frames: Frames, day: date, include_paid: bool = False
+                   ) -> dict[str, object]:
+    """:func:`balance_table` as a column per :class:`VisitBalance` field but the service
+    codes, for writers that work a column at a time: money and ages int64 numpy arrays
+    (cents), text and dates Arrow arrays (null when blank), no Python object per value."""
+    import pyarrow as pa
+
+    table = balance_table(frames, day, include_paid)
+    data: dict[str, object] = {}
+    for name in FIELDS:
+        if name in MONEY_FIELDS or name == "age_days":
+            data[name] = table[name].to_numpy(np.int64)
+        elif name in DATE_FIELDS:
+            days = table[name].to_numpy(np.int64)  # days since EPOCH; date32 counts
+            since_1970 = days + (EPOCH - date(1970, 1, 1)).days  # from 1970-01-01
+            data[name] = pa.array(since_1970, pa.int64(), mask=days == NO_DAY) \
+                .cast(pa.int32()).cast(pa.date32())
+        elif name in TEXT_FIELDS:
+            data[name] = pa.array(table[name], pa.string())
+    return data
+
+
 def _codes(frames: Frames, visits: np.ndarray) -> np.ndarray:
     """For these visits, the tuple of each one's service codes, in sheet order."""
     lines = frames.lines

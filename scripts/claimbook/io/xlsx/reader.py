@@ -16,6 +16,7 @@ import io
 import logging
 import os
 import re
+import threading
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -427,8 +428,18 @@ def read_tables(workbook: OpenedWorkbook, problems: list[Problem],
     def parse(name: str, excel) -> SheetTable:
         return _SheetRead(workbook, schema.sheet(name), present[name], problems).load(excel)
 
+    # The biggest sheet's scan is on the way to everything: it runs first, with no other
+    # Python work beside it (a scan holds Python's lock, a parse does not).
+    biggest_scanned = threading.Event()
+
     def scan_and_parse(name: str) -> SheetTable:
-        scan(name)
+        if name != big[-1]:
+            biggest_scanned.wait()
+        try:
+            scan(name)
+        finally:
+            if name == big[-1]:
+                biggest_scanned.set()
         return parse(name, workbook.reopen())
 
     tables = {}
@@ -437,10 +448,13 @@ def read_tables(workbook: OpenedWorkbook, problems: list[Problem],
             futures = {name: pool.submit(scan_and_parse, name) for name in big}
         else:  # each scan runs in turn on one thread, ahead of its sheet's parse here
             scans = {name: pool.submit(scan, name) for name in big[:1]}
+        if not apart or not big:
+            biggest_scanned.set()
         for name in present:
             if name not in big:
                 tables[name] = parse(name, workbook.excel)
         if meanwhile is not None:
+            biggest_scanned.wait()
             meanwhile()
         for at, name in enumerate(big):
             if apart:
