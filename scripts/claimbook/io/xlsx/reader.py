@@ -400,11 +400,14 @@ def read_tables(workbook: OpenedWorkbook, problems: list[Problem],
     A big sheet whose scan was left for later (``open_workbook(scan_later=True)``) is
     scanned first, and parsed only if the scan lets it. Below :data:`PARSE_APART_BELOW`
     each big sheet is scanned and parsed on a thread of its own (fastexcel parses
-    without holding Python's lock), the small ones here meanwhile; above it the big
-    sheets are parsed one after the other, smallest first, each while the next is
-    scanned. ``meanwhile`` runs here once the small sheets are read, while the big ones
-    parse (a command imports what it computes with: pandas takes a core's 0.2 s that
-    would otherwise wait). Missing sheets are problems.
+    without holding Python's lock), the biggest scanned first and alone, the small
+    sheets read here meanwhile. Above it the big sheets are parsed here one after the
+    other, the biggest first (its parse, the peak of memory, then has only the small
+    sheets beside it), each while the next is scanned on another thread.
+
+    ``meanwhile`` runs while the big sheets parse: a command imports what it computes
+    with (pandas takes 0.2 s of a core that would otherwise wait). Missing sheets are
+    problems.
     """
     settings = _settings(workbook, problems)
     if workbook.actual_name(schema.PRACTICE) is None:
@@ -417,8 +420,8 @@ def read_tables(workbook: OpenedWorkbook, problems: list[Problem],
                 problems.append(Problem(spec.name, 0, "", "the sheet is missing"))
             continue
         present[spec.name] = actual
-    big = sorted((name for name in BIG_SHEETS if name in present),
-                 key=lambda name: workbook.scans.get(present[name], (None, 0))[1])
+    big = sorted((name for name in BIG_SHEETS if name in present),  # the biggest first
+                 key=lambda name: -workbook.scans.get(present[name], (None, 0))[1])
     apart = workbook.size < PARSE_APART_BELOW
 
     def scan(name: str) -> None:
@@ -433,12 +436,12 @@ def read_tables(workbook: OpenedWorkbook, problems: list[Problem],
     biggest_scanned = threading.Event()
 
     def scan_and_parse(name: str) -> SheetTable:
-        if name != big[-1]:
+        if name != big[0]:
             biggest_scanned.wait()
         try:
             scan(name)
         finally:
-            if name == big[-1]:
+            if name == big[0]:
                 biggest_scanned.set()
         return parse(name, workbook.reopen())
 
@@ -448,14 +451,15 @@ def read_tables(workbook: OpenedWorkbook, problems: list[Problem],
             futures = {name: pool.submit(scan_and_parse, name) for name in big}
         else:  # each scan runs in turn on one thread, ahead of its sheet's parse here
             scans = {name: pool.submit(scan, name) for name in big[:1]}
-        if not apart or not big:
-            biggest_scanned.set()
         for name in present:
             if name not in big:
                 tables[name] = parse(name, workbook.excel)
-        if meanwhile is not None:
-            biggest_scanned.wait()
+        beside = []  # work on another thread beside a parse here
+        if meanwhile is not None and (apart or not big):
+            if big:
+                biggest_scanned.wait()
             meanwhile()
+            meanwhile = None
         for at, name in enumerate(big):
             if apart:
                 tables[name] = futures[name].result()
@@ -463,7 +467,12 @@ def read_tables(workbook: OpenedWorkbook, problems: list[Problem],
             scans[name].result()
             if at + 1 < len(big):
                 scans[big[at + 1]] = pool.submit(scan, big[at + 1])
+            if meanwhile is not None:
+                beside.append(pool.submit(meanwhile))
+                meanwhile = None
             tables[name] = parse(name, workbook.excel)
+        for future in beside:
+            future.result()
     for left in list(workbook.scans.values()):  # a big sheet not read: its problems all the same
         workbook.problems.extend(left[0]())
     workbook.scans.clear()
