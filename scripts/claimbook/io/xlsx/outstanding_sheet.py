@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 
-from claimbook.io.xlsx.sheetxml import Value, cell_xml, column_letters, excel_serial
+from claimbook.io.xlsx.sheetxml import Value, cell_rest, cell_xml, column_letters, excel_serial
 from claimbook.io.xlsx.stylesheet import Stylesheet
 from claimbook.rules.dates import DEFAULT_STYLE, excel_date_format, show_date
 from claimbook.rules.money import dollars, fmt
@@ -174,13 +174,22 @@ def outstanding_xml(items: list, as_of: date, styles: Stylesheet,
     d1904 = styles.date1904  # the workbook's date system
     kinds = [c.kind if c.kind != "text" or j == 0 or COLUMNS[j - 1].kind not in
              ("money", "int") else "text_after_number" for j, c in enumerate(COLUMNS)]
+    # a column's cells differ only in their row and value: each value's XML made once
+    columns = [(c.attribute, c.kind, s[kind], b'<c r="' + column_letters(j).encode(), {})
+               for j, (c, kind) in enumerate(zip(COLUMNS, kinds))]
     for payer, group in groupby(items, key=lambda i: i.payer_name):
         visits = list(group)
         for item in visits:
-            rows.append(_row(n, [cell_xml(f"{column_letters(j)}{n}",
-                                          _value(c.kind, getattr(item, c.attribute), d1904),
-                                          s[kind])
-                                 for j, (c, kind) in enumerate(zip(COLUMNS, kinds))]))
+            number, cells = b"%d" % n, []
+            for attribute, kind, style, opening, made in columns:
+                value = getattr(item, attribute)
+                key = (type(value), value)
+                rest = made.get(key)
+                if rest is None:
+                    rest = made[key] = cell_rest(_value(kind, value, d1904), style)
+                if rest:
+                    cells += (opening, number, rest)
+            rows.append(_row(n, cells))
             n += 1
         rows.append(_total_row(n, f"{payer or 'No payer'} total", visits, s))
         n += 1

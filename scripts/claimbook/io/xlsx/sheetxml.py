@@ -47,9 +47,12 @@ def column_letters(index: int) -> str:
     return out
 
 
+_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+
+
 def split_ref(ref: str) -> tuple[str, int]:
     """``"AB12"`` -> ``("AB", 12)``."""
-    m = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?(\d+)", ref)
+    m = _REF.fullmatch(ref)
     if not m:
         raise ValueError(ref)
     return m.group(1).upper(), int(m.group(2))
@@ -116,8 +119,13 @@ def _cells(body: bytes, number: int) -> list[Cell]:
     for m in _CELL.finditer(body):
         attrs = parse_attrs(m.group(1))
         ref = attrs.get(b"r")
-        index = column_index(split_ref(ref.decode())[0]) if ref else index + 1
-        cells.append(Cell(column_letters(index), attrs, m.group(3) or b"", m.group(0)))
+        if ref:
+            letters = split_ref(ref.decode())[0]
+            index = column_index(letters)
+        else:
+            index += 1
+            letters = column_letters(index)
+        cells.append(Cell(letters, attrs, m.group(3) or b"", m.group(0)))
     return cells
 
 
@@ -214,18 +222,26 @@ class Value:
 
 def cell_xml(ref: str, value: Value, style: bytes | None) -> bytes:
     """One ``<c>`` element; text as an inline string, never a formula."""
+    rest = cell_rest(value, style)
+    return b'<c r="%s%s' % (ref.encode(), rest) if rest else b""
+
+
+def cell_rest(value: Value, style: bytes | None) -> bytes:
+    """A ``<c>`` element from just after its reference's quote (``'" s="3"><v>1</v></c>'``
+    for ``<c r="B7" s="3"><v>1</v></c>``); b"" when there is no cell to write (a blank
+    with no style)."""
     s = value.style if value.style is not None else style
     s_attr = b' s="%s"' % s if s is not None else b""
     if value.kind == "n":
-        return b'<c r="%s"%s><v>%s</v></c>' % (ref.encode(), s_attr, value.text.encode())
+        return b'"%s><v>%s</v></c>' % (s_attr, value.text.encode())
     if value.kind == "s":
         text = xml_text(value.text)
         space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-        return (b'<c r="%s"%s t="inlineStr"><is><t%s>%s</t></is></c>'
-                % (ref.encode(), s_attr, space.encode(), text.encode("utf-8")))
+        return (b'"%s t="inlineStr"><is><t%s>%s</t></is></c>'
+                % (s_attr, space.encode(), text.encode("utf-8")))
     if s is None:
         return b""
-    return b'<c r="%s"%s/>' % (ref.encode(), s_attr)
+    return b'"%s/>' % s_attr
 
 
 def row_xml(number: int, values: dict[str, Value], model: Row | None) -> bytes:
