@@ -146,8 +146,6 @@ class Practice:
     def journal(self, month) -> pd.DataFrame:
         """The bookkeeper's journal lines of a month (``claimbook handoff``): one row per
         debit or credit, money in cents."""
-        from dataclasses import asdict
-
         from claimbook.compute.balances import visits_of
         from claimbook.compute.journal import Accounts, journal, lines_of
 
@@ -155,7 +153,7 @@ class Practice:
         entries = journal(self.book, visits_of(self.book),
                           Accounts.from_settings(self.book.settings), month.first_day,
                           month.last_day)
-        frame = pd.DataFrame([asdict(line) for line in lines_of(entries)])
+        frame = pd.DataFrame([line._asdict() for line in lines_of(entries)])
         if len(frame):
             frame["day"] = pd.to_datetime(frame["day"]).astype("datetime64[s]")
         return frame

@@ -147,12 +147,12 @@ class Handoff:
 
     @property
     def debits(self) -> int:
-        """Total debits of the entries handed over."""
-        return sum(e.debits for e in self.posted)
+        """Total debits of the entries handed over (their accounts' totals added up)."""
+        return sum(a.debits for a in self.by_account)
 
     @property
     def credits(self) -> int:
-        return sum(e.credits for e in self.posted)
+        return sum(a.credits for a in self.by_account)
 
     @property
     def balanced(self) -> bool:
@@ -303,9 +303,11 @@ def revenue(book: Book, visits: dict[str, Visit],
                 staff.setdefault(line.staff_id, RevenueRow(
                     line.staff_id, member.name if member else "")))
 
+    first, last = month.first_day, month.last_day
     for visit in visits.values():
         for line, charge, units in zip(visit.lines, visit.charges, visit.units):
-            if not _in(line.date_of_service, month):
+            day = line.date_of_service
+            if day is None or not first <= day <= last:
                 continue
             seen.add(visit.appointment_id)
             for row in rows_of(line):
@@ -315,7 +317,7 @@ def revenue(book: Book, visits: dict[str, Visit],
                 row.charges += charge
                 row.discounts += line.discount or 0
         adjusted = sum(p.adjustment or 0 for p in visit.payments
-                       if _in(p.date_received, month))
+                       if p.date_received is not None and first <= p.date_received <= last)
         if adjusted:
             for line, share in zip(visit.lines, shares(adjusted, visit.charges)):
                 for row in rows_of(line):

@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from claimbook.compute.accounts import (  # noqa: F401 - the journal's names for its users
     ADJUSTMENTS,
@@ -63,9 +64,9 @@ NOT_RECORDED = "(method not recorded)"
 _REASON_CODE = re.compile(r"^\s*([A-Za-z]{2}\s*-?\s*[A-Za-z]?\d{1,3})\b")
 
 
-@dataclass(frozen=True, slots=True)
-class JournalLine:
-    """One debit or credit of a journal entry."""
+class JournalLine(NamedTuple):
+    """One debit or credit of a journal entry (a named tuple: immutable, typed, and made
+    in a third of a frozen dataclass's time; a month's journal has tens of thousands)."""
 
     number: str  # the entry's Journal No
     day: date
@@ -230,13 +231,10 @@ class _Posting:
     def _line(self, number: str, role: str, signed: int, event: str, description: str,
               method: str | None, named_as: str | None) -> JournalLine:
         ctx = self.ctx
-        return JournalLine(
-            number=number, day=self.day, role=role, account=ctx.accounts[role],
-            debit=max(signed, 0), credit=max(-signed, 0),
-            name=ctx.name_of(named_as or role), description=description, event=event,
-            appointment_id=ctx.appointment_id, payment_id=ctx.payment_id,
-            client_id=ctx.client_id, payer_id=ctx.payer_id, method=method,
-            reference=ctx.reference)
+        return JournalLine(  # in the fields' order
+            number, self.day, role, ctx.accounts[role], max(signed, 0), max(-signed, 0),
+            ctx.name_of(named_as or role), description, event, ctx.appointment_id,
+            ctx.payment_id, ctx.client_id, ctx.payer_id, method, ctx.reference)
 
 
 def reason_code(reason: str | None) -> str:

@@ -13,7 +13,7 @@ import csv
 import io
 
 from claimbook.compute.bookkeeping import Handoff
-from claimbook.compute.journal import JournalEntry, lines_of
+from claimbook.compute.journal import JournalEntry, JournalLine, lines_of
 from claimbook.compute.journal_export import (
     QBO_COLUMNS,
     XERO_COLUMNS,
@@ -274,15 +274,16 @@ def _journal(wb, fmts: Formats, h: Handoff, title: str, footer: str) -> None:
     cols = list(JOURNAL_COLS)
     if h.names:
         cols.insert(11, Col("Client", TEXT, 22))
-    rows = []
-    for ln in lines_of(h.posted):
-        row = [ln.number, ln.day, ln.account, ln.debit or None, ln.credit or None, ln.name,
-               ln.description, ln.event, ln.appointment_id or None, ln.payment_id,
-               ln.client_id, ln.payer_id, ln.method, ln.reference]
-        if h.names:
-            row.insert(11, h.client_names.get(ln.client_id or "", ""))
-        rows.append(row)
-    _, _, last, _ = write_table(ws, fmts, "JournalLines", cols, rows, total_row=True)
+    lines = lines_of(h.posted)
+    f = JournalLine(*zip(*lines)) if lines else JournalLine(*[()] * len(JournalLine._fields))
+    columns = [f.number, f.day, f.account, [d or None for d in f.debit],
+               [c or None for c in f.credit], f.name, f.description, f.event,
+               [a or None for a in f.appointment_id], f.payment_id, f.client_id, f.payer_id,
+               f.method, f.reference]
+    if h.names:
+        columns.insert(11, [h.client_names.get(c or "", "") for c in f.client_id])
+    _, _, last, _ = write_table(ws, fmts, "JournalLines", cols, None, total_row=True,
+                                columns=columns)
     ws.print_area(0, 0, last, JOURNAL_PRINTED - 1)
     print_setup(ws, title, footer=footer)
 

@@ -221,10 +221,11 @@ def text_lines(text: str | None, width: float) -> int:
     return lines
 
 
-def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list],
+def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list] | None,
                 first_row: int = 0, first_col: int = 0, total_row: bool = False,
                 style: str = TABLE_STYLE, freeze: bool = True,
-                totals: dict[int, object] | None = None) -> tuple[int, int, int, int]:
+                totals: dict[int, object] | None = None,
+                columns: list[list] | None = None) -> tuple[int, int, int, int]:
     """Write ``rows`` as an Excel Table with a header row at ``first_row``.
 
     The header cells carry their own style (white on navy, numbers' headers right), so
@@ -236,7 +237,8 @@ def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list],
         fmts: the workbook's formats.
         name: the table's name (unique in the workbook, no spaces).
         cols: the columns.
-        rows: the values, one list per row, money in cents (converted here).
+        rows: the values, one list per row, money in cents (converted here); None when
+            ``columns`` gives them.
         first_row: zero-based row of the header.
         first_col: zero-based column of the first column.
         total_row: add a totals row (sums of the columns whose ``total`` is set).
@@ -244,12 +246,13 @@ def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list],
         freeze: freeze the panes below the header.
         totals: values of the totals row by column index, where a sum would mislead
             (e.g. visits counted once though they appear under two codes).
+        columns: the values a column at a time instead of ``rows`` (all of one length).
 
     Returns:
         The table's range (first_row, first_col, last_row, last_col), zero-based.
     """
-    values = _columns_of(cols, rows)
-    height = len(rows)
+    values = _columns_of(cols, rows) if columns is None else _converted(cols, columns)
+    height = len(values[0]) if values else 0
     formats = [fmts.for_kind(col.kind) for col in cols]
     headers = [fmts.header_for(col.kind) for col in cols]
     for i in range(1, len(cols)):
@@ -311,12 +314,13 @@ def _columns_of(cols: list[Col], rows: list[list]) -> list[list]:
     :func:`cell_value`); a short row is filled out with blanks."""
     width = len(cols)
     rows = [row if len(row) == width else (list(row) + [None] * width)[:width] for row in rows]
-    out = []
-    for col, column in zip(cols, zip(*rows) if rows else [()] * width):
-        if col.kind == MONEY:
-            column = [v / 100 if type(v) is int else v for v in column]
-        out.append(list(column))
-    return out
+    return _converted(cols, list(zip(*rows)) if rows else [()] * width)
+
+
+def _converted(cols: list[Col], columns: list) -> list[list]:
+    """Each column as a list of what its cells hold (money cents as dollars)."""
+    return [[v / 100 if type(v) is int else v for v in column] if col.kind == MONEY
+            else list(column) for col, column in zip(cols, columns)]
 
 
 def _write_totals(ws, fmts: Formats, cols: list[Col], values: list[list], first_data: int,
