@@ -56,3 +56,23 @@ def test_suspects_find_what_every_record_finds(book_path):
 def test_the_sample_has_no_suspects_and_no_problems(sample_copy):
     book, problems = read_book(sample_copy)
     assert problems == [] and validate(book) == [] and validate(_every_record(book)) == []
+
+
+def test_first_positions_are_each_keys_first_row():
+    import random
+
+    import numpy as np
+    import pyarrow as pa
+
+    from claimbook.io.xlsx.suspects import _first_positions
+
+    rng = random.Random(8)
+    for size in (0, 1, 5, 200):
+        keys = [rng.choice(["A1", "A2", "A3", None, "A10", "B"]) for _ in range(size)]
+        for column in (pa.array(keys, pa.string()),
+                       pa.chunked_array([keys[:size // 2], keys[size // 2:]], pa.string())):
+            codes, first = _first_positions(column)
+            seen = list(dict.fromkeys(k for k in keys if k is not None))
+            assert [keys[i] for i in first] == seen  # in code order: first met, first
+            assert [seen[c] if c >= 0 else None for c in codes] == keys
+            assert np.array_equal(first, [keys.index(k) for k in seen])

@@ -52,15 +52,21 @@ def balance_table(frames: Frames, day: date, include_paid: bool = False) -> pd.D
     keep = money["counted"] & (include_paid | (money["balance"] != 0))
     table = frames.visits.loc[keep, list(_VISIT_COLUMNS)].rename(columns=_VISIT_COLUMNS)
     table = table.join(money.loc[keep, list(_MONEY_COLUMNS)].rename(columns=_MONEY_COLUMNS))
-    table["aging_bucket"] = pd.Categorical.from_codes(money.loc[keep, "bucket"],
-                                                      BUCKET_NAMES).astype(TEXT)
-    table["status"] = pd.Categorical.from_codes(money.loc[keep, "status"],
-                                                STATUS_NAMES).astype(TEXT)
+    table["aging_bucket"] = _named(money.loc[keep, "bucket"], BUCKET_NAMES, table.index)
+    table["status"] = _named(money.loc[keep, "status"], STATUS_NAMES, table.index)
     first = table["date_of_service"].where(table["date_of_service"] != NO_DAY,
                                            np.iinfo(np.int64).min)
     order = table.assign(_first=first).sort_values(["_first", "appointment_id"],
                                                    kind="stable").index
     return table.loc[order]
+
+
+def _named(codes: pd.Series, names: tuple[str, ...], index) -> pd.Series:
+    """Each code's name, as text (taken in Arrow: no Python string per row)."""
+    import pyarrow as pa
+
+    taken = pa.array(names, pa.string()).take(pa.array(codes.to_numpy(np.int64)))
+    return pd.Series(pd.arrays.ArrowStringArray(taken), index=index, dtype=TEXT)
 
 
 def balance_columns(frames: Frames, day: date, include_paid: bool = False,

@@ -251,8 +251,11 @@ def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list] 
     Returns:
         The table's range (first_row, first_col, last_row, last_col), zero-based.
     """
-    values = _columns_of(cols, rows) if columns is None else _converted(cols, columns)
+    raw = _columns_of(cols, rows) if columns is None else columns
+    values = _converted(cols, raw)
     height = len(values[0]) if values else 0
+    cents = {i: _cents_total(raw[i]) for i, col in enumerate(cols)
+             if col.kind == MONEY and col.total == "sum"}  # exact, for the total row
     formats = [fmts.for_kind(col.kind) for col in cols]
     headers = [fmts.header_for(col.kind) for col in cols]
     for i in range(1, len(cols)):
@@ -294,12 +297,11 @@ def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list] 
     })
     if total_row:
         _write_totals(ws, fmts, cols, values, first_row + 1, last_row, first_col,
-                      totals or {})
+                      totals or {}, cents)
     widths = [_fit_width(col, column) for col, column in zip(cols, values)]
     for i, col in enumerate(cols):  # a total never shows as ####
         if col.kind == MONEY and col.total == "sum" and total_row:
-            total = sum(v for v in values[i] if isinstance(v, (int, float)))
-            widths[i] = max(widths[i], len(f"{total:,.2f}") + 1.5)
+            widths[i] = max(widths[i], len(f"{cents[i] / 100:,.2f}") + 1.5)
     for i, width in enumerate(widths):
         ws.set_column(first_col + i, first_col + i, width)
     lines = max(text_lines(c.header, w) for c, w in zip(cols, widths))
@@ -309,22 +311,29 @@ def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list] 
     return first_row, first_col, last_row, last_col
 
 
-def _columns_of(cols: list[Col], rows: list[list]) -> list[list]:
-    """The rows' values column by column, as cells hold them (money cents as dollars:
-    :func:`cell_value`); a short row is filled out with blanks."""
+def _columns_of(cols: list[Col], rows: list[list]) -> list:
+    """The rows' values column by column; a short row is filled out with blanks."""
     width = len(cols)
     rows = [row if len(row) == width else (list(row) + [None] * width)[:width] for row in rows]
-    return _converted(cols, list(zip(*rows)) if rows else [()] * width)
+    return list(zip(*rows)) if rows else [()] * width
+
+
+def _cents_total(column) -> int:
+    """A money column's total in cents (cents as integers; a float as dollars)."""
+    return sum(v if type(v) is int else round(v * 100) for v in column
+               if type(v) is int or type(v) is float)
 
 
 def _converted(cols: list[Col], columns: list) -> list[list]:
-    """Each column as a list of what its cells hold (money cents as dollars)."""
+    """Each column as a list of what its cells hold (money cents as dollars:
+    :func:`cell_value`)."""
     return [[v / 100 if type(v) is int else v for v in column] if col.kind == MONEY
             else list(column) for col, column in zip(cols, columns)]
 
 
 def _write_totals(ws, fmts: Formats, cols: list[Col], values: list[list], first_data: int,
-                  total_row: int, first_col: int, fixed: dict[int, object]) -> None:
+                  total_row: int, first_col: int, fixed: dict[int, object],
+                  cents: dict[int, int]) -> None:
     """Totals as SUBTOTAL over plain ranges, so they follow the filter and read the same in
     Excel and LibreOffice (which misreads structured references to headers like "0-30");
     the cached value comes from exact cents, not from adding floats. The row is bold
@@ -344,7 +353,7 @@ def _write_totals(ws, fmts: Formats, cols: list[Col], values: list[list], first_
             formula, cached = f"=SUBTOTAL(103,{cells})", sum(v not in (None, "") for v in column)
         elif col.kind == MONEY:
             formula = f"=SUBTOTAL(109,{cells})"
-            cached = sum(round(v * 100) for v in column if isinstance(v, (int, float))) / 100
+            cached = cents[i] / 100
         else:
             formula = f"=SUBTOTAL(109,{cells})"
             cached = sum(v for v in column if isinstance(v, (int, float)))

@@ -37,7 +37,15 @@ def _first_positions(column) -> tuple[np.ndarray, np.ndarray]:
     """Each row's key number and the position of each key's first row."""
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
-    codes = arrow.numbers(column.dictionary_encode().indices, -1).astype(np.int64)
+    encoded = column.dictionary_encode()
+    codes = arrow.numbers(encoded.indices, -1).astype(np.int64)
+    # Arrow numbers the keys in the order it meets them: a key's first row is then where
+    # the codes go past every code above them (checked; else sorted out the long way).
+    seen = np.maximum.accumulate(codes) if len(codes) else codes
+    first = np.flatnonzero(codes > np.concatenate(([-1], seen[:-1])))
+    keys = len(encoded.dictionary)
+    if len(first) == keys and np.array_equal(codes[first], np.arange(keys)):
+        return codes, first
     _, first = np.unique(codes, return_index=True)
     first_of = np.full(codes.max() + 1 if len(codes) else 0, -1, np.int64)
     first_of[codes[first]] = first
@@ -70,8 +78,8 @@ def narrowed(book: Book) -> Book:
     line_rows |= _mask(pc.and_(lines.column("charge").is_null(), pc.is_in(
         lines.column("service_code"), value_set=arrow.texts(feeless))))
     line_rows |= _mask(pc.less(lines.column("billed_date"), lines.column("date_of_service")))
-    codes, first_of = _first_positions(lines.column("appointment_id"))
-    line_rows |= _disagree(lines, codes, first_of)
+    line_codes, first_lines = _first_positions(lines.column("appointment_id"))
+    line_rows |= _disagree(lines, line_codes, first_lines)
     pay_rows = _unknown(pays.column("payer_id"), book.payers)
     visit_ids = pc.unique(lines.column("appointment_id"))
     pay_rows |= _mask(pc.and_(pays.column("appointment_id").is_valid(), pc.invert(
@@ -81,12 +89,12 @@ def narrowed(book: Book) -> Book:
     repeated = np.zeros(len(pay_codes), bool)
     repeated[pay_codes >= 0] = counts[pay_codes[pay_codes >= 0]] > 1
     pay_rows |= repeated
-    pay_rows |= _insurance_suspects(book, lines, pays)
+    pay_rows |= _insurance_suspects(book, lines, pays, first_lines)
     keep_lines = np.flatnonzero(line_rows)
     visits = set(lines.column("appointment_id").take(arrow.positions(keep_lines)).to_pylist())
     visits |= set(pays.column("appointment_id").take(
         arrow.positions(np.flatnonzero(pay_rows))).to_pylist())
-    firsts = [first_of[c] for c in set(codes[_mask(pc.is_in(
+    firsts = [first_lines[c] for c in set(line_codes[_mask(pc.is_in(
         lines.column("appointment_id"), arrow.texts(sorted(v for v in visits if v))))])
         if c >= 0]
     keep_lines = np.union1d(keep_lines, np.array(firsts, np.int64))
@@ -111,10 +119,10 @@ def _policy_suspects(book: Book, lines) -> np.ndarray:
     return _mask(unknown) | _mask(other)
 
 
-def _insurance_suspects(book: Book, lines, pays) -> np.ndarray:
-    """Insurance rows with no payer, to a self-pay visit or from another payer."""
+def _insurance_suspects(book: Book, lines, pays, first_of: np.ndarray) -> np.ndarray:
+    """Insurance rows with no payer, to a self-pay visit or from another payer
+    (``first_of``: each visit's first line, from :func:`_first_positions`)."""
     visit_ids = lines.column("appointment_id").combine_chunks()
-    codes, first_of = _first_positions(visit_ids)
     firsts = arrow.positions(first_of[first_of >= 0])
     first_ids = visit_ids.take(firsts)
     first_policy = lines.column("policy_id").combine_chunks().take(firsts)
