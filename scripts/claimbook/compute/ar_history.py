@@ -63,11 +63,10 @@ def aging_history(frames: Frames, month: Month, count: int = HISTORY_MONTHS) -> 
     start = np.where(by_billed & (billed <= ends[None, :]), billed, dos)
     age = np.where(start == NO_DAY, 0, np.maximum(0, ends[None, :] - start))
     bucket = np.searchsorted(np.array(BUCKET_LIMITS), age, side="left")
-    buckets = len(BUCKET_NAMES)
-    sums = _summed(pd.Series(balance.ravel()), (np.arange(count) * buckets + bucket).ravel(),
-                   count * buckets).reshape(count, buckets)
-    return [MonthEnd(m, dict(zip(BUCKET_NAMES, (int(v) for v in row))))
-            for m, row in zip(months, sums)]
+    # each bucket's balances summed down the visits, a month end a column (int64 cents)
+    sums = [np.where(bucket == b, balance, 0).sum(axis=0) for b in range(len(BUCKET_NAMES))]
+    return [MonthEnd(m, {name: int(column[at]) for name, column in zip(BUCKET_NAMES, sums)})
+            for at, m in enumerate(months)]
 
 
 def _summed(values: pd.Series, keys: np.ndarray, size: int) -> np.ndarray:

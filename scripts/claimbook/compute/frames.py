@@ -131,6 +131,12 @@ class Frames:
         return len(self.visits)
 
     @cached_property
+    def visit_numbers(self) -> pd.Index:
+        """The visits' Appointment IDs as an index (its position is the visit's number),
+        built once for every lookup by ID."""
+        return pd.Index(self.visits["appointment_id"])
+
+    @cached_property
     def line_money(self) -> pd.DataFrame:
         """``lines``' numeric columns alone (cheaper to filter by date, date after date)."""
         return self.lines[["visit", "day", *LINE_MONEY, "reversal"]]

@@ -174,7 +174,7 @@ def visit_balances(frames: Frames, day: date, include_paid: bool = False
 
 def _numbers(frames: Frames, ids) -> np.ndarray:
     """The visit numbers of these Appointment IDs (-1 for one that is not a visit)."""
-    return pd.Index(frames.visits["appointment_id"]).get_indexer(list(ids))
+    return frames.visit_numbers.get_indexer(list(ids))
 
 
 def claim_numbers(frames: Frames, ids) -> dict[str, str | None]:
