@@ -27,6 +27,7 @@ from claimbook.io.xlsx.package import Package
 from claimbook.io.xlsx.sheetxml import excel_serial, xml_text
 
 BULK_FROM = 200  # tables with more rows than this are written here
+DEFAULT_HEIGHT = 15  # points: a row of this height carries no height of its own
 
 
 @dataclass
@@ -43,6 +44,7 @@ class BulkRows:
     table_ref: str = ""  # the table's whole range ("A4:K40012"), given it when spliced
     filter_ref: str = ""  # its autofilter's range (without a total row)
     labels: list = field(default_factory=list)  # each column's total row label, or None
+    heights: list | None = None  # each row's height in points (None: Excel's own)
 
 
 def _after_ref(kind: str, style: str, value) -> str:
@@ -77,7 +79,10 @@ def rows_xml(bulk: BulkRows, styles: list[str]) -> str:
     pieces: list = [None] * (step * height)
     pieces[0::step] = ['<row r="'] * height
     pieces[1::step] = numbers
-    pieces[2::step] = [f'" spans="{spans}">'] * height
+    pieces[2::step] = [f'" spans="{spans}">'] * height if not bulk.heights else [
+        f'" spans="{spans}">' if points == DEFAULT_HEIGHT
+        else f'" spans="{spans}" ht="{points:.16g}" customHeight="1">'
+        for points in bulk.heights]
     for at, (letter, kind, style, values) in enumerate(
             zip(letters, bulk.kinds, styles, bulk.columns)):
         keys = list(zip(map(type, values), values))
@@ -98,8 +103,12 @@ def _splice(xml: str, bulk: BulkRows) -> str:
     written = dict(_CELL_STYLE.findall(xml, start, end))
     styles = [written.get(f"{xl_col_to_name(bulk.first_col + i)}{above}", "0")
               for i in range(len(bulk.kinds))]
-    xml = xml[:end] + rows_xml(bulk, styles) + xml[end:]
     last = bulk.first_row + (len(bulk.columns[0]) if bulk.columns else 0)
+    after = _ROW_NUMBER.search(xml, end)
+    if after and int(after.group(1)) <= last:  # two rows of one number: Excel repairs
+        raise RuntimeError(f"{bulk.sheet_name}: row {after.group(1)} was written beside "
+                           "the bulk rows of its table")
+    xml = xml[:end] + rows_xml(bulk, styles) + xml[end:]
 
     def grow(found: re.Match) -> str:
         if int(found.group(2)) >= last:
@@ -110,6 +119,7 @@ def _splice(xml: str, bulk: BulkRows) -> str:
 
 
 _CELL_STYLE = re.compile(r'<c r="([A-Z]+\d+)" s="(\d+)"')
+_ROW_NUMBER = re.compile(r'<row r="(\d+)"')
 _SHEET = re.compile(r'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
 _REL = re.compile(r'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"')
 

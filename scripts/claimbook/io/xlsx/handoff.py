@@ -233,9 +233,8 @@ def _summary_tables(ws, fmts: Formats, h: Handoff, out: LabelRows) -> None:
             Col("Credits", MONEY, 15, "sum"), Col("Net", MONEY, 15)]
     rows = [[a.account, a.debits, a.credits, a.net] for a in h.by_account]
     _, _, last, _ = write_table(ws, fmts, "JournalByAccount", cols, rows, first_row=row + 1,
-                                total_row=True, freeze=False)
-    for r, a in enumerate(h.by_account, start=row + 2):  # Dr / Cr, never a red revenue
-        ws.write_number(r, 3, a.net / 100, fmts.drcr)
+                                total_row=True, freeze=False,
+                                cell_formats={3: fmts.drcr})  # Dr / Cr, never a red revenue
     ws.write_number(last, 3, sum(a.net for a in h.by_account) / 100, fmts.drcr_total)
     out.sections.append((row, last))
     row = last + 2

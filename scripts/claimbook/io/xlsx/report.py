@@ -175,13 +175,11 @@ def _follow_up(wb, fmts: Formats, report: MonthlyReport, title: str, footer: str
              f.payer_name, f.payer_phone, f.member_id, f.claim_number, f.item.insurance_due,
              f.item.age_days, f.item.claim_status, f.item.appointment_id]
             for f in report.follow_up]
-    write_table(ws, fmts, "FollowUp", FOLLOW_UP_COLS, rows, total_row=True)
-    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-    for r, row in enumerate(rows, start=1):  # long words wrap inside their row
-        lines = max(text_lines(row[0], 12), text_lines(row[1], 34), text_lines(row[2], 13))
-        ws.set_row(r, LINE_HEIGHT * lines)
-        for c in (0, 1, 2):
-            ws.write_string(r, c, row[c] or "", wrap)
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})  # long words wrap in their row
+    heights = [LINE_HEIGHT * max(text_lines(row[0], 12), text_lines(row[1], 34),
+                                 text_lines(row[2], 13)) for row in rows]
+    write_table(ws, fmts, "FollowUp", FOLLOW_UP_COLS, rows, total_row=True,
+                cell_formats=dict.fromkeys((0, 1, 2), wrap), heights=heights)
     print_setup(ws, title, footer=footer, side_margin=NARROW_MARGIN)
 
 

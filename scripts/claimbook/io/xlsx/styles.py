@@ -225,7 +225,8 @@ def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list] 
                 first_row: int = 0, first_col: int = 0, total_row: bool = False,
                 style: str = TABLE_STYLE, freeze: bool = True,
                 totals: dict[int, object] | None = None,
-                columns: list[list] | None = None) -> tuple[int, int, int, int]:
+                columns: list[list] | None = None, cell_formats: dict | None = None,
+                heights: list[float] | None = None) -> tuple[int, int, int, int]:
     """Write ``rows`` as an Excel Table with a header row at ``first_row``.
 
     The header cells carry their own style (white on navy, numbers' headers right), so
@@ -247,6 +248,8 @@ def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list] 
         totals: values of the totals row by column index, where a sum would mislead
             (e.g. visits counted once though they appear under two codes).
         columns: the values a column at a time instead of ``rows`` (all of one length).
+        cell_formats: a column's cell format (by index) instead of its kind's.
+        heights: each row's height in points (e.g. for text that wraps).
 
     Returns:
         The table's range (first_row, first_col, last_row, last_col), zero-based.
@@ -261,12 +264,16 @@ def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list] 
     for i in range(1, len(cols)):
         if cols[i].kind == TEXT and cols[i - 1].kind in NUMBER_KINDS:
             formats[i], headers[i] = fmts.text_after_number, fmts.header_after_number
+    for i, fmt in (cell_formats or {}).items():
+        formats[i] = fmt
     writers = [_column_writer(ws, col.kind, fmt) for col, fmt in zip(cols, formats)]
     bulk = height > BULK_FROM and isinstance(fmts.wb, _Workbook)
     for r, row in enumerate(zip(*(column[:1] if bulk else column for column in values)),
                             start=first_row + 1):  # row by row (constant_memory writes so)
         for c, (write, value) in enumerate(zip(writers, row), start=first_col):
             write(r, c, value)
+        if heights:
+            ws.set_row(r, heights[r - first_row - 1])
     last_row = first_row + max(height, 1) + (1 if total_row else 0)
     last_col = first_col + len(cols) - 1
     columns = [{"header": c.header, "format": fmt, "header_format": head,
@@ -282,7 +289,8 @@ def write_table(ws, fmts: Formats, name: str, cols: list[Col], rows: list[list] 
              for c in cols], [column[1:] for column in values], name,
             xl_range(first_row, first_col, last_row, last_col),
             xl_range(first_row, first_col, last_row - (1 if total_row else 0), last_col),
-            [column.pop("total_string", None) for column in columns]))
+            [column.pop("total_string", None) for column in columns],
+            heights[1:] if heights else None))
         table_last = first_row + 1 + (1 if total_row else 0)
     else:
         table_last = last_row

@@ -1,0 +1,77 @@
+"""Big tables are written as sheet XML spliced in after XlsxWriter (io/xlsx/bulkrows.py).
+Excel refuses a sheet with two rows of one number ("We found a problem with some
+content") where LibreOffice and calamine read on: every workbook claimbook writes has its
+rows, and each row's cells, in strictly increasing order, with the bulk path taken for
+every table of more than a few rows."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from claimbook.cli.main import cli
+from claimbook.io.xlsx import styles
+from claimbook.io.xlsx.bulkrows import BulkRows, _splice
+from conftest import SAMPLE
+
+_ROW = re.compile(r'<row r="(\d+)"([^>]*)>(.*?)</row>', re.S)
+_CELL = re.compile(r'<c r="([A-Z]+)(\d+)"')
+
+
+def _column(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _in_order(path: Path) -> dict[str, dict[int, str]]:
+    """Each sheet's row attributes by row number, asserting rows and cells in order."""
+    out = {}
+    with zipfile.ZipFile(path) as z:
+        for part in (n for n in z.namelist() if n.startswith("xl/worksheets/sheet")):
+            xml = z.read(part).decode("utf-8")
+            numbers, attrs = [], {}
+            for number, head, body in _ROW.findall(xml):
+                numbers.append(int(number))
+                attrs[int(number)] = head
+                cells = [(int(r), _column(c)) for c, r in _CELL.findall(body)]
+                assert all(r == int(number) for r, _ in cells), (part, number)
+                columns = [c for _, c in cells]
+                assert columns == sorted(set(columns)), (part, number, columns)
+            assert numbers == sorted(set(numbers)), (part, "rows repeated or out of order")
+            out[part] = attrs
+    return out
+
+
+@pytest.mark.parametrize("command", ["report", "handoff"])
+def test_every_sheet_has_its_rows_once_and_in_order(tmp_path, monkeypatch, command):
+    monkeypatch.setattr(styles, "BULK_FROM", 3)  # every table of 4 rows or more in bulk
+    result = CliRunner().invoke(cli, [command, "-w", str(SAMPLE), "--month", "2026-10",
+                                      "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    (written,) = tmp_path.glob("*.xlsx")
+    sheets = _in_order(written)
+    if command == "report":  # Follow-up's rows keep the height of their wrapped text
+        with zipfile.ZipFile(written) as z:
+            names = re.findall(r'<sheet [^>]*name="([^"]*)"', z.read("xl/workbook.xml").decode())
+        follow_up = sheets[f"xl/worksheets/sheet{names.index('Follow-up') + 1}.xml"]
+        tall = [n for n, head in follow_up.items() if n > 2 and 'ht="30"' in head]
+        assert len(tall) > 3
+
+
+def test_a_row_written_beside_the_bulk_rows_is_refused():
+    xml = ('<worksheet><dimension ref="A1:B9"/><sheetData>'
+           '<row r="1" spans="1:1"><c r="A1" s="1"/></row>'
+           '<row r="2" spans="1:1"><c r="A2" s="1"/></row>'
+           '<row r="3" spans="1:1"><c r="A3" s="2"/></row></sheetData></worksheet>')
+    bulk = BulkRows("Sheet1", 2, 0, ["text"], [["x", "y"]])
+    with pytest.raises(RuntimeError, match="row 3"):
+        _splice(xml, bulk)
+    spliced = _splice(xml.replace('<row r="3" spans="1:1"><c r="A3" s="2"/></row>',
+                                  '<row r="5" spans="1:1"><c r="A5" s="2"/></row>'), bulk)
+    assert re.findall(r'<row r="(\d+)"', spliced) == ["1", "2", "3", "4", "5"]
