@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import zipfile
 from datetime import date
 
 import pytest
@@ -173,3 +175,39 @@ def test_the_outstanding_part_is_a_sheet_of_the_workbook(book):
     part = sheet_part(book, "Outstanding")
     types = parts_of(book)["[Content_Types].xml"]
     assert f'PartName="/{part}"'.encode() in types
+
+
+def _reminder_cells(path) -> dict[str, bytes]:
+    """Clients' Reminder cells (column E) as stored, by reference."""
+    xml = parts_of(path)[sheet_part(path, "Clients")]
+    return {ref.decode(): element
+            for ref, element in re.findall(rb'(?=<c r="(E\d+)")(<c [^>]*?(?:/>|>.*?</c>))',
+                                           xml, re.S)}
+
+
+def test_a_reminder_keeps_its_cells_style(book):
+    before = _reminder_cells(book)
+    result = run("remind", "--date", "2026-11-29", "-w", str(book))
+    assert "2 set" in result.output
+    after = _reminder_cells(book)
+    style = re.compile(rb'\ss="(\d+)"')
+    for ref in ("E2", "E3"):  # "Old reminder" rewritten, a blank filled in
+        assert after[ref] != before[ref]
+        assert style.search(after[ref]).group(1) == style.search(before[ref]).group(1)
+    assert after["E4"] == before["E4"]
+
+
+def test_a_reminder_with_no_cell_yet_goes_in_its_place(book, tmp_path):
+    part = sheet_part(book, "Clients")
+    parts = parts_of(book)
+    parts[part] = re.sub(rb'<c r="E3"[^>]*?(?:/>|>.*?</c>)', b"", parts[part], flags=re.S)
+    assert b'r="E3"' not in parts[part]
+    bare = tmp_path / "no-cell.xlsx"
+    with zipfile.ZipFile(book) as old, zipfile.ZipFile(bare, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            new.writestr(info, parts[info.filename])
+    result = run("remind", "--date", "2026-11-29", "-w", str(bare))
+    assert result.exit_code == 0, result.output
+    row = re.search(rb'<row r="3".*?</row>', parts_of(bare)[part], re.S).group(0)
+    assert re.findall(rb'<c r="([A-Z])3"', row) == [b"A", b"B", b"C", b"D", b"E", b"F"]
+    assert load_book(bare).clients["C2"].reminder.startswith("Nothing paid 10/12/2026")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from claimbook.rules.problems import ClaimbookError
 
@@ -22,6 +23,7 @@ EXCEL_EPOCH_1904 = date(1904, 1, 1)
 _ROW_START = re.compile(rb"<row\b")
 _CELL = re.compile(rb"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+_CELL_REF = re.compile(rb'(?<![\w:])r="\$?([A-Za-z]{1,3})\$?\d')
 _DIMENSION = re.compile(rb'<dimension ref="([^"]*)"\s*/>')
 _VALUE_MARKS = (b"<v>", b"<v ", b"<is>", b"<is ", b"<f>", b"<f ")
 _ROW_KEEP = (b"spans", b"s", b"customFormat", b"ht", b"customHeight", b"thickTop",
@@ -60,12 +62,17 @@ def split_ref(ref: str) -> tuple[str, int]:
 
 @dataclass
 class Cell:
-    """One cell as found in the sheet XML."""
+    """One cell as found in the sheet XML (its attributes read when first asked for: a
+    row of a big sheet is parsed for one cell, the others are only carried along)."""
 
     letters: str
-    attrs: dict[bytes, bytes]
+    head: bytes  # the attributes' text, between "<c" and ">"
     body: bytes  # what is between <c ...> and </c>; b"" for <c .../>
     raw: bytes = b""  # the whole element as stored
+
+    @cached_property
+    def attrs(self) -> dict[bytes, bytes]:
+        return parse_attrs(self.head)
 
     @property
     def style(self) -> bytes | None:
@@ -117,15 +124,15 @@ def _row_at(xml: bytes, start: int, previous_number: int) -> Row:
 def _cells(body: bytes, number: int) -> list[Cell]:
     cells, index = [], -1
     for m in _CELL.finditer(body):
-        attrs = parse_attrs(m.group(1))
-        ref = attrs.get(b"r")
+        head = m.group(1)
+        ref = _CELL_REF.search(head)
         if ref:
-            letters = split_ref(ref.decode())[0]
+            letters = ref.group(1).decode().upper()
             index = column_index(letters)
         else:
             index += 1
             letters = column_letters(index)
-        cells.append(Cell(letters, attrs, m.group(3) or b"", m.group(0)))
+        cells.append(Cell(letters, head, m.group(3) or b"", m.group(0)))
     return cells
 
 
@@ -191,6 +198,38 @@ def find_row(xml: bytes, number: int, start: int = 0) -> Row | None:
     if pos < 0:
         return None
     return _row_at(xml, pos, number - 1)
+
+
+def row_bounds(xml: bytes, number: int, start: int = 0) -> tuple[int, int] | None:
+    """Where the row numbered ``number`` sits (searched from ``start``): its element's
+    start and end, its cells left unread; None when there is no such row."""
+    needle = b'<row r="%d"' % number
+    pos = xml.find(needle, start)
+    while pos >= 0 and xml[pos + len(needle):pos + len(needle) + 1] not in (b" ", b">", b"/"):
+        pos = xml.find(needle, pos + 1)
+    if pos < 0:
+        return None
+    head_end = xml.index(b">", pos)
+    if xml[head_end - 1:head_end] == b"/":
+        return pos, head_end + 1
+    return pos, xml.index(b"</row>", head_end) + 6
+
+
+def cell_at(xml: bytes, start: int, end: int, letters: str, number: int
+            ) -> tuple[int, int, Cell] | None:
+    """The cell ``letters`` of row ``number`` found by its reference between ``start`` and
+    ``end`` (the row's bounds): its element's start and end, and the cell; None when the
+    row has no cell written with that reference."""
+    at = xml.find(b'<c r="%s%d"' % (letters.encode(), number), start, end)
+    if at < 0:
+        return None
+    head_end = xml.index(b">", at)
+    if xml[head_end - 1:head_end] == b"/":
+        stop = head_end + 1
+        return at, stop, Cell(letters, xml[at + 2:head_end - 1], b"", xml[at:stop])
+    close = xml.index(b"</c>", head_end)
+    stop = close + 4
+    return at, stop, Cell(letters, xml[at + 2:head_end], xml[head_end + 1:close], xml[at:stop])
 
 
 # -- writing cells ---------------------------------------------------------------------

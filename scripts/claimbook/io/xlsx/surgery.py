@@ -41,6 +41,8 @@ from claimbook.io.xlsx.safe import Snapshot, commit
 from claimbook.io.xlsx.sheetxml import (
     Row,
     Value,
+    cell_at,
+    cell_xml,
     column_index,
     column_letters,
     dimension,
@@ -50,6 +52,7 @@ from claimbook.io.xlsx.sheetxml import (
     grow_range,
     parse_attrs,
     replace_cells,
+    row_bounds,
     row_xml,
     sheet_data_bounds,
     split_ref,
@@ -254,18 +257,35 @@ def _replace_cells(xml: bytes, layout: SheetLayout, sheet: str, cells: list,
             by_row.setdefault(change.row, {})[change.field] = (letters, change.value)
     out, pos = [], 0
     for number in sorted(by_row):
-        row = find_row(xml, number, pos)
-        if row is None:
+        bounds = row_bounds(xml, number, pos)
+        if bounds is None:
             raise ClaimbookError(f"{layout.name}!{number}:{number}: the row is not in the "
                                  "sheet as claimbook read it")
+        start, end = bounds
+        # Each cell to change is found by its reference, the rest of the row left unread;
+        # a cell not written yet takes the whole row's reading, to go in its place.
+        found = {letters: cell_at(xml, start, end, letters, number)
+                 for letters, _ in by_row[number].values()}
+        row = None if all(found.values()) else find_row(xml, number, pos)
         values = {}
         for field_name, (letters, value) in by_row[number].items():
             refuse_value(f"{layout.name}!{letters}{number}", value)
-            values[letters] = cell_value(sheet, field_name, value, row.cell(letters), styles)
+            old = row.cell(letters) if row is not None else found[letters][2]
+            values[letters] = cell_value(sheet, field_name, value, old, styles)
             checks.append(_value_check(layout.name, number, letters, values[letters], value))
-        out += [xml[pos:row.start], replace_cells(row, xml, values)]
-        edited.append(out[-1])
-        pos = row.end
+        if row is not None:
+            new_row = replace_cells(row, xml, values)
+        else:
+            pieces, at = [], start
+            for letters in sorted(values, key=lambda x: found[x][0]):
+                cell_start, cell_end, old = found[letters]
+                pieces += [xml[at:cell_start],
+                           cell_xml(f"{letters}{number}", values[letters], old.style)]
+                at = cell_end
+            new_row = b"".join(pieces) + xml[at:end]
+        out += [xml[pos:start], new_row]
+        edited.append(new_row)
+        pos = end
     return b"".join(out) + xml[pos:] if out else xml
 
 
