@@ -105,7 +105,7 @@ def write_backup(path: str, data: bytes, mode: int, owner: tuple[int, int] | Non
             fh.flush()
             os.fsync(fh.fileno())
         with open(tmp, "rb") as fh:
-            if digest(fh.read()) != digest(data):
+            if fh.read() != data:  # byte for byte
                 raise ClaimbookError(f"the backup {tmp} does not read back as the workbook; "
                                      "nothing was written")
         crash_point("backup-before-rename")

@@ -128,6 +128,32 @@ def _visits(n: int) -> str:
     return f"{n} visit{'s' if n != 1 else ''}"
 
 
+def _item_rows(visits: list, first: int, columns: list, date1904: bool) -> bytes:
+    """The visits' rows from row ``first``, made a column at a time: a column's cells
+    differ only in their row and value, so each value's XML is made once, and the pieces
+    are laid in document order into one list joined once."""
+    height = len(visits)
+    numbers = [b"%d" % n for n in range(first, first + height)]
+    step = 3 * len(columns) + 4  # <row r=", its number, ">, three per cell, </row>
+    pieces: list = [b""] * (step * height)
+    pieces[0::step] = [b'<row r="'] * height
+    pieces[1::step] = numbers
+    pieces[2::step] = [b'">'] * height
+    for at, (attribute, kind, style, opening, made) in enumerate(columns):
+        values = [getattr(item, attribute) for item in visits]
+        keys = list(zip(map(type, values), values))
+        for key in dict.fromkeys(keys):
+            if key not in made:
+                made[key] = cell_rest(_value(kind, key[1], date1904), style)
+        rests = list(map(made.__getitem__, keys))
+        pieces[3 + 3 * at::step] = [opening if rest else b"" for rest in rests]
+        pieces[4 + 3 * at::step] = [number if rest else b"" for number, rest in
+                                    zip(numbers, rests)]
+        pieces[5 + 3 * at::step] = rests
+    pieces[step - 1::step] = [b"</row>"] * height
+    return b"".join(pieces)
+
+
 def _total_row(number: int, label: str, visits: list, s: dict) -> bytes:
     """A payer's subtotal (or the total): the label, the visits, and the money summed."""
     cells = []
@@ -174,23 +200,12 @@ def outstanding_xml(items: list, as_of: date, styles: Stylesheet,
     d1904 = styles.date1904  # the workbook's date system
     kinds = [c.kind if c.kind != "text" or j == 0 or COLUMNS[j - 1].kind not in
              ("money", "int") else "text_after_number" for j, c in enumerate(COLUMNS)]
-    # a column's cells differ only in their row and value: each value's XML made once
     columns = [(c.attribute, c.kind, s[kind], b'<c r="' + column_letters(j).encode(), {})
                for j, (c, kind) in enumerate(zip(COLUMNS, kinds))]
     for payer, group in groupby(items, key=lambda i: i.payer_name):
         visits = list(group)
-        for item in visits:
-            number, cells = b"%d" % n, []
-            for attribute, kind, style, opening, made in columns:
-                value = getattr(item, attribute)
-                key = (type(value), value)
-                rest = made.get(key)
-                if rest is None:
-                    rest = made[key] = cell_rest(_value(kind, value, d1904), style)
-                if rest:
-                    cells += (opening, number, rest)
-            rows.append(_row(n, cells))
-            n += 1
+        rows.append(_item_rows(visits, n, columns, d1904))
+        n += len(visits)
         rows.append(_total_row(n, f"{payer or 'No payer'} total", visits, s))
         n += 1
     if items:
