@@ -24,6 +24,7 @@ _ROW_START = re.compile(rb"<row\b")
 _CELL = re.compile(rb"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 _CELL_REF = re.compile(rb'(?<![\w:])r="\$?([A-Za-z]{1,3})\$?\d')
+_ROW_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})\d')
 _DIMENSION = re.compile(rb'<dimension ref="([^"]*)"\s*/>')
 _VALUE_MARKS = (b"<v>", b"<v ", b"<is>", b"<is ", b"<f>", b"<f ")
 _ROW_KEEP = (b"spans", b"s", b"customFormat", b"ht", b"customHeight", b"thickTop",
@@ -230,6 +231,26 @@ def cell_at(xml: bytes, start: int, end: int, letters: str, number: int
     close = xml.index(b"</c>", head_end)
     stop = close + 4
     return at, stop, Cell(letters, xml[at + 2:head_end], xml[head_end + 1:close], xml[at:stop])
+
+
+def cell_place(xml: bytes, start: int, end: int, letters: str) -> int | None:
+    """Where a cell of column ``letters`` goes in the row between ``start`` and ``end``
+    (a row with no such cell): before the first cell to its right, else before
+    ``</row>``; None when the row cannot be placed into this way (written as ``<row/>``,
+    or with a cell that gives no reference)."""
+    if xml[end - 2:end] == b"/>":
+        return None
+    wanted = column_index(letters)
+    refs = 0
+    for found in _ROW_CELL_REF.finditer(xml, start, end):
+        refs += 1
+        if column_index(found.group(1).decode()) > wanted:
+            if xml.count(b"<c", start, end) != xml.count(b'<c r="', start, end):
+                return None
+            return found.start()
+    if refs != xml.count(b"<c", start, end):
+        return None
+    return end - len(b"</row>")
 
 
 # -- writing cells ---------------------------------------------------------------------

@@ -42,6 +42,7 @@ from claimbook.io.xlsx.sheetxml import (
     Row,
     Value,
     cell_at,
+    cell_place,
     cell_xml,
     column_index,
     column_letters,
@@ -262,10 +263,13 @@ def _replace_cells(xml: bytes, layout: SheetLayout, sheet: str, cells: list,
             raise ClaimbookError(f"{layout.name}!{number}:{number}: the row is not in the "
                                  "sheet as claimbook read it")
         start, end = bounds
-        # Each cell to change is found by its reference, the rest of the row left unread;
-        # a cell not written yet takes the whole row's reading, to go in its place.
-        found = {letters: cell_at(xml, start, end, letters, number)
-                 for letters, _ in by_row[number].values()}
+        # Each cell to change is found by its reference (or the place it goes), the rest
+        # of the row left unread; a row that cannot be read so is read whole.
+        found = {}
+        for letters, _ in by_row[number].values():
+            cell = cell_at(xml, start, end, letters, number)
+            place = cell_place(xml, start, end, letters) if cell is None else None
+            found[letters] = cell or (None if place is None else (place, place, None))
         row = None if all(found.values()) else find_row(xml, number, pos)
         values = {}
         for field_name, (letters, value) in by_row[number].items():
@@ -277,10 +281,10 @@ def _replace_cells(xml: bytes, layout: SheetLayout, sheet: str, cells: list,
             new_row = replace_cells(row, xml, values)
         else:
             pieces, at = [], start
-            for letters in sorted(values, key=lambda x: found[x][0]):
+            for letters in sorted(values, key=lambda x: (found[x][0], column_index(x))):
                 cell_start, cell_end, old = found[letters]
-                pieces += [xml[at:cell_start],
-                           cell_xml(f"{letters}{number}", values[letters], old.style)]
+                pieces += [xml[at:cell_start], cell_xml(f"{letters}{number}", values[letters],
+                                                        old.style if old else None)]
                 at = cell_end
             new_row = b"".join(pieces) + xml[at:end]
         out += [xml[pos:start], new_row]
