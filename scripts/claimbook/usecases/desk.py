@@ -30,7 +30,7 @@ from claimbook.rules import lookup
 from claimbook.rules.changes import Changes, with_records
 from claimbook.rules.dates import DEFAULT_STYLE, style_of
 from claimbook.rules.problems import BadRequest
-from claimbook.usecases.workbook import Selection, open_for_change, write
+from claimbook.usecases.workbook import Selection, open_for_change, without_records, write
 
 __all__ = ["Allocation", "CheckoutRequest", "PaymentRequest", "check_out", "record_payment",
            "remind", "day_sheet"]
@@ -194,8 +194,11 @@ def remind(path: str, as_of: date, dry_run: bool = False) -> Reminded:
     changes.outstanding = reminders.OutstandingList(as_of, items, style_of(book.settings))
     by_row = {c.src.row: c.client_id for c in book.clients.values()}
     changed = {by_row[c.row]: c.value for c in changes.cells}
+    unchanged = len(book.clients) - len(changed)
+    del book, open_items  # the write holds the file's parts; the records go first
+    opened = without_records(opened)
     written = None if dry_run else write(opened, changes, create_outstanding=True)
-    return Reminded(as_of, changed, len(book.clients) - len(changed), items, written)
+    return Reminded(as_of, changed, unchanged, items, written)
 
 
 @dataclass

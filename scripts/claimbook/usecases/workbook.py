@@ -5,7 +5,7 @@ replace; every part not meant to change stays byte-identical)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from claimbook.io.xlsx.desk_reader import Selection, SheetLayout, read_desk
 from claimbook.io.xlsx.safe import Snapshot, take_snapshot
@@ -13,7 +13,7 @@ from claimbook.io.xlsx.surgery import Written, write_changes
 from claimbook.rules.changes import Changes
 from claimbook.rules.records import Book
 
-__all__ = ["Opened", "Selection", "open_for_change", "write"]
+__all__ = ["Opened", "Selection", "open_for_change", "without_records", "write"]
 
 DEFAULT_BACKUPS = 10
 
@@ -47,6 +47,15 @@ def open_for_change(path: str, selection: Selection | None = None,
     book, layouts = read_desk(snapshot.data, path, selection or Selection(),
                               load_libraries if computes else None)
     return Opened(snapshot, book, layouts)
+
+
+def without_records(opened: Opened) -> Opened:
+    """``opened`` with only what writing needs (its bytes, layout and settings): the
+    records, columns and DataFrames of a big workbook go back to the system before the
+    write holds the file's parts (the caller drops its own references to the book)."""
+    opened.book.cache.clear()  # the DataFrames refer back to the book: a cycle
+    light = replace(opened.book, lines=[], payments=[], rows={}, remittances=[])
+    return Opened(opened.snapshot, light, opened.layouts)
 
 
 def write(opened: Opened, changes: Changes, create_outstanding: bool = False) -> Written:

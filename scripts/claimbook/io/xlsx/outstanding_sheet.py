@@ -111,6 +111,20 @@ def _value(kind: str, value, date1904: bool = False) -> Value:
     return Value("s", str(value))
 
 
+def _rest(kind: str, value, style: bytes, date1904: bool) -> bytes:
+    """:func:`cell_rest` of :func:`_value`, made straight for the kinds a visit's row
+    holds (a big practice's Outstanding sheet has a hundred thousand distinct values)."""
+    if value is None or value == "":
+        return b'" s="%s"/>' % style
+    if kind == "money":
+        return b'" s="%s"><v>%s</v></c>' % (style, fmt(value).encode())
+    if kind == "int":
+        return b'" s="%s"><v>%d</v></c>' % (style, int(value))
+    if kind == "date" and isinstance(value, date):
+        return b'" s="%s"><v>%d</v></c>' % (style, excel_serial(value, date1904))
+    return cell_rest(Value("s", str(value)), style)
+
+
 def _row(number: int, cells: list[bytes], height: float | None = None) -> bytes:
     ht = b' ht="%g" customHeight="1"' % height if height else b""
     return b'<row r="%d"%s>%s</row>' % (number, ht, b"".join(cells))
@@ -144,7 +158,7 @@ def _item_rows(visits: list, first: int, columns: list, date1904: bool) -> bytes
         keys = list(zip(map(type, values), values))
         for key in dict.fromkeys(keys):
             if key not in made:
-                made[key] = cell_rest(_value(kind, key[1], date1904), style)
+                made[key] = _rest(kind, key[1], style, date1904)
         rests = list(map(made.__getitem__, keys))
         pieces[3 + 3 * at::step] = [opening if rest else b"" for rest in rests]
         pieces[4 + 3 * at::step] = [number if rest else b"" for number, rest in
