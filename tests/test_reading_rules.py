@@ -151,3 +151,31 @@ def test_the_four_cross_checks_no_test_triggered(book_path):
         'Payments!D2: appointment "A4" is self-pay; no insurer pays it',
     ]
     assert BASE_ROWS["Policies"][0]["policy_id"] == "P1"
+
+
+SPACES = [" ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0", "\u2003",
+          "\u3000", "\u2028"]
+WORDS = ["", "Ann", "Lée", "名", "A1", "#", "~x", "x y"]
+
+
+def test_outer_white_space_is_found_however_the_text_begins_and_ends():
+    """Reading trims what str.strip trims and reads a text of white space as blank; the
+    fast look at each text's first and last bytes must never hide one."""
+    import numpy as np
+    import pyarrow as pa
+
+    from claimbook.io.xlsx import columns
+    from claimbook.io.xlsx.reader import _kept_rows
+
+    texts = [None] + [f"{a}{w}{b}" for w in WORDS for a in ["", *SPACES]
+                      for b in ["", *SPACES]]
+    for array in (pa.array(texts, pa.string()), pa.array(texts, pa.large_string()),
+                  pa.array(["pad", *texts], pa.string()).slice(1)):
+        expected = [None if t is None or not t.strip() else t.strip() for t in texts]
+        assert columns.trimmed(array).to_pylist() == expected
+        only = [t if t is None or t.strip() == t else "x" for t in texts]  # nothing to trim
+        assert columns.trimmed(pa.array(only, pa.string())).to_pylist() == \
+            [None if t == "" else t for t in only]
+        batch = pa.record_batch([array], names=["a"])
+        kept = _kept_rows(batch, {})
+        assert np.array_equal(kept, [i for i, t in enumerate(texts) if t and t.strip()])

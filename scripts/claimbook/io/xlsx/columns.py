@@ -57,18 +57,49 @@ class Converted:
     unreadable: set[int] = field(default_factory=set)
 
 
-# What str.strip() removes: Unicode white space (RE2 spells it \s, \p{Z} and the rest).
-_SPACE = r"[\s\p{Z}\x{85}\x{1c}-\x{1f}]"
+# What str.strip() removes: Unicode white space (RE2 spells it \s, \p{Z} and the rest;
+# its \s leaves out the vertical tab).
+_SPACE = r"[\s\p{Z}\x{0b}\x{85}\x{1c}-\x{1f}]"
 PADDED = rf"^{_SPACE}|{_SPACE}$|^$"  # text with outer white space, or empty
 BLANK = rf"^{_SPACE}*$"  # text that is only white space
 
 
+def _printable(byte: np.ndarray) -> np.ndarray:
+    """Bytes that are printable ASCII other than a space (never white space, never part
+    of a longer character)."""
+    return (byte > 0x20) & (byte < 0x7F)
+
+
+def edges(array: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each text's first and last bytes, whether each is printable ASCII (no space); an
+    empty text or a blank has neither. None for what is not a plain text array."""
+    if not isinstance(array, pa.Array) or not (pa.types.is_string(array.type)
+                                               or pa.types.is_large_string(array.type)):
+        return None
+    offsets, data = array.buffers()[1:3]
+    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    ends = np.frombuffer(offsets, width)[array.offset:array.offset + len(array) + 1]
+    text = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+    if not len(text) or not len(array):  # no text has a byte
+        none = np.zeros(len(array), bool)
+        return none, none
+    starts, stops = ends[:-1], ends[1:]
+    filled = stops > starts
+    first = _printable(text[np.where(filled, starts, 0)]) & filled
+    last = _printable(text[np.where(filled, stops - 1, 0)]) & filled
+    return first, last
+
+
 def trimmed(array: pa.Array) -> pa.Array:
     """Text with outer spaces removed; empty text becomes null (the column is copied only
-    when some value needs it)."""
+    when some value needs it). Only the texts whose first or last byte is not printable
+    ASCII are looked at with the pattern (most begin and end with a letter or digit)."""
     if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
         array = array.cast(pa.string())
-    if not pc.any(pc.match_substring_regex(array, PADDED)).as_py():
+    found = edges(array)
+    maybe = array if found is None else array.filter(
+        pa.array(arrow.present(array) & ~(found[0] & found[1])))
+    if not pc.any(pc.match_substring_regex(maybe, PADDED)).as_py():
         return array
     stripped = pc.utf8_trim_whitespace(array)
     return pc.if_else(pc.match_substring_regex(stripped, "^$"),

@@ -346,8 +346,14 @@ def _kept_rows(batch, odd: dict) -> np.ndarray:
         if array.null_count == len(array):
             continue
         if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
-            blank = pc.match_substring_regex(array, columns.BLANK)
-            filled |= arrow.flags(pc.invert(blank))
+            found = columns.edges(array)  # a text starting with a letter is not blank
+            maybe = np.flatnonzero(arrow.present(array) & ~found[0]) if found is not None \
+                else np.arange(len(array))
+            if found is not None:
+                filled |= found[0]
+            blank = pc.match_substring_regex(array.take(arrow.positions(maybe)),
+                                             columns.BLANK)
+            filled[maybe] |= arrow.flags(pc.invert(blank))
         else:
             filled |= arrow.present(array)
     for by_row in odd.values():
