@@ -16,7 +16,7 @@ import io
 import os
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from html import unescape
 from xml.sax.saxutils import escape
@@ -28,6 +28,7 @@ from claimbook.io.xlsx.sheetxml import excel_serial, xml_text
 
 BULK_FROM = 200  # tables with more rows than this are written here
 DEFAULT_HEIGHT = 15  # points: a row of this height carries no height of its own
+ROWS_AT_ONCE = 20_000  # rows made into XML and encoded at a time
 
 
 @dataclass
@@ -94,28 +95,37 @@ def rows_xml(bulk: BulkRows, styles: list[str]) -> str:
     return "".join(pieces)
 
 
-def _splice(xml: str, bulk: BulkRows) -> str:
+def _splice(xml: str, bulk: BulkRows) -> bytes:
     """Put the rows right after the row above them (the table's first data row), and
-    make the sheet's dimension reach the last of them."""
-    above = bulk.first_row  # Excel number of the row written by XlsxWriter
-    start = xml.index(f'<row r="{above}" ')
-    end = xml.index("</row>", start) + len("</row>")
-    written = dict(_CELL_STYLE.findall(xml, start, end))
-    styles = [written.get(f"{xl_col_to_name(bulk.first_col + i)}{above}", "0")
-              for i in range(len(bulk.kinds))]
+    make the sheet's dimension reach the last of them. The rows are made and encoded
+    :data:`ROWS_AT_ONCE` at a time, so that a big table's XML sits in memory once (as
+    the bytes of the part), not as text, its pieces and its bytes together."""
     last = bulk.first_row + (len(bulk.columns[0]) if bulk.columns else 0)
-    after = _ROW_NUMBER.search(xml, end)
-    if after and int(after.group(1)) <= last:  # two rows of one number: Excel repairs
-        raise RuntimeError(f"{bulk.sheet_name}: row {after.group(1)} was written beside "
-                           "the bulk rows of its table")
-    xml = xml[:end] + rows_xml(bulk, styles) + xml[end:]
 
     def grow(found: re.Match) -> str:
         if int(found.group(2)) >= last:
             return found.group(0)
         return f'<dimension ref="{found.group(1)}{last}"/>'
 
-    return re.sub(r'<dimension ref="([A-Z]+\d+:[A-Z]+)(\d+)"/>', grow, xml, count=1)
+    xml = re.sub(r'<dimension ref="([A-Z]+\d+:[A-Z]+)(\d+)"/>', grow, xml, count=1)
+    above = bulk.first_row  # Excel number of the row written by XlsxWriter
+    start = xml.index(f'<row r="{above}" ')
+    end = xml.index("</row>", start) + len("</row>")
+    written = dict(_CELL_STYLE.findall(xml, start, end))
+    styles = [written.get(f"{xl_col_to_name(bulk.first_col + i)}{above}", "0")
+              for i in range(len(bulk.kinds))]
+    after = _ROW_NUMBER.search(xml, end)
+    if after and int(after.group(1)) <= last:  # two rows of one number: Excel repairs
+        raise RuntimeError(f"{bulk.sheet_name}: row {after.group(1)} was written beside "
+                           "the bulk rows of its table")
+    pieces = [xml[:end].encode("utf-8")]
+    for at in range(0, last - bulk.first_row, ROWS_AT_ONCE):
+        part = replace(bulk, first_row=bulk.first_row + at,
+                       columns=[column[at:at + ROWS_AT_ONCE] for column in bulk.columns],
+                       heights=bulk.heights[at:at + ROWS_AT_ONCE] if bulk.heights else None)
+        pieces.append(rows_xml(part, styles).encode("utf-8"))
+    pieces.append(xml[end:].encode("utf-8"))
+    return b"".join(pieces)
 
 
 _CELL_STYLE = re.compile(r'<c r="([A-Z]+\d+)" s="(\d+)"')
@@ -161,7 +171,7 @@ def _spliced(data: bytes, bulks: list[BulkRows]) -> bytes:
     for bulk in bulks:
         part = parts[bulk.sheet_name]
         xml = package.read(part).decode("utf-8")
-        package.put(part, _splice(xml, bulk).encode("utf-8"))
+        package.put(part, _splice(xml, bulk))
     _grow_tables(package, {b.table: b for b in bulks if b.table})
     return package.build()
 

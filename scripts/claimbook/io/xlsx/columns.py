@@ -98,7 +98,7 @@ def trimmed(array: pa.Array) -> pa.Array:
         array = array.cast(pa.string())
     found = edges(array)
     maybe = array if found is None else array.filter(
-        pa.array(arrow.present(array) & ~(found[0] & found[1])))
+        arrow.from_numpy(arrow.present(array) & ~(found[0] & found[1]), pa.bool_()))
     if not pc.any(pc.match_substring_regex(maybe, PADDED)).as_py():
         return array
     stripped = pc.utf8_trim_whitespace(array)
