@@ -340,9 +340,12 @@ def replace_cells(row: Row, xml: bytes, values: dict[str, Value]) -> bytes:
 
 
 # -- ranges ----------------------------------------------------------------------------
+DIMENSION_WITHIN = 4096  # a sheet's <dimension> is in its first bytes, before any row
+
+
 def dimension(xml: bytes, last_row: int, last_col: int) -> bytes:
     """The sheet with ``<dimension>`` grown to cover ``last_row`` and ``last_col``."""
-    m = _DIMENSION.search(xml, 0, 4096)
+    m = _DIMENSION.search(xml, 0, DIMENSION_WITHIN)
     if not m:
         return xml
     ref = m.group(1).decode()

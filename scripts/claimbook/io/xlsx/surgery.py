@@ -39,6 +39,7 @@ from claimbook.io.xlsx.readback import Check
 from claimbook.io.xlsx.readback import read_back as _read_back
 from claimbook.io.xlsx.safe import Snapshot, commit
 from claimbook.io.xlsx.sheetxml import (
+    DIMENSION_WITHIN,
     Row,
     Value,
     cell_at,
@@ -317,12 +318,17 @@ def _append_rows(package: Package, part: str, xml: bytes, layout: SheetLayout, s
     insert_at = _insert_at(xml, last, layout)
     _, data_end = sheet_data_bounds(xml, layout.name)
     kept = [xml[r.start:r.end] for r in empties if r.number > numbers[-1]]
-    xml = xml[:insert_at] + b"".join(new_xml) + b"".join(kept) + xml[data_end:]
     if model is not None:
         last_col = max([last_col, *(column_index(c.letters) for c in model.cells)])
-    xml = dimension(xml, numbers[-1], last_col)
     reach = old_last if old_last > layout.header_row else layout.header_row + 1
-    xml = extend_rules(xml, xml.index(b"</sheetData>"), reach, numbers[-1])
+    # The sheet is copied once (a big one is hundreds of megabytes): the dimension grown
+    # in its first bytes, the rules grown in what follows its rows, the rows between
+    # taken as they are.
+    cut = min(insert_at, DIMENSION_WITHIN)
+    head = dimension(xml[:cut], numbers[-1], last_col)
+    tail = extend_rules(xml[data_end:], 0, reach, numbers[-1])
+    whole = memoryview(xml)
+    xml = b"".join([head, whole[cut:insert_at], *new_xml, *kept, tail])
     for table_part in tables:
         _grow_table(package, table_part, reach, numbers[-1])
     return xml, numbers
