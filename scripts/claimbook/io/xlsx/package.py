@@ -24,6 +24,7 @@ _LOCAL = struct.Struct("<4sHHHHHIIIHH")
 _CENTRAL = struct.Struct("<4sBBBBHHHHIIIHHHHHII")
 _END = struct.Struct("<4sHHHHIIH")
 _CHUNK = 4 << 20  # parts bigger than this are deflated in parallel chunks
+_PIECE = 4 << 20  # stored or inflated bytes taken at a time where a part is streamed
 _FAST_LEVEL_ABOVE = 8 << 20  # parts bigger than this use a fast compression level
 _MIDDLE_LEVEL_ABOVE = 1 << 20  # parts bigger than this (up to the fast ones) a middle one
 
@@ -31,7 +32,7 @@ _MIDDLE_LEVEL_ABOVE = 1 << 20  # parts bigger than this (up to the fast ones) a 
 @dataclass
 class _Member:
     info: zipfile.ZipInfo
-    raw: bytes | None  # the stored bytes (local header .. next member) when copied
+    raw: memoryview | None  # the stored bytes (local header .. next member), not copied
     data: bytes | None = None  # new content when changed or added
 
 
@@ -61,7 +62,8 @@ class Package:
     def _members(self, infos: list[zipfile.ZipInfo]) -> dict[str, _Member]:
         ends = sorted(i.header_offset for i in infos) + [self.zip.start_dir]
         next_start = {start: ends[k + 1] for k, start in enumerate(ends[:-1])}
-        return {i.filename: _Member(i, self.data[i.header_offset:next_start[i.header_offset]])
+        whole = memoryview(self.data)  # the members are views of the file's bytes
+        return {i.filename: _Member(i, whole[i.header_offset:next_start[i.header_offset]])
                 for i in infos}
 
     def names(self) -> list[str]:
@@ -96,9 +98,9 @@ class Package:
         start = info.header_offset
         name_len, extra_len = struct.unpack("<HH", self.data[start + 26:start + 30])
         begin = start + 30 + name_len + extra_len
-        stored = self.data[begin:begin + info.compress_size]
+        stored = memoryview(self.data)[begin:begin + info.compress_size]
         if info.compress_type == zipfile.ZIP_STORED:
-            content = stored
+            content = bytes(stored)
         elif info.compress_type == zipfile.ZIP_DEFLATED:
             try:
                 content = zlibs.inflate_raw(stored, info.file_size)
@@ -112,6 +114,40 @@ class Package:
         if zlibs.crc32(content) != info.CRC:
             raise ClaimbookError(f"{self.where}: its part {name} is damaged (bad CRC)")
         return content
+
+    def inflates_to(self, name: str, content: bytes) -> bool:
+        """Whether a stored part inflates to exactly ``content``: inflated and compared a
+        piece at a time (a big sheet is never held twice), its size and CRC checked as
+        :meth:`inflate` checks them.
+
+        Raises:
+            ClaimbookError: the part is damaged, or inflates past what it declares.
+        """
+        info = self.members[name].info
+        if info.compress_type != zipfile.ZIP_DEFLATED:
+            return self.inflate(name) == content
+        start = info.header_offset
+        name_len, extra_len = struct.unpack("<HH", self.data[start + 26:start + 30])
+        begin = start + 30 + name_len + extra_len
+        stored = memoryview(self.data)[begin:begin + info.compress_size]
+        expected, inflater, at, crc, same = memoryview(content), zlibs.fast.decompressobj(-15), \
+            0, 0, True
+        try:
+            for offset in range(0, len(stored), _PIECE):
+                piece = stored[offset:offset + _PIECE]
+                while piece and not inflater.eof and at <= info.file_size:
+                    chunk = inflater.decompress(piece, _PIECE)
+                    piece = inflater.unconsumed_tail
+                    same = same and expected[at:at + len(chunk)] == chunk
+                    crc, at = zlibs.crc32(chunk, crc), at + len(chunk)
+        except zlibs.ERRORS as exc:
+            raise ClaimbookError(f"{self.where}: its part {name} is damaged ({exc})") from None
+        if at != info.file_size:
+            raise ClaimbookError(f"{self.where}: its part {name} does not inflate to the "
+                                 f"{info.file_size:,} bytes it declares")
+        if crc != info.CRC:
+            raise ClaimbookError(f"{self.where}: its part {name} is damaged (bad CRC)")
+        return same and at == len(content)
 
     def put(self, name: str, content: bytes) -> None:
         """Change a part, or add a new one (appended after the stored parts)."""
