@@ -85,4 +85,4 @@ def test_a_row_written_beside_the_bulk_rows_is_refused():
         _splice(xml, bulk)
     spliced = _splice(xml.replace('<row r="3" spans="1:1"><c r="A3" s="2"/></row>',
                                   '<row r="5" spans="1:1"><c r="A5" s="2"/></row>'), bulk)
-    assert re.findall(r'<row r="(\d+)"', spliced.decode()) == ["1", "2", "3", "4", "5"]
+    assert re.findall(r'<row r="(\d+)"', spliced.joined().decode()) == ["1", "2", "3", "4", "5"]

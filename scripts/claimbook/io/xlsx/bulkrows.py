@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape
 
 from xlsxwriter.utility import xl_col_to_name
 
-from claimbook.io.xlsx.package import Package
+from claimbook.io.xlsx.package import Package, Pieces
 from claimbook.io.xlsx.sheetxml import excel_serial, xml_text
 
 BULK_FROM = 200  # tables with more rows than this are written here
@@ -95,11 +95,11 @@ def rows_xml(bulk: BulkRows, styles: list[str]) -> str:
     return "".join(pieces)
 
 
-def _splice(xml: str, bulk: BulkRows) -> bytes:
+def _splice(xml: str, bulk: BulkRows) -> Pieces:
     """Put the rows right after the row above them (the table's first data row), and
     make the sheet's dimension reach the last of them. The rows are made and encoded
-    :data:`ROWS_AT_ONCE` at a time, so that a big table's XML sits in memory once (as
-    the bytes of the part), not as text, its pieces and its bytes together."""
+    :data:`ROWS_AT_ONCE` at a time into the part's :class:`Pieces`, so that a big table's
+    XML sits in memory once, never as text and bytes, or pieces and their join, together."""
     last = bulk.first_row + (len(bulk.columns[0]) if bulk.columns else 0)
 
     def grow(found: re.Match) -> str:
@@ -125,7 +125,7 @@ def _splice(xml: str, bulk: BulkRows) -> bytes:
                        heights=bulk.heights[at:at + ROWS_AT_ONCE] if bulk.heights else None)
         pieces.append(rows_xml(part, styles).encode("utf-8"))
     pieces.append(xml[end:].encode("utf-8"))
-    return b"".join(pieces)
+    return Pieces(pieces)
 
 
 _CELL_STYLE = re.compile(r'<c r="([A-Z]+\d+)" s="(\d+)"')

@@ -29,6 +29,18 @@ _FAST_LEVEL_ABOVE = 8 << 20  # parts bigger than this use a fast compression lev
 _MIDDLE_LEVEL_ABOVE = 1 << 20  # parts bigger than this (up to the fast ones) a middle one
 
 
+class Pieces(tuple):
+    """A part's content in pieces, in order (a big sheet made a piece at a time): deflated
+    piece by piece into one stream, never joined into one copy."""
+
+    def joined(self) -> bytes:
+        return b"".join(self)
+
+
+def _whole(content: bytes | Pieces) -> bytes:
+    return content.joined() if isinstance(content, Pieces) else content
+
+
 @dataclass
 class _Member:
     info: zipfile.ZipInfo
@@ -77,7 +89,7 @@ class Package:
     def read(self, name: str) -> bytes:
         """A part's content: as changed, else as stored (inflated once, CRC checked)."""
         if name in self.changed:
-            return self.changed[name]
+            return _whole(self.changed[name])
         return self.read_stored(name)
 
     def read_stored(self, name: str) -> bytes:
@@ -130,8 +142,8 @@ class Package:
         name_len, extra_len = struct.unpack("<HH", self.data[start + 26:start + 30])
         begin = start + 30 + name_len + extra_len
         stored = memoryview(self.data)[begin:begin + info.compress_size]
-        expected, inflater, at, crc, same = memoryview(content), zlibs.fast.decompressobj(-15), \
-            0, 0, True
+        expected, inflater, at, crc, same = memoryview(_whole(content)), \
+            zlibs.fast.decompressobj(-15), 0, 0, True
         try:
             for offset in range(0, len(stored), _PIECE):
                 piece = stored[offset:offset + _PIECE]
@@ -149,9 +161,10 @@ class Package:
             raise ClaimbookError(f"{self.where}: its part {name} is damaged (bad CRC)")
         return same and at == len(content)
 
-    def put(self, name: str, content: bytes) -> None:
+    def put(self, name: str, content: bytes | Pieces) -> None:
         """Change a part, or add a new one (appended after the stored parts)."""
-        if name in self.members and self.read_stored(name) == content:
+        if name in self.members and not isinstance(content, Pieces) \
+                and self.read_stored(name) == content:
             self.changed.pop(name, None)
             return
         self.changed[name] = content
@@ -182,20 +195,33 @@ class Package:
         return out.getvalue()
 
 
-def _write_new(out: io.BytesIO, info: zipfile.ZipInfo, content: bytes,
+def _size(content: bytes | Pieces) -> int:
+    return sum(map(len, content)) if isinstance(content, Pieces) else len(content)
+
+
+def _crc(content: bytes | Pieces) -> int:
+    if not isinstance(content, Pieces):
+        return zlibs.crc32(content)
+    crc = 0
+    for piece in content:
+        crc = zlibs.crc32(piece, crc)
+    return crc
+
+
+def _write_new(out: io.BytesIO, info: zipfile.ZipInfo, content: bytes | Pieces,
                packed: bytes) -> bytes:
     offset = out.tell()
     name = info.filename.encode("utf-8")
     flags = 0x800 if not info.filename.isascii() else 0
     dostime = info.date_time[3] << 11 | info.date_time[4] << 5 | info.date_time[5] // 2
     dosdate = (info.date_time[0] - 1980) << 9 | info.date_time[1] << 5 | info.date_time[2]
-    crc = zlibs.crc32(content)
+    crc, size = _crc(content), _size(content)
     out.write(_LOCAL.pack(b"PK\x03\x04", 20, flags, zipfile.ZIP_DEFLATED, dostime, dosdate,
-                          crc, len(packed), len(content), len(name), 0))
+                          crc, len(packed), size, len(name), 0))
     out.write(name)
     out.write(packed)
     record = _CENTRAL.pack(b"PK\x01\x02", 20, 0, 20, 0, flags, zipfile.ZIP_DEFLATED,
-                           dostime, dosdate, crc, len(packed), len(content), len(name),
+                           dostime, dosdate, crc, len(packed), size, len(name),
                            0, 0, 0, 0, info.external_attr, offset)
     return record + name
 
@@ -218,23 +244,29 @@ def _deflate_all(parts: dict[str, bytes]) -> dict[str, bytes]:
     return {name: deflate(content) for name, content in parts.items()}
 
 
-def deflate(content: bytes) -> bytes:
-    """Raw deflate of one part; big parts in parallel chunks joined into one stream.
+def deflate(content: bytes | Pieces) -> bytes:
+    """Raw deflate of one part; big parts in parallel chunks (or its pieces) joined into
+    one stream.
 
     Args:
-        content: the part's bytes.
+        content: the part's bytes, or its :class:`Pieces`.
 
     Returns:
         A raw deflate stream (as a zip member holds it).
     """
-    big = len(content) > _FAST_LEVEL_ABOVE
-    middle = not big and len(content) > _MIDDLE_LEVEL_ABOVE and zlibs.MIDDLE_LEVEL is not None
+    total = _size(content)
+    big = total > _FAST_LEVEL_ABOVE
+    middle = not big and total > _MIDDLE_LEVEL_ABOVE and zlibs.MIDDLE_LEVEL is not None
     level = zlibs.FAST_LEVEL if big else zlibs.MIDDLE_LEVEL if middle else 6
-    if len(content) <= _CHUNK:
-        return zlibs.deflate_raw(content, level, True, big or middle)
+    if total <= _CHUNK:
+        return zlibs.deflate_raw(_whole(content), level, True, big or middle)
     workers = max(1, min(8, os.cpu_count() or 1))
-    size = max(_CHUNK // 4, -(-len(content) // workers))
-    chunks = [content[i:i + size] for i in range(0, len(content), size)]
+    if isinstance(content, Pieces):
+        chunks = [piece for piece in content if piece] or [b""]
+    else:
+        size = max(_CHUNK // 4, -(-total // workers))
+        view = memoryview(content)  # the chunks are views, not copies of a big part
+        chunks = [view[i:i + size] for i in range(0, total, size)]
     last = len(chunks) - 1
     with ThreadPoolExecutor(workers) as pool:
         packed = pool.map(lambda k: zlibs.deflate_raw(chunks[k], level, k == last,
