@@ -190,24 +190,25 @@ def _require_row_numbers(xml: bytes, first: int, where: str) -> None:
                              "Excel, save it, and run the command again")
 
 
-def find_row(xml: bytes, number: int, start: int = 0) -> Row | None:
-    """The row numbered ``number`` (searched from ``start``), or None."""
+def _row_start(xml: bytes, number: int, start: int) -> int:
+    """Where the row numbered ``number`` starts (searched from ``start``), or -1."""
     needle = b'<row r="%d"' % number
     pos = xml.find(needle, start)
     while pos >= 0 and xml[pos + len(needle):pos + len(needle) + 1] not in (b" ", b">", b"/"):
         pos = xml.find(needle, pos + 1)
-    if pos < 0:
-        return None
-    return _row_at(xml, pos, number - 1)
+    return pos
+
+
+def find_row(xml: bytes, number: int, start: int = 0) -> Row | None:
+    """The row numbered ``number`` (searched from ``start``), or None."""
+    pos = _row_start(xml, number, start)
+    return None if pos < 0 else _row_at(xml, pos, number - 1)
 
 
 def row_bounds(xml: bytes, number: int, start: int = 0) -> tuple[int, int] | None:
     """Where the row numbered ``number`` sits (searched from ``start``): its element's
     start and end, its cells left unread; None when there is no such row."""
-    needle = b'<row r="%d"' % number
-    pos = xml.find(needle, start)
-    while pos >= 0 and xml[pos + len(needle):pos + len(needle) + 1] not in (b" ", b">", b"/"):
-        pos = xml.find(needle, pos + 1)
+    pos = _row_start(xml, number, start)
     if pos < 0:
         return None
     head_end = xml.index(b">", pos)
