@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
 from claimbook.cli.main import cli
-from claimbook.io.xlsx import bulkrows, styles
+from claimbook.io.xlsx import bulkrows, package, styles
 from claimbook.io.xlsx.bulkrows import BulkRows, _splice
 from conftest import SAMPLE
 
@@ -60,7 +60,8 @@ def test_every_sheet_has_its_rows_once_and_in_order(tmp_path, monkeypatch, comma
     result = CliRunner().invoke(cli, [*args, str(tmp_path / "plain")])
     assert result.exit_code == 0, result.output
     monkeypatch.setattr(styles, "BULK_FROM", 3)  # every table of 4 rows or more in bulk,
-    monkeypatch.setattr(bulkrows, "ROWS_AT_ONCE", 2)  # its rows made two at a time
+    monkeypatch.setattr(bulkrows, "ROWS_AT_ONCE", 2)  # its rows made two at a time,
+    monkeypatch.setattr(package, "_CHUNK", 64)  # every part deflated in pieces or chunks
     result = CliRunner().invoke(cli, [*args, str(tmp_path / "bulk")])
     assert result.exit_code == 0, result.output
     (written,) = (tmp_path / "bulk").glob("*.xlsx")
