@@ -132,6 +132,7 @@ class Dues:
     balance: int = 0
     client_paid: int = 0
     responsibility: int = 0
+    last: tuple[int, int] | None = None  # the split after the last event (see _Posting)
 
     def split(self) -> tuple[int, int]:
         """(insurance due, client due)."""
@@ -161,6 +162,10 @@ class _Context:
         return self.client_label if role == CLIENT_AR else ""
 
 
+def _credit(line: tuple) -> bool:
+    return line[1] < 0
+
+
 class _Posting:
     """One entry being built: each event's money side, and its A/R side where the
     visit's dues put it."""
@@ -182,17 +187,20 @@ class _Posting:
             paid: what it adds to the client's payments.
             responsibility: what it adds to the patient responsibility.
         """
-        before = self.dues.split()
-        self.dues.balance += amount
-        self.dues.client_paid += paid
-        self.dues.responsibility += responsibility
-        after = self.dues.split()
+        dues = self.dues
+        before = dues.last or dues.split()
+        dues.balance += amount
+        dues.client_paid += paid
+        dues.responsibility += responsibility
+        after = dues.last = dues.split()
         lines = [(money_role, -amount, event, description, method)] \
             if money_role is not None and amount else []
         for role, change in zip(AR_ROLES, (after[0] - before[0], after[1] - before[1])):
             if change:
                 lines.append((role, change, event, description, method))
-        self.lines += sorted(lines, key=lambda ln: ln[1] < 0)  # debits first
+        if len(lines) > 1:
+            lines.sort(key=_credit)  # debits first
+        self.lines += lines
 
     def add_ar_to(self, totals: dict[str, int]) -> None:
         """Add what the entry would move in each A/R account to ``totals`` (for the days
