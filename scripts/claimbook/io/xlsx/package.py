@@ -99,6 +99,13 @@ class Package:
             content = self._inflated[name] = self.inflate(name)
         return content
 
+    def _stored(self, info: zipfile.ZipInfo) -> memoryview:
+        """A member's stored (compressed) bytes, after its local header: a view."""
+        start = info.header_offset
+        name_len, extra_len = struct.unpack("<HH", self.data[start + 26:start + 30])
+        begin = start + 30 + name_len + extra_len
+        return memoryview(self.data)[begin:begin + info.compress_size]
+
     def inflate(self, name: str) -> bytes:
         """A stored part's content, inflated in one call (ISA-L when installed) and never
         past its declared size; CRC checked.
@@ -107,10 +114,7 @@ class Package:
             ClaimbookError: the part is damaged, or inflates past what it declares.
         """
         info = self.members[name].info
-        start = info.header_offset
-        name_len, extra_len = struct.unpack("<HH", self.data[start + 26:start + 30])
-        begin = start + 30 + name_len + extra_len
-        stored = memoryview(self.data)[begin:begin + info.compress_size]
+        stored = self._stored(info)
         if info.compress_type == zipfile.ZIP_STORED:
             content = bytes(stored)
         elif info.compress_type == zipfile.ZIP_DEFLATED:
@@ -138,10 +142,7 @@ class Package:
         info = self.members[name].info
         if info.compress_type != zipfile.ZIP_DEFLATED:
             return self.inflate(name) == content
-        start = info.header_offset
-        name_len, extra_len = struct.unpack("<HH", self.data[start + 26:start + 30])
-        begin = start + 30 + name_len + extra_len
-        stored = memoryview(self.data)[begin:begin + info.compress_size]
+        stored = self._stored(info)
         expected, inflater, at, crc, same = memoryview(_whole(content)), \
             zlibs.fast.decompressobj(-15), 0, 0, True
         try:
@@ -240,7 +241,7 @@ def _central_record(info: zipfile.ZipInfo, offset: int) -> bytes:
     return record + name + info.extra + info.comment
 
 
-def _deflate_all(parts: dict[str, bytes]) -> dict[str, bytes]:
+def _deflate_all(parts: dict[str, bytes | Pieces]) -> dict[str, bytes]:
     return {name: deflate(content) for name, content in parts.items()}
 
 
