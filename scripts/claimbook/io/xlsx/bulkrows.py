@@ -24,7 +24,7 @@ from xml.sax.saxutils import escape
 from xlsxwriter.utility import xl_col_to_name
 
 from claimbook.io.xlsx.package import Package, Pieces
-from claimbook.io.xlsx.sheetxml import excel_serial, xml_text
+from claimbook.io.xlsx.sheetxml import excel_serial, laid_rows, xml_text
 
 BULK_FROM = 200  # tables with more rows than this are written here
 DEFAULT_HEIGHT = 15  # points: a row of this height carries no height of its own
@@ -76,23 +76,16 @@ def rows_xml(bulk: BulkRows, styles: list[str]) -> str:
     spans = f"{bulk.first_col + 1}:{bulk.first_col + len(letters)}"
     height = len(bulk.columns[0]) if bulk.columns else 0
     numbers = [str(n) for n in range(bulk.first_row + 1, bulk.first_row + 1 + height)]
-    step = 3 * len(letters) + 4  # <row r=", its number, the head; three per cell; </row>
-    pieces: list = [None] * (step * height)
-    pieces[0::step] = ['<row r="'] * height
-    pieces[1::step] = numbers
-    pieces[2::step] = [f'" spans="{spans}">'] * height if not bulk.heights else [
+    heads = [f'" spans="{spans}">'] * height if not bulk.heights else [
         f'" spans="{spans}">' if points == DEFAULT_HEIGHT
         else f'" spans="{spans}" ht="{points:.16g}" customHeight="1">'
         for points in bulk.heights]
-    for at, (letter, kind, style, values) in enumerate(
-            zip(letters, bulk.kinds, styles, bulk.columns)):
+    columns = []
+    for letter, kind, style, values in zip(letters, bulk.kinds, styles, bulk.columns):
         keys = list(zip(map(type, values), values))
         made = {key: _after_ref(kind, style, key[1]) for key in dict.fromkeys(keys)}
-        pieces[3 + 3 * at::step] = [f'<c r="{letter}'] * height
-        pieces[4 + 3 * at::step] = numbers
-        pieces[5 + 3 * at::step] = list(map(made.__getitem__, keys))
-    pieces[step - 1::step] = ["</row>"] * height
-    return "".join(pieces)
+        columns.append((f'<c r="{letter}', list(map(made.__getitem__, keys))))
+    return "".join(laid_rows(numbers, heads, columns, "</row>"))
 
 
 def _splice(xml: str, bulk: BulkRows) -> Pieces:

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 
-from claimbook.io.xlsx.sheetxml import Value, cell_rest, cell_xml, column_letters, excel_serial
+from claimbook.io.xlsx.sheetxml import (
+    Value,
+    cell_rest,
+    cell_xml,
+    column_letters,
+    excel_serial,
+    laid_rows,
+)
 from claimbook.io.xlsx.stylesheet import Stylesheet
 from claimbook.rules.dates import DEFAULT_STYLE, excel_date_format, show_date
 from claimbook.rules.money import dollars, fmt
@@ -144,28 +151,18 @@ def _visits(n: int) -> str:
 
 def _item_rows(visits: list, first: int, columns: list, date1904: bool) -> bytes:
     """The visits' rows from row ``first``, made a column at a time: a column's cells
-    differ only in their row and value, so each value's XML is made once, and the pieces
-    are laid in document order into one list joined once."""
-    height = len(visits)
-    numbers = [b"%d" % n for n in range(first, first + height)]
-    step = 3 * len(columns) + 4  # <row r=", its number, ">, three per cell, </row>
-    pieces: list = [b""] * (step * height)
-    pieces[0::step] = [b'<row r="'] * height
-    pieces[1::step] = numbers
-    pieces[2::step] = [b'">'] * height
-    for at, (attribute, kind, style, opening, made) in enumerate(columns):
+    differ only in their row and value, so each value's XML is made once
+    (:func:`sheetxml.laid_rows` lays them out)."""
+    numbers = [b"%d" % n for n in range(first, first + len(visits))]
+    laid = []
+    for attribute, kind, style, opening, made in columns:
         values = [getattr(item, attribute) for item in visits]
         keys = list(zip(map(type, values), values))
         for key in dict.fromkeys(keys):
             if key not in made:
                 made[key] = _rest(kind, key[1], style, date1904)
-        rests = list(map(made.__getitem__, keys))
-        pieces[3 + 3 * at::step] = [opening if rest else b"" for rest in rests]
-        pieces[4 + 3 * at::step] = [number if rest else b"" for number, rest in
-                                    zip(numbers, rests)]
-        pieces[5 + 3 * at::step] = rests
-    pieces[step - 1::step] = [b"</row>"] * height
-    return b"".join(pieces)
+        laid.append((opening, list(map(made.__getitem__, keys))))
+    return b"".join(laid_rows(numbers, [b'">'] * len(visits), laid, b"</row>"))
 
 
 def _total_row(number: int, label: str, visits: list, s: dict) -> bytes:

@@ -281,6 +281,34 @@ class Value:
     style: bytes | None = None  # overrides the style copied from the row above
 
 
+def laid_rows(numbers: list, heads: list, columns: list[tuple[object, list]], close):
+    """Row elements laid out a column at a time: the pieces of every row, in document
+    order, in one list to join once (text or bytes alike).
+
+    Each row is ``<row r="`` (text or bytes as ``close`` is), its number, its head (the
+    rest of its tag), then per column the cell's opening (``<c r="B``), the row number
+    and the cell's rest (from just after its reference: see :func:`cell_rest`).
+
+    Args:
+        numbers: each row's number, as text or bytes.
+        heads: each row's head (``" spans="1:9">``).
+        columns: (the column's cell opening, each row's cell rest) per column.
+        close: the row's end (``</row>``).
+    """
+    height = len(numbers)
+    step = 3 * len(columns) + 4  # <row r=", its number, its head; three per cell; </row>
+    pieces: list = [None] * (step * height)
+    pieces[0::step] = [b'<row r="' if isinstance(close, bytes) else '<row r="'] * height
+    pieces[1::step] = numbers
+    pieces[2::step] = heads
+    for at, (opening, rests) in enumerate(columns):
+        pieces[3 + 3 * at::step] = [opening] * height
+        pieces[4 + 3 * at::step] = numbers
+        pieces[5 + 3 * at::step] = rests
+    pieces[step - 1::step] = [close] * height
+    return pieces
+
+
 def cell_xml(ref: str, value: Value, style: bytes | None) -> bytes:
     """One ``<c>`` element; text as an inline string, never a formula."""
     rest = cell_rest(value, style)
