@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from claimbook.io import arrow
 from claimbook.rules.textsafe import FORMULA_STARTS, csv_safe
 
 
@@ -40,12 +41,8 @@ def money_text(cents: np.ndarray) -> list[str]:
 def _plain(array: pa.Array) -> bool:
     """Whether json.dumps writes every text of the array as it is between quotes
     (printable ASCII, no " or \\): its bytes looked at all at once."""
-    offsets, data = array.buffers()[1:3]
-    if data is None or not len(array):
-        return True
-    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
-    ends = np.frombuffer(offsets, width)[array.offset:array.offset + len(array) + 1]
-    text = np.frombuffer(data, np.uint8)[ends[0]:ends[-1]]
+    text, ends = arrow.text_bytes(array)
+    text = text[ends[0]:ends[-1]]
     return bool(((text >= 0x20) & (text <= 0x7E) & (text != 0x22) & (text != 0x5C)).all())
 
 

@@ -44,6 +44,17 @@ def _bits(buffer, offset: int, length: int) -> np.ndarray:
     return np.unpackbits(raw, count=offset + length, bitorder="little")[offset:].astype(bool)
 
 
+def text_bytes(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A text array's UTF-8 bytes and where each text ends in them: ``bytes[ends[i]:
+    ends[i + 1]]`` is text ``i`` (empty for a null), read in place from its buffers."""
+    offsets, data = array.buffers()[1:3]
+    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    ends = np.frombuffer(offsets, width)[array.offset:array.offset + len(array) + 1] \
+        if len(array) else np.zeros(1, width)
+    text = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+    return text, ends
+
+
 def present(column) -> np.ndarray:
     """True where the array holds a value, False where it is null."""
     array = combined(column)

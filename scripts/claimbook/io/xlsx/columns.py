@@ -76,10 +76,7 @@ def edges(array: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
     if not isinstance(array, pa.Array) or not (pa.types.is_string(array.type)
                                                or pa.types.is_large_string(array.type)):
         return None
-    offsets, data = array.buffers()[1:3]
-    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
-    ends = np.frombuffer(offsets, width)[array.offset:array.offset + len(array) + 1]
-    text = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+    text, ends = arrow.text_bytes(array)
     if not len(text) or not len(array):  # no text has a byte
         none = np.zeros(len(array), bool)
         return none, none
