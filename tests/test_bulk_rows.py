@@ -87,3 +87,30 @@ def test_a_row_written_beside_the_bulk_rows_is_refused():
     spliced = _splice(xml.replace('<row r="3" spans="1:1"><c r="A3" s="2"/></row>',
                                   '<row r="5" spans="1:1"><c r="A5" s="2"/></row>'), bulk)
     assert re.findall(r'<row r="(\d+)"', spliced.joined().decode()) == ["1", "2", "3", "4", "5"]
+
+
+@pytest.mark.parametrize("values", [
+    ["Visit A1: 97124 x 2", "Paid at visit A1 (Card)", "x", "x"],  # plain: one format each
+    ["a & b", "<i>", "plain"], ["A_x0041_", "plain"], [" lead", "plain"], ["trail ", "p"],
+    ["two\nlines", "plain"], ["tab\there", "p"], ["caf\u00e9", "p"], ["bell\x07", "p"],
+    ["plain", None, "", 12, "12"],
+])
+def test_bulk_text_cells_read_back_as_the_text_written(values):
+    import xml.etree.ElementTree as ET
+
+    xml = bulkrows.rows_xml(BulkRows("Sheet1", 1, 0, ["text"], [values]), ["5"])
+    rows = ET.fromstring(f"<sheetData>{xml}</sheetData>").findall("row")
+    assert [r.get("r") for r in rows] == [str(n) for n in range(2, 2 + len(values))]
+    space = "{http://www.w3.org/XML/1998/namespace}space"
+    for row, value in zip(rows, values):
+        (cell,) = row.findall("c")
+        assert cell.get("s") == "5"
+        if value in (None, ""):
+            assert cell.get("t") is None and cell.find("is") is None
+            continue
+        t = cell.find("is/t")
+        assert cell.get("t") == "inlineStr"
+        text = re.sub(r"_x([0-9A-F]{4})_", lambda m: chr(int(m.group(1), 16)), t.text)
+        assert text == str(value)  # Excel's _xHHHH_ undone, as Excel reads it
+        kept = str(value) != str(value).strip() or "\n" in str(value)
+        assert (t.get(space) == "preserve") == kept

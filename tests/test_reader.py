@@ -114,3 +114,36 @@ def test_a_number_typed_into_a_date_cell_is_not_a_date(tmp_path):
     wb.save(path)
     book, problems = read_book(path)
     assert [str(p) for p in problems] == ['Appointments!B2: "12.5" is not a date']
+
+
+def test_a_big_file_gives_freed_memory_back_and_reads_the_same(monkeypatch):
+    """From GIVE_BACK_FROM on, what each parse freed goes back to the system; the book
+    read is the same, and the biggest sheet is parsed with the workbook's own reader (a
+    reader opened on the file's bytes holds a copy of them)."""
+    import sys
+
+    import fastexcel
+
+    from claimbook.io import memory
+    from claimbook.io.xlsx import reader
+    from conftest import SAMPLE
+
+    def records(book):
+        return (list(book.lines), list(book.payments),
+                book.clients, book.policies, book.remittances)
+
+    plain, problems = read_book(SAMPLE)
+    assert problems == []
+    given, opened = [], []
+    real_give_back, real_open = memory.give_back, fastexcel.read_excel
+    monkeypatch.setattr(reader, "GIVE_BACK_FROM", 0)
+    monkeypatch.setattr(memory, "give_back", lambda: given.append(1) or real_give_back())
+    monkeypatch.setattr(fastexcel, "read_excel", lambda src: opened.append(1) or real_open(src))
+    book, problems = read_book(SAMPLE)
+    assert problems == []
+    assert records(book) == records(plain)
+    assert len(given) == 2  # after the Payments parse, and once every sheet is read
+    assert len(opened) == 2  # the workbook's reader, and one for Payments' thread
+    if sys.platform.startswith("linux"):
+        assert memory._trim() is not None
+    assert isinstance(real_give_back(), bool)

@@ -156,11 +156,6 @@ class _Context:
     payment_id: str | None = None
     reference: str | None = None
 
-    def name_of(self, role: str) -> str:
-        if role == INSURANCE_AR:
-            return self.payer_name
-        return self.client_label if role == CLIENT_AR else ""
-
 
 def _credit(line: tuple) -> bool:
     return line[1] < 0
@@ -187,6 +182,8 @@ class _Posting:
             paid: what it adds to the client's payments.
             responsibility: what it adds to the patient responsibility.
         """
+        if not (amount or paid or responsibility):
+            return  # moves nothing: no line, and the dues stay as they are
         dues = self.dues
         before = dues.last or dues.split()
         dues.balance += amount
@@ -216,33 +213,45 @@ class _Posting:
         if len(touched) == 2:
             other = CLIENT_AR if self.home == INSURANCE_AR else INSURANCE_AR
         main = JournalEntry(self.number, self.day)
+        line = self._line_maker()
         moved, about = 0, ""
         for role, signed, event, description, method in self.lines:
             if role == other:
                 moved += signed
                 about = about or event.lower()
-                role = AR_TRANSFER
-            main.lines.append(self._line(main.number, role, signed, event, description,
-                                         method, other if role == AR_TRANSFER else role))
+                main.lines.append(line(main.number, AR_TRANSFER, signed, event, description,
+                                       method, other))
+            else:
+                main.lines.append(line(main.number, role, signed, event, description,
+                                       method, role))
         out = [main] if main.lines else []
         if moved:
             transfer = JournalEntry(f"{self.number}-T", self.day)
             words = (f"Visit {self.ctx.appointment_id}: {about}, moved "
                      f"{'to' if moved > 0 else 'from'} {self.ctx.accounts[other]}")
-            transfer.lines.append(self._line(transfer.number, other, moved, TRANSFER, words,
-                                             None, other))
-            transfer.lines.append(self._line(transfer.number, AR_TRANSFER, -moved, TRANSFER,
-                                             words, None, other))
+            transfer.lines.append(line(transfer.number, other, moved, TRANSFER, words,
+                                       None, other))
+            transfer.lines.append(line(transfer.number, AR_TRANSFER, -moved, TRANSFER,
+                                       words, None, other))
             out.append(transfer)
         return out
 
-    def _line(self, number: str, role: str, signed: int, event: str, description: str,
-              method: str | None, named_as: str | None) -> JournalLine:
-        ctx = self.ctx
-        return JournalLine(  # in the fields' order
-            number, self.day, role, ctx.accounts[role], max(signed, 0), max(-signed, 0),
-            ctx.name_of(named_as or role), description, event, ctx.appointment_id,
-            ctx.payment_id, ctx.client_id, ctx.payer_id, method, ctx.reference)
+    def _line_maker(self):
+        """A function making one :class:`JournalLine` of this entry: (number, role,
+        signed amount, event, description, method, the role it names its Name after)."""
+        ctx, day = self.ctx, self.day
+        names = ctx.accounts.names
+        named = {INSURANCE_AR: ctx.payer_name, CLIENT_AR: ctx.client_label}
+        shared = (ctx.appointment_id, ctx.payment_id, ctx.client_id, ctx.payer_id)
+        reference = ctx.reference
+
+        def line(number: str, role: str, signed: int, event: str, description: str,
+                 method: str | None, named_as: str) -> JournalLine:
+            return JournalLine(  # in the fields' order
+                number, day, role, names[role], signed if signed > 0 else 0,
+                -signed if signed < 0 else 0, named.get(named_as, ""), description, event,
+                *shared, method, reference)
+        return line
 
 
 def reason_code(reason: str | None) -> str:

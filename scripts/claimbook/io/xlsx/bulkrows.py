@@ -62,6 +62,31 @@ def _after_ref(kind: str, style: str, value) -> str:
     return f'" s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
+# What plain text (ASCII, its distinct values joined by new lines) must not hold for its
+# cells to be made without a look at each: what xml_text escapes, and a space at either
+# end of a value (xml:space="preserve"). Every other white space is a control character.
+_CARE = re.compile(r"[&<>\x00-\x09\x0b-\x1f\x7f]|_x|^ | $", re.M)
+
+
+def _made(kind: str, style: str, values: list) -> dict:
+    """Each distinct (type, value) of a column -> its cell after the reference's digits.
+    A text column's values are looked at together: when none needs escaping or keeping
+    its spaces (the usual case), each cell is made by one format."""
+    keys = dict.fromkeys(zip(map(type, values), values))
+    plain = [value for kind_of, value in keys if kind_of is str and value] \
+        if kind == "text" else []
+    joined = "\n".join(plain)
+    if not plain or not joined.isascii() or _CARE.search(joined) \
+            or joined.count("\n") >= len(plain):  # a new line within a value
+        return {key: _after_ref(kind, style, key[1]) for key in keys}
+    made = {(str, value): f'" s="{style}" t="inlineStr"><is><t>{value}</t></is></c>'
+            for value in plain}
+    for key in keys:
+        if key not in made:
+            made[key] = _after_ref(kind, style, key[1])
+    return made
+
+
 def rows_xml(bulk: BulkRows, styles: list[str]) -> str:
     """The ``<row>`` elements of ``bulk``, Excel-numbered from ``first_row + 1``, each
     column in its style (an xf index as text).
@@ -82,9 +107,9 @@ def rows_xml(bulk: BulkRows, styles: list[str]) -> str:
         for points in bulk.heights]
     columns = []
     for letter, kind, style, values in zip(letters, bulk.kinds, styles, bulk.columns):
-        keys = list(zip(map(type, values), values))
-        made = {key: _after_ref(kind, style, key[1]) for key in dict.fromkeys(keys)}
-        columns.append((f'<c r="{letter}', list(map(made.__getitem__, keys))))
+        made = _made(kind, style, values)
+        columns.append((f'<c r="{letter}', list(map(made.__getitem__,
+                                                     zip(map(type, values), values)))))
     return "".join(laid_rows(numbers, heads, columns, "</row>"))
 
 

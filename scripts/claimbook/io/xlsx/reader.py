@@ -26,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from claimbook.io import arrow
+from claimbook.io import arrow, memory
 from claimbook.io.xlsx import cells, columns
 from claimbook.io.xlsx.cells import CellError, column_letter, convert  # noqa: F401
 from claimbook.io.xlsx.inspect import inspect_workbook
@@ -39,9 +39,10 @@ from claimbook.rules.records import RECORD_CLASSES, Book, LazyRecords, Settings,
 BIG_SHEETS = ("Appointments", "Payments")
 ROW = "row"  # the column holding each record's Excel row number
 BLOCK_ROWS = 2048  # rows made into Python values at a time for records made on demand
-# The big sheets are parsed in threads of their own (faster on two cores), unless the file
-# is this big: then one after the other, so that one sheet's parse is in memory at a time.
-PARSE_APART_BELOW = 32 << 20
+# The big sheets are parsed in threads of their own (faster on two cores). From a file this
+# big on, what each parse freed is given back to the system as soon as it ends, so that the
+# biggest sheet's parse, the peak of memory, does not sit on the others' freed heaps.
+GIVE_BACK_FROM = 32 << 20
 
 logging.getLogger("fastexcel").setLevel(logging.ERROR)  # no notes about all-blank columns
 
@@ -404,12 +405,12 @@ def read_tables(workbook: OpenedWorkbook, problems: list[Problem],
     """The Practice settings and every contract sheet the workbook has, as tables.
 
     A big sheet whose scan was left for later (``open_workbook(scan_later=True)``) is
-    scanned first, and parsed only if the scan lets it. Below :data:`PARSE_APART_BELOW`
-    each big sheet is scanned and parsed on a thread of its own (fastexcel parses
-    without holding Python's lock), the biggest scanned first and alone, the small
-    sheets read here meanwhile. Above it the big sheets are parsed here one after the
-    other, the biggest first (its parse, the peak of memory, then has only the small
-    sheets beside it), each while the next is scanned on another thread.
+    scanned first, and parsed only if the scan lets it. Each big sheet is scanned and
+    parsed on a thread of its own (fastexcel parses without holding Python's lock), the
+    biggest scanned first and alone, the small sheets read here meanwhile. From
+    :data:`GIVE_BACK_FROM` on, the memory each parse but the biggest's freed is given
+    back to the system as it ends (:func:`claimbook.io.memory.give_back`), and all of it
+    once every sheet is read.
 
     ``meanwhile`` runs while the big sheets parse: a command imports what it computes
     with (pandas takes 0.2 s of a core that would otherwise wait). Missing sheets are
@@ -428,7 +429,7 @@ def read_tables(workbook: OpenedWorkbook, problems: list[Problem],
         present[spec.name] = actual
     big = sorted((name for name in BIG_SHEETS if name in present),  # the biggest first
                  key=lambda name: -workbook.scans.get(present[name], (None, 0))[1])
-    apart = workbook.size < PARSE_APART_BELOW
+    give_back = workbook.size >= GIVE_BACK_FROM
 
     def scan(name: str) -> None:
         found = workbook.scans.pop(present[name], (lambda: [], 0))[0]()
@@ -438,8 +439,10 @@ def read_tables(workbook: OpenedWorkbook, problems: list[Problem],
         return _SheetRead(workbook, schema.sheet(name), present[name], problems).load(excel)
 
     # The biggest sheet's scan is on the way to everything: it runs first, with no other
-    # Python work beside it (a scan holds Python's lock, a parse does not).
-    biggest_scanned = threading.Event()
+    # Python work beside it (a scan holds Python's lock, a parse does not). Its parse then
+    # takes the workbook's own reader from the small sheets (a reader opened on the
+    # file's bytes holds a copy of them: one fewer beside the peak of memory).
+    biggest_scanned, small_read = threading.Event(), threading.Event()
 
     def scan_and_parse(name: str) -> SheetTable:
         if name != big[0]:
@@ -449,40 +452,35 @@ def read_tables(workbook: OpenedWorkbook, problems: list[Problem],
         finally:
             if name == big[0]:
                 biggest_scanned.set()
-        return parse(name, workbook.reopen())
+        if name == big[0]:
+            small_read.wait()
+            return parse(name, workbook.excel)
+        table = parse(name, workbook.reopen())
+        if give_back:
+            memory.give_back()
+        return table
 
     tables = {}
     with ThreadPoolExecutor(max_workers=max(len(big), 1)) as pool:
-        if apart:
-            futures = {name: pool.submit(scan_and_parse, name) for name in big}
-        else:  # each scan runs in turn on one thread, ahead of its sheet's parse here
-            scans = {name: pool.submit(scan, name) for name in big[:1]}
-        for name in present:
-            if name not in big:
-                tables[name] = parse(name, workbook.excel)
-        beside = []  # work on another thread beside a parse here
-        if meanwhile is not None and (apart or not big):
+        futures = {name: pool.submit(scan_and_parse, name) for name in big}
+        try:
+            for name in present:
+                if name not in big:
+                    tables[name] = parse(name, workbook.excel)
+        finally:
+            small_read.set()
+        if meanwhile is not None:
             if big:
                 biggest_scanned.wait()
             meanwhile()
-            meanwhile = None
-        for at, name in enumerate(big):
-            if apart:
-                tables[name] = futures[name].result()
-                continue
-            scans[name].result()
-            if at + 1 < len(big):
-                scans[big[at + 1]] = pool.submit(scan, big[at + 1])
-            if meanwhile is not None:
-                beside.append(pool.submit(meanwhile))
-                meanwhile = None
-            tables[name] = parse(name, workbook.excel)
-        for future in beside:
-            future.result()
+        for name in big:
+            tables[name] = futures[name].result()
     for left in list(workbook.scans.values()):  # a big sheet not read: its problems all the same
         workbook.problems.extend(left[0]())
     workbook.scans.clear()
     problems[:0] = workbook.problems
+    if give_back:
+        memory.give_back()
     return settings, {s.name: tables[s.name] for s in schema.SHEETS if s.name in tables}
 
 
