@@ -40,8 +40,9 @@ BIG_SHEETS = ("Appointments", "Payments")
 ROW = "row"  # the column holding each record's Excel row number
 BLOCK_ROWS = 2048  # rows made into Python values at a time for records made on demand
 # The big sheets are parsed in threads of their own (faster on two cores). From a file this
-# big on, what each parse freed is given back to the system as soon as it ends, so that the
-# biggest sheet's parse, the peak of memory, does not sit on the others' freed heaps.
+# big on, what each parse freed is given back to the system as soon as it ends, and the
+# biggest sheet parses with the workbook's own reader, so that its parse, the peak of
+# memory, sits neither on the others' freed heaps nor beside another copy of the file.
 GIVE_BACK_FROM = 32 << 20
 
 logging.getLogger("fastexcel").setLevel(logging.ERROR)  # no notes about all-blank columns
@@ -439,9 +440,9 @@ def read_tables(workbook: OpenedWorkbook, problems: list[Problem],
         return _SheetRead(workbook, schema.sheet(name), present[name], problems).load(excel)
 
     # The biggest sheet's scan is on the way to everything: it runs first, with no other
-    # Python work beside it (a scan holds Python's lock, a parse does not). Its parse then
-    # takes the workbook's own reader from the small sheets (a reader opened on the
-    # file's bytes holds a copy of them: one fewer beside the peak of memory).
+    # Python work beside it (a scan holds Python's lock, a parse does not). In a big file
+    # its parse then takes the workbook's own reader from the small sheets (a reader opened
+    # on the file's bytes holds a copy of them: one fewer beside the peak of memory).
     biggest_scanned, small_read = threading.Event(), threading.Event()
 
     def scan_and_parse(name: str) -> SheetTable:
@@ -452,7 +453,7 @@ def read_tables(workbook: OpenedWorkbook, problems: list[Problem],
         finally:
             if name == big[0]:
                 biggest_scanned.set()
-        if name == big[0]:
+        if name == big[0] and give_back:
             small_read.wait()
             return parse(name, workbook.excel)
         table = parse(name, workbook.reopen())
