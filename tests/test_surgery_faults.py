@@ -61,8 +61,9 @@ def test_the_write_raising_leaves_the_original_and_no_temporary_file(book, monke
 def test_a_changed_part_that_does_not_inflate_to_its_bytes_is_caught(book, monkeypatch):
     real = package_module.deflate
 
-    def wrong(content: bytes) -> bytes:  # the stored stream is not the content's
-        return real(content.replace(b"EFT300", b"EFT301"))
+    def wrong(content) -> bytes:  # the stored stream is not the content's
+        whole = b"".join(content) if isinstance(content, package_module.Pieces) else content
+        return real(whole.replace(b"EFT300", b"EFT301"))
 
     monkeypatch.setattr(package_module, "deflate", wrong)
     _refused(book, f"the new workbook: its part {PAYMENTS_PART} is damaged (bad CRC); "
@@ -162,3 +163,35 @@ def test_a_date_under_a_cell_without_a_date_format_gets_one(book):
     assert run(*PAY, "-w", str(book)).exit_code == 0
     cell = openpyxl.load_workbook(book)["Payments"]["B4"]
     assert cell.is_date and cell.value.date() == date(2026, 11, 20)
+
+
+def test_a_part_in_pieces_is_compared_piece_by_piece_as_it_inflates(monkeypatch):
+    """A sheet with a row appended is pieces (views of the owner's rows around the new
+    one), read back against what inflates without ever being joined: a byte wrong in any
+    piece, a piece missing or one too many, is caught."""
+    import io
+    import zipfile
+
+    Pieces = package_module.Pieces
+    content = b"".join(b"<row r=\"%d\"><c><v>%d</v></c></row>" % (n, n) for n in range(5000))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", content)
+    monkeypatch.setattr(package_module, "_PIECE", 1000)  # inflated a kilobyte at a time
+    stored = package_module.Package(buffer.getvalue())
+    view = memoryview(content)
+    right = Pieces([content[:10], b"", view[10:70001], view[70001:]])
+    assert stored.inflates_to("xl/worksheets/sheet1.xml", right)
+    wrong_last = Pieces([content[:10], view[10:-3], b"X" + content[-2:]])
+    missing = Pieces([content[:10], view[10:-1]])
+    extra = Pieces([content, b"<row/>"])
+    for wrong in (wrong_last, missing, extra):
+        assert not stored.inflates_to("xl/worksheets/sheet1.xml", wrong)
+    packed = package_module.deflate(right)  # every piece deflated into one stream
+    assert zlib_inflate(packed) == content
+
+
+def zlib_inflate(raw: bytes) -> bytes:
+    import zlib
+
+    return zlib.decompress(raw, -15)

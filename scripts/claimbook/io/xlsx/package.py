@@ -36,6 +36,9 @@ class Pieces(tuple):
     def joined(self) -> bytes:
         return b"".join(self)
 
+    def size(self) -> int:
+        return sum(map(len, self))
+
 
 def _whole(content: bytes | Pieces) -> bytes:
     return content.joined() if isinstance(content, Pieces) else content
@@ -143,16 +146,27 @@ class Package:
         if info.compress_type != zipfile.ZIP_DEFLATED:
             return self.inflate(name) == content
         stored = self._stored(info)
-        expected, inflater, at, crc, same = memoryview(_whole(content)), \
+        expected, inflater, at, crc, same = _Expected(content), \
             zlibs.fast.decompressobj(-15), 0, 0, True
-        try:
+
+        def inflated():
             for offset in range(0, len(stored), _PIECE):
                 piece = stored[offset:offset + _PIECE]
-                while piece and not inflater.eof and at <= info.file_size:
-                    chunk = inflater.decompress(piece, _PIECE)
+                while piece and not inflater.eof:
+                    yield inflater.decompress(piece, _PIECE)
                     piece = inflater.unconsumed_tail
-                    same = same and expected[at:at + len(chunk)] == chunk
-                    crc, at = zlibs.crc32(chunk, crc), at + len(chunk)
+            while not inflater.eof:  # what the inflater holds once all its input is in
+                chunk = inflater.decompress(b"", _PIECE)  # (ISA-L takes input ahead)
+                if not chunk:
+                    return
+                yield chunk
+
+        try:
+            for chunk in inflated():
+                same = same and expected.same(chunk)
+                crc, at = zlibs.crc32(chunk, crc), at + len(chunk)
+                if at > info.file_size:
+                    break
         except zlibs.ERRORS as exc:
             raise ClaimbookError(f"{self.where}: its part {name} is damaged ({exc})") from None
         if at != info.file_size:
@@ -160,7 +174,7 @@ class Package:
                                  f"{info.file_size:,} bytes it declares")
         if crc != info.CRC:
             raise ClaimbookError(f"{self.where}: its part {name} is damaged (bad CRC)")
-        return same and at == len(content)
+        return same and at == _size(content)
 
     def put(self, name: str, content: bytes | Pieces) -> None:
         """Change a part, or add a new one (appended after the stored parts)."""
@@ -197,7 +211,33 @@ class Package:
 
 
 def _size(content: bytes | Pieces) -> int:
-    return sum(map(len, content)) if isinstance(content, Pieces) else len(content)
+    return content.size() if isinstance(content, Pieces) else len(content)
+
+
+class _Expected:
+    """What a part should inflate to, compared a chunk at a time with what it does, its
+    pieces (a big sheet's rows and the views of the owner's bytes around them) never
+    joined."""
+
+    def __init__(self, content: bytes | Pieces):
+        pieces = content if isinstance(content, Pieces) else (content,)
+        self.pieces = [memoryview(p) for p in pieces]
+        self.k = self.at = 0
+
+    def same(self, chunk: bytes) -> bool:
+        """Whether ``chunk`` is what comes next (a chunk past the end is not)."""
+        view, done = memoryview(chunk), 0
+        while done < len(view):
+            if self.k >= len(self.pieces):
+                return False
+            piece = self.pieces[self.k]
+            n = min(len(piece) - self.at, len(view) - done)
+            if piece[self.at:self.at + n] != view[done:done + n]:
+                return False
+            done, self.at = done + n, self.at + n
+            if self.at == len(piece):
+                self.k, self.at = self.k + 1, 0
+        return True
 
 
 def _crc(content: bytes | Pieces) -> int:
@@ -241,6 +281,10 @@ def _central_record(info: zipfile.ZipInfo, offset: int) -> bytes:
     return record + name + info.extra + info.comment
 
 
+def _pieces(content: bytes | Pieces):
+    return content if isinstance(content, Pieces) else (content,)
+
+
 def _deflate_all(parts: dict[str, bytes | Pieces]) -> dict[str, bytes]:
     return {name: deflate(content) for name, content in parts.items()}
 
@@ -262,12 +306,11 @@ def deflate(content: bytes | Pieces) -> bytes:
     if total <= _CHUNK:
         return zlibs.deflate_raw(_whole(content), level, True, big or middle)
     workers = max(1, min(8, os.cpu_count() or 1))
-    if isinstance(content, Pieces):
-        chunks = [piece for piece in content if piece] or [b""]
-    else:
-        size = max(_CHUNK // 4, -(-total // workers))
-        view = memoryview(content)  # the chunks are views, not copies of a big part
-        chunks = [view[i:i + size] for i in range(0, total, size)]
+    size = max(_CHUNK // 4, -(-total // workers))
+    # The chunks are views, not copies of a big part; a big piece (the owner's rows kept
+    # around a new one) is cut like a whole part, so that every core deflates.
+    chunks = [view[i:i + size] for view in map(memoryview, _pieces(content))
+              for i in range(0, len(view), size)] or [b""]
     last = len(chunks) - 1
     with ThreadPoolExecutor(workers) as pool:
         packed = pool.map(lambda k: zlibs.deflate_raw(chunks[k], level, k == last,

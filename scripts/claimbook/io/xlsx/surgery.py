@@ -34,7 +34,7 @@ from claimbook.io.xlsx.outstanding_sheet import (
     outstanding_xml,
     print_names,
 )
-from claimbook.io.xlsx.package import Package
+from claimbook.io.xlsx.package import Package, Pieces
 from claimbook.io.xlsx.readback import Check
 from claimbook.io.xlsx.readback import read_back as _read_back
 from claimbook.io.xlsx.safe import Snapshot, commit
@@ -135,7 +135,7 @@ def write_changes(snapshot: Snapshot, layouts: dict[str, SheetLayout], changes,
             issued[sheet] = latest_id([layout.issued] + [r.get(schema.sheet(sheet).key)
                                                          for r in rows])
         for check in sheet_checks:
-            check.size = len(xml)
+            check.size = xml.size() if isinstance(xml, Pieces) else len(xml)
         checks += sheet_checks
         package.put(part, xml)
     write_marks(package, {k: v for k, v in issued.items() if v and k in NUMBERED})
@@ -297,7 +297,7 @@ def _replace_cells(xml: bytes, layout: SheetLayout, sheet: str, cells: list,
 # -- appending rows ----------------------------------------------------------------------
 def _append_rows(package: Package, part: str, xml: bytes, layout: SheetLayout, sheet: str,
                  rows: list[dict], styles: Stylesheet | None, checks: list,
-                 edited: list) -> tuple[bytes, list[int]]:
+                 edited: list) -> tuple[Pieces, list[int]]:
     tables = _tables_of(package, part, layout)
     last, empties = tail_rows(xml, layout.name, layout.header_row)
     model = last or (empties[0] if empties else None)
@@ -321,14 +321,13 @@ def _append_rows(package: Package, part: str, xml: bytes, layout: SheetLayout, s
     if model is not None:
         last_col = max([last_col, *(column_index(c.letters) for c in model.cells)])
     reach = old_last if old_last > layout.header_row else layout.header_row + 1
-    # The sheet is copied once (a big one is hundreds of megabytes): the dimension grown
-    # in its first bytes, the rules grown in what follows its rows, the rows between
-    # taken as they are.
+    # The sheet is never copied (a big one is hundreds of megabytes): its new content is
+    # pieces, the dimension grown in its first bytes, the rules grown in what follows its
+    # rows, the rows between a view of them as they are.
     cut = min(insert_at, DIMENSION_WITHIN)
     head = dimension(xml[:cut], numbers[-1], last_col)
     tail = extend_rules(xml[data_end:], 0, reach, numbers[-1])
-    whole = memoryview(xml)
-    xml = b"".join([head, whole[cut:insert_at], *new_xml, *kept, tail])
+    xml = Pieces([head, memoryview(xml)[cut:insert_at], *new_xml, *kept, tail])
     for table_part in tables:
         _grow_table(package, table_part, reach, numbers[-1])
     return xml, numbers

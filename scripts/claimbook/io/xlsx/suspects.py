@@ -13,6 +13,7 @@ A new check of lines or payments in validate.py needs its suspects here too; the
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import numpy as np
@@ -67,29 +68,17 @@ def _disagree(lines, codes: np.ndarray, first_of: np.ndarray) -> np.ndarray:
 
 
 def narrowed(book: Book) -> Book:
-    """The book with only the lines and payments that ``validate`` must see."""
+    """The book with only the lines and payments that ``validate`` must see.
+
+    The checks of the lines' own columns run on another thread beside those of the
+    payments (Arrow's kernels do not hold Python's lock)."""
     lines = book.lines.table.table
     pays = book.payments.table.table
-    line_rows = _unknown(lines.column("client_id"), book.clients)
-    line_rows |= _unknown(lines.column("staff_id"), book.staff)
-    line_rows |= _unknown(lines.column("service_code"), book.services)
-    line_rows |= _policy_suspects(book, lines)
-    feeless = [code for code, service in book.services.items() if service.fee_per_unit is None]
-    line_rows |= _mask(pc.and_(lines.column("charge").is_null(), pc.is_in(
-        lines.column("service_code"), value_set=arrow.texts(feeless))))
-    line_rows |= _mask(pc.less(lines.column("billed_date"), lines.column("date_of_service")))
-    line_codes, first_lines = _first_positions(lines.column("appointment_id"))
-    line_rows |= _disagree(lines, line_codes, first_lines)
-    pay_rows = _unknown(pays.column("payer_id"), book.payers)
-    visit_ids = pc.unique(lines.column("appointment_id"))
-    pay_rows |= _mask(pc.and_(pays.column("appointment_id").is_valid(), pc.invert(
-        pc.is_in(pays.column("appointment_id"), value_set=visit_ids))))
-    pay_codes, pay_first = _first_positions(pays.column("payment_id"))
-    counts = np.bincount(pay_codes[pay_codes >= 0], minlength=len(pay_first))
-    repeated = np.zeros(len(pay_codes), bool)
-    repeated[pay_codes >= 0] = counts[pay_codes[pay_codes >= 0]] > 1
-    pay_rows |= repeated
-    pay_rows |= _insurance_suspects(book, lines, pays, first_lines)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        own = pool.submit(_line_suspects, book, lines)
+        line_codes, first_lines = _first_positions(lines.column("appointment_id"))
+        pay_rows = _pay_suspects(book, lines, pays, first_lines)
+        line_rows = own.result() | _disagree(lines, line_codes, first_lines)
     keep_lines = np.flatnonzero(line_rows)
     visits = set(lines.column("appointment_id").take(arrow.positions(keep_lines)).to_pylist())
     visits |= set(pays.column("appointment_id").take(
@@ -103,6 +92,36 @@ def narrowed(book: Book) -> Book:
     rows = dict(book.rows)
     rows["Appointments"], rows["Payments"] = line_records, pay_records
     return replace(book, lines=line_records, payments=pay_records, rows=rows)
+
+
+def _line_suspects(book: Book, lines) -> np.ndarray:
+    """Lines with an unknown ID, a policy not theirs, no fee to price them or a Billed
+    Date before the date of service."""
+    line_rows = _unknown(lines.column("client_id"), book.clients)
+    line_rows |= _unknown(lines.column("staff_id"), book.staff)
+    line_rows |= _unknown(lines.column("service_code"), book.services)
+    line_rows |= _policy_suspects(book, lines)
+    feeless = [code for code, service in book.services.items() if service.fee_per_unit is None]
+    line_rows |= _mask(pc.and_(lines.column("charge").is_null(), pc.is_in(
+        lines.column("service_code"), value_set=arrow.texts(feeless))))
+    line_rows |= _mask(pc.less(lines.column("billed_date"), lines.column("date_of_service")))
+    return line_rows
+
+
+def _pay_suspects(book: Book, lines, pays, first_lines: np.ndarray) -> np.ndarray:
+    """Payments from an unknown payer, to no visit, repeated, or insurance rows that do
+    not fit their visit."""
+    pay_rows = _unknown(pays.column("payer_id"), book.payers)
+    visit_ids = pc.unique(lines.column("appointment_id"))
+    pay_rows |= _mask(pc.and_(pays.column("appointment_id").is_valid(), pc.invert(
+        pc.is_in(pays.column("appointment_id"), value_set=visit_ids))))
+    pay_codes, pay_first = _first_positions(pays.column("payment_id"))
+    counts = np.bincount(pay_codes[pay_codes >= 0], minlength=len(pay_first))
+    repeated = np.zeros(len(pay_codes), bool)
+    repeated[pay_codes >= 0] = counts[pay_codes[pay_codes >= 0]] > 1
+    pay_rows |= repeated
+    pay_rows |= _insurance_suspects(book, lines, pays, first_lines)
+    return pay_rows
 
 
 def _policy_suspects(book: Book, lines) -> np.ndarray:
