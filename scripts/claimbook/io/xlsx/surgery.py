@@ -134,8 +134,9 @@ def write_changes(snapshot: Snapshot, layouts: dict[str, SheetLayout], changes,
                                                     styles, sheet_checks, edited)
             issued[sheet] = latest_id([layout.issued] + [r.get(schema.sheet(sheet).key)
                                                          for r in rows])
+        size = xml.size() if isinstance(xml, Pieces) else len(xml)
         for check in sheet_checks:
-            check.size = xml.size() if isinstance(xml, Pieces) else len(xml)
+            check.size = size
         checks += sheet_checks
         package.put(part, xml)
     write_marks(package, {k: v for k, v in issued.items() if v and k in NUMBERED})
@@ -327,7 +328,7 @@ def _append_rows(package: Package, part: str, xml: bytes, layout: SheetLayout, s
     cut = min(insert_at, DIMENSION_WITHIN)
     head = dimension(xml[:cut], numbers[-1], last_col)
     tail = extend_rules(xml[data_end:], 0, reach, numbers[-1])
-    xml = Pieces([head, memoryview(xml)[cut:insert_at], *new_xml, *kept, tail])
+    xml = Pieces([head, memoryview(xml)[cut:insert_at], b"".join([*new_xml, *kept]), tail])
     for table_part in tables:
         _grow_table(package, table_part, reach, numbers[-1])
     return xml, numbers
