@@ -174,7 +174,7 @@ class Package:
                                  f"{info.file_size:,} bytes it declares")
         if crc != info.CRC:
             raise ClaimbookError(f"{self.where}: its part {name} is damaged (bad CRC)")
-        return same and at == _size(content)
+        return same and at == size_of(content)
 
     def put(self, name: str, content: bytes | Pieces) -> None:
         """Change a part, or add a new one (appended after the stored parts)."""
@@ -210,8 +210,13 @@ class Package:
         return out.getvalue()
 
 
-def _size(content: bytes | Pieces) -> int:
+def size_of(content: bytes | Pieces) -> int:
+    """A part's size in bytes, whole or in pieces."""
     return content.size() if isinstance(content, Pieces) else len(content)
+
+
+def _pieces(content: bytes | Pieces):
+    return content if isinstance(content, Pieces) else (content,)
 
 
 class _Expected:
@@ -220,8 +225,7 @@ class _Expected:
     joined."""
 
     def __init__(self, content: bytes | Pieces):
-        pieces = content if isinstance(content, Pieces) else (content,)
-        self.pieces = [memoryview(p) for p in pieces]
+        self.pieces = [memoryview(p) for p in _pieces(content)]
         self.k = self.at = 0
 
     def same(self, chunk: bytes) -> bool:
@@ -241,10 +245,8 @@ class _Expected:
 
 
 def _crc(content: bytes | Pieces) -> int:
-    if not isinstance(content, Pieces):
-        return zlibs.crc32(content)
     crc = 0
-    for piece in content:
+    for piece in _pieces(content):
         crc = zlibs.crc32(piece, crc)
     return crc
 
@@ -256,7 +258,7 @@ def _write_new(out: io.BytesIO, info: zipfile.ZipInfo, content: bytes | Pieces,
     flags = 0x800 if not info.filename.isascii() else 0
     dostime = info.date_time[3] << 11 | info.date_time[4] << 5 | info.date_time[5] // 2
     dosdate = (info.date_time[0] - 1980) << 9 | info.date_time[1] << 5 | info.date_time[2]
-    crc, size = _crc(content), _size(content)
+    crc, size = _crc(content), size_of(content)
     out.write(_LOCAL.pack(b"PK\x03\x04", 20, flags, zipfile.ZIP_DEFLATED, dostime, dosdate,
                           crc, len(packed), size, len(name), 0))
     out.write(name)
@@ -281,10 +283,6 @@ def _central_record(info: zipfile.ZipInfo, offset: int) -> bytes:
     return record + name + info.extra + info.comment
 
 
-def _pieces(content: bytes | Pieces):
-    return content if isinstance(content, Pieces) else (content,)
-
-
 def _deflate_all(parts: dict[str, bytes | Pieces]) -> dict[str, bytes]:
     return {name: deflate(content) for name, content in parts.items()}
 
@@ -299,7 +297,7 @@ def deflate(content: bytes | Pieces) -> bytes:
     Returns:
         A raw deflate stream (as a zip member holds it).
     """
-    total = _size(content)
+    total = size_of(content)
     big = total > _FAST_LEVEL_ABOVE
     middle = not big and total > _MIDDLE_LEVEL_ABOVE and zlibs.MIDDLE_LEVEL is not None
     level = zlibs.FAST_LEVEL if big else zlibs.MIDDLE_LEVEL if middle else 6

@@ -34,7 +34,7 @@ from claimbook.io.xlsx.outstanding_sheet import (
     outstanding_xml,
     print_names,
 )
-from claimbook.io.xlsx.package import Package, Pieces
+from claimbook.io.xlsx.package import Package, Pieces, size_of
 from claimbook.io.xlsx.readback import Check
 from claimbook.io.xlsx.readback import read_back as _read_back
 from claimbook.io.xlsx.safe import Snapshot, commit
@@ -134,7 +134,7 @@ def write_changes(snapshot: Snapshot, layouts: dict[str, SheetLayout], changes,
                                                     styles, sheet_checks, edited)
             issued[sheet] = latest_id([layout.issued] + [r.get(schema.sheet(sheet).key)
                                                          for r in rows])
-        size = xml.size() if isinstance(xml, Pieces) else len(xml)
+        size = size_of(xml)
         for check in sheet_checks:
             check.size = size
         checks += sheet_checks
