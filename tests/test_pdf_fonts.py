@@ -57,3 +57,53 @@ def test_the_command_says_so_in_one_line_and_writes_nothing(practice, monkeypatc
     assert 'no font on this computer has the letters "芳", "王"' in result.output
     assert "Traceback" not in result.output
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def _fake_fc_list(folder: Path, listed: list[str]) -> Path:
+    """An ``fc-list`` that records how it was asked and lists ``listed``."""
+    folder.mkdir(exist_ok=True)
+    script = folder / "fc-list"
+    lines = "".join(f"echo '{path}'\n" for path in listed)
+    script.write_text(f"#!/bin/sh\nprintf '%s\\n' \"$@\" > '{folder / 'asked'}'\n{lines}")
+    script.chmod(0o755)
+    return folder
+
+
+def test_without_claimbook_font_fontconfig_names_a_font_with_the_letters(
+        practice, monkeypatch, tmp_path):
+    from claimbook.io import pdf_kit
+
+    monkeypatch.delenv("CLAIMBOOK_FONT", raising=False)
+    monkeypatch.setattr(pdf_kit, "FALLBACK_FONTS", ())  # no known place has one
+    other = tmp_path / "fonts" / "other.otf"
+    other.parent.mkdir()
+    other.write_bytes(b"")  # a font of a kind tried after TrueType
+    folder = _fake_fc_list(tmp_path / "bin", [str(other), str(CJK_FONT), "/no/such.ttf"])
+    monkeypatch.setenv("PATH", f"{folder}:/usr/bin:/bin")
+    data = receipt_pdf_bytes(receipt_of(practice(Clients=WANG)))
+    assert "Client 芳 王" in pdf_text(data).splitlines()
+    assert b"+DroidSansFallback" in data  # the subset font in tests/data, from fc-list
+    asked = (folder / "asked").read_text().splitlines()
+    assert asked == ["--format", "%{file}\\n", ":charset=738b 82b3"]  # 王, 芳
+
+
+def test_when_fontconfig_lists_no_font_with_the_letters_the_receipt_is_refused(
+        practice, monkeypatch, tmp_path):
+    from claimbook.io import pdf_kit
+
+    monkeypatch.delenv("CLAIMBOOK_FONT", raising=False)
+    monkeypatch.setattr(pdf_kit, "FALLBACK_FONTS", ())
+    monkeypatch.setenv("PATH", f"{_fake_fc_list(tmp_path / 'bin', [])}:/usr/bin:/bin")
+    with pytest.raises(ClaimbookError, match='no font on this computer has the letters "芳"'):
+        receipt_pdf_bytes(receipt_of(practice(Clients=WANG)))
+
+
+def test_the_computers_own_fontconfig_is_asked(practice, monkeypatch):
+    from claimbook.io import pdf_kit
+
+    if pdf_kit.fontconfig_font("芳王") is None:
+        pytest.skip("no fontconfig here, or no font of this computer has these letters")
+    monkeypatch.delenv("CLAIMBOOK_FONT", raising=False)
+    monkeypatch.setattr(pdf_kit, "FALLBACK_FONTS", ())
+    data = receipt_pdf_bytes(receipt_of(practice(Clients=WANG)))
+    assert "Client 芳 王" in pdf_text(data).splitlines()

@@ -3,16 +3,19 @@
 Receipts, superbills and statements are drawn with fpdf2 on US Letter paper in DejaVu
 Sans, a Unicode TrueType font shipped with claimbook (``io/fonts/``, Bitstream Vera
 license beside it) and embedded in each PDF (only the letters used), so every name
-prints as typed: "Nguyễn-Łukasiewicz". Letters DejaVu Sans has not (Chinese, Japanese and
-Korean names) come from a font on the computer (CLAIMBOOK_FONT, else the first of
-FALLBACK_FONTS found), loaded only for a paper that needs it; a letter no font has stops
-the paper: a name is never printed with letters missing.
+prints as typed: "Nguyễn-Łukasiewicz". Letters DejaVu Sans has not (Chinese, Japanese,
+Korean, Thai names...) come from a font on the computer (CLAIMBOOK_FONT, else one that
+fontconfig says has them, else the first of FALLBACK_FONTS found), loaded only for a
+paper that needs it; a letter no font has stops the paper: a name is never printed with
+letters missing.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
+import subprocess
 from datetime import date, datetime
 from pathlib import Path
 
@@ -42,12 +45,36 @@ FALLBACK_FONTS = (  # fonts with CJK letters that come with Linux, macOS and Win
 )
 
 
-def fallback_font() -> str | None:
-    """The font file for letters DejaVu Sans lacks: CLAIMBOOK_FONT, else one found."""
+FONT_KINDS = (".ttf", ".ttc", ".otf")  # what fpdf2 reads, in the order preferred
+
+
+def fallback_font(letters: str = "") -> str | None:
+    """The font file for letters DejaVu Sans lacks: CLAIMBOOK_FONT, else a font the
+    computer's fontconfig says has every one of ``letters``, else one of FALLBACK_FONTS."""
     chosen = os.environ.get("CLAIMBOOK_FONT")
     if chosen:
         return chosen if os.path.isfile(chosen) else None
-    return next((path for path in FALLBACK_FONTS if os.path.isfile(path)), None)
+    return fontconfig_font(letters) or \
+        next((path for path in FALLBACK_FONTS if os.path.isfile(path)), None)
+
+
+def fontconfig_font(letters: str) -> str | None:
+    """A font file holding every one of ``letters``, as fontconfig's ``fc-list`` lists
+    them (None without fontconfig, or when no font has them all): TrueType first, then by
+    path, so the same computer always picks the same font."""
+    wanted = " ".join(f"{ord(ch):04x}" for ch in sorted(set(letters)) if not ch.isspace())
+    fc_list = shutil.which("fc-list")
+    if not wanted or fc_list is None:
+        return None
+    try:
+        listed = subprocess.run([fc_list, "--format", "%{file}\\n", f":charset={wanted}"],
+                                capture_output=True, text=True, timeout=10, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    files = {line.strip() for line in listed.stdout.splitlines()}
+    usable = [f for f in files if f.lower().endswith(FONT_KINDS) and os.path.isfile(f)]
+    usable.sort(key=lambda f: (FONT_KINDS.index(os.path.splitext(f)[1].lower()), f))
+    return usable[0] if usable else None
 
 
 NAVY = (31, 56, 100)
@@ -85,13 +112,14 @@ class PaperPDF(FPDF):
         font (once per paper)."""
         if not self._fallback_tried and not text.isascii():
             cmap = self.fonts[FONT.lower()].cmap
-            if any(ord(ch) not in cmap for ch in text if not ch.isspace()):
-                self._load_fallback()
+            lacking = "".join(ch for ch in text if not ch.isspace() and ord(ch) not in cmap)
+            if lacking:
+                self._load_fallback(lacking)
         return super().normalize_text(text)
 
-    def _load_fallback(self) -> None:
+    def _load_fallback(self, letters: str) -> None:
         self._fallback_tried = True
-        path = fallback_font()
+        path = fallback_font(letters)
         if path is None:
             return
         try:
