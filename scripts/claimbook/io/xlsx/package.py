@@ -134,7 +134,7 @@ class Package:
             raise ClaimbookError(f"{self.where}: its part {name} is damaged (bad CRC)")
         return content
 
-    def inflates_to(self, name: str, content: bytes) -> bool:
+    def inflates_to(self, name: str, content: bytes | Pieces) -> bool:
         """Whether a stored part inflates to exactly ``content``: inflated and compared a
         piece at a time (a big sheet is never held twice), its size and CRC checked as
         :meth:`inflate` checks them.
@@ -144,7 +144,7 @@ class Package:
         """
         info = self.members[name].info
         if info.compress_type != zipfile.ZIP_DEFLATED:
-            return self.inflate(name) == content
+            return self.inflate(name) == _whole(content)
         stored = self._stored(info)
         expected, inflater, at, crc, same = _Expected(content), \
             zlibs.fast.decompressobj(-15), 0, 0, True

@@ -98,7 +98,6 @@ def os_problem(exc: OSError, doing: str = "writing", where: str | None = None,
     return ClaimbookError(f"{where}: {words} ({doing}); nothing was written")
 
 
-
 def replace_atomically(path: str, build: Callable[[str], None]) -> None:
     """Write ``path`` by calling ``build(tmp)`` on a temporary file beside it, then
     replacing ``path`` in one step. On any error the temporary file is removed and
@@ -157,7 +156,6 @@ class Snapshot:
     size: int
     mtime_ns: int
     digest: str
-
 
 
 def take_snapshot(path: str) -> Snapshot:
